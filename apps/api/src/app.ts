@@ -1,0 +1,198 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga'
+import { WebSocketServer } from 'ws'
+import { useServer } from 'graphql-ws/use/ws'
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs } from 'graphql'
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
+import { openDatabase, type Database } from '@ops-hub/db'
+import { STAFF_ROLES } from '@ops-hub/domain'
+import { schema, type Context } from '@ops-hub/schema'
+import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createHubPubSub } from './realtime/pubsub.ts'
+import { startOutboxRelay } from './realtime/outbox-relay.ts'
+import { startJobs, type Job } from './jobs.ts'
+import { routeHttp, type HttpRoute } from './http/router.ts'
+
+export interface AppOptions {
+  /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
+  db?: Database
+  databaseUrl?: string
+  dataDir?: string
+  /** Signs and verifies bearer tokens. */
+  secret: string
+  /** Shared secret for carrier webhook signatures. */
+  carrierWebhookSecret?: string
+  redisUrl?: string
+  logger?: Logger
+  /** Background jobs (escalation, reconciliation...). Off in most tests for determinism. */
+  jobs?: boolean
+  /** Outbox relay poll interval. */
+  relayIntervalMs?: number
+}
+
+export interface App {
+  db: Database
+  yoga: YogaServerInstance<ServerContext, Context>
+  server: http.Server
+  /** Base URL once started, e.g. http://127.0.0.1:4000 */
+  url: string
+  start(port?: number, host?: string): Promise<string>
+  stop(): Promise<void>
+}
+
+export type ServerContext = { req?: http.IncomingMessage; connectionParams?: Record<string, unknown> }
+
+// Limits for the public API: reject abusive documents during validation, before any resolver runs.
+const armor = EnvelopArmorPlugin({
+  maxDepth: { n: 12, ignoreIntrospection: true },
+  maxAliases: { n: 30 },
+  maxTokens: { n: 5000 },
+  maxDirectives: { n: 20 },
+  costLimit: { maxCost: 20_000 },
+  blockFieldSuggestion: { enabled: true },
+})
+
+/** Builds the hub's HTTP + WebSocket server around the Pothos schema; tests call it in-process. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const logger = options.logger ?? createLogger()
+  const ownsDb = !options.db
+  const db = options.db ?? (await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }))
+  if (ownsDb) await db.migrate()
+  const { pubsub, close: closePubSub } = createHubPubSub(options.redisUrl)
+  const channelIds = new ChannelIdCache()
+  const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Ops Hub API', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
+    logging: {
+      debug: (...a) => logger.debug(a.map(String).join(' ')),
+      info: (...a) => logger.info(a.map(String).join(' ')),
+      warn: (...a) => logger.warn(a.map(String).join(' ')),
+      error: (...a) => logger.error(a.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        const original = (error as GraphQLError).originalError ?? error
+        if (error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError))) return error
+        logger.error({ err: original }, 'unexpected error (masked for the client)')
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+      },
+    },
+    context: async ({ request, connectionParams }): Promise<Context> => {
+      const settled = request ? httpAuth.get(request) : undefined
+      if (settled && !settled.ok) throw settled.error
+      const auth: Authentication =
+        settled?.ok ? settled.auth : await authenticate(connectionParams?.authorization as string | undefined, options.secret, db.prisma, channelIds)
+      return { db, prisma: db.prisma, pubsub, ...auth }
+    },
+    plugins: [
+      armor,
+      <Plugin<ServerContext>>{
+        // Authenticate once per HTTP request, before validation, so validation rules can depend on the role.
+        async onParams({ request }) {
+          try {
+            httpAuth.set(request, { ok: true, auth: await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds) })
+          } catch (error) {
+            httpAuth.set(request, { ok: false, error })
+          }
+        },
+        // Introspection is for staff; partners and anonymous callers get the published schema.graphql instead.
+        onValidate({ addValidationRule, context }) {
+          const request = (context as { request?: Request }).request
+          const settled = request ? httpAuth.get(request) : undefined
+          if (settled && !settled.ok) throw settled.error
+          const actor = settled?.ok ? settled.auth.actor : null
+          if (!actor || !STAFF_ROLES.includes(actor.role)) addValidationRule(NoSchemaIntrospectionCustomRule)
+        },
+      },
+    ],
+  })
+
+  const routes: HttpRoute[] = []
+  const server = http.createServer((req, res) => {
+    void routeHttp(routes, req, res).then((handled) => {
+      if (!handled) void yoga.requestListener(req, res)
+    })
+  })
+
+  const wss = new WebSocketServer({ server, path: '/graphql' })
+  const wsServer = useServer<Record<string, unknown>>(
+    {
+      // Refuse the socket outright when the token is missing or does not verify.
+      onConnect: async (ctx) => {
+        try {
+          const auth = await authenticate(ctx.connectionParams?.authorization as string | undefined, options.secret, db.prisma, channelIds)
+          return auth.actor !== null
+        } catch {
+          return false
+        }
+      },
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          connectionParams: ctx.connectionParams,
+        })
+        let document
+        try {
+          document = parse(params.query)
+        } catch (err) {
+          return [err as GraphQLError]
+        }
+        const args = {
+          schema: s,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        }
+        const errors = validate(args.schema, args.document)
+        if (errors.length) return errors
+        return args
+      },
+    },
+    wss,
+  )
+
+  const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs)
+  const jobList: Job[] = []
+  const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
+
+  const app: App = {
+    db,
+    yoga,
+    server,
+    url: '',
+    start(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => {
+          const addr = server.address() as AddressInfo
+          app.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`
+          resolve(app.url)
+        })
+      })
+    },
+    async stop() {
+      await jobs.stop()
+      await relay.stop()
+      await wsServer.dispose()
+      wss.close()
+      server.closeAllConnections?.()
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))
+      await closePubSub()
+      if (ownsDb) await db.close()
+    },
+  }
+  return app
+}

@@ -1,0 +1,38 @@
+// Starts the API: reads the environment, opens the database (PGlite by default), applies migrations,
+// seeds the demo scenario on an empty database, and serves /graphql (HTTP + WebSocket).
+import { openDatabase } from '@ops-hub/db'
+import { loadConfig } from './config.ts'
+import { createLogger } from './logger.ts'
+import { buildApp } from './app.ts'
+import { seedIfEmpty } from './seed-if-empty.ts'
+
+const config = loadConfig()
+const logger = createLogger(config.LOG_LEVEL)
+const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: `${config.DATA_DIR}/pglite` })
+const report = await db.migrate()
+logger.info({ database: db.kind, applied: report.applied, alreadyApplied: report.alreadyApplied }, 'migrations checked')
+if (config.HUB_DEMO === '1') await seedIfEmpty(db, { seed: config.HUB_SEED, logger })
+
+const app = await buildApp({
+  db,
+  secret: config.secret,
+  carrierWebhookSecret: config.carrierWebhookSecret,
+  redisUrl: config.REDIS_URL,
+  logger,
+  jobs: true,
+})
+const url = await app.start(config.API_PORT, '0.0.0.0')
+logger.info({ url: `${url}/graphql`, database: db.kind, redis: Boolean(config.REDIS_URL) }, 'Ops Hub API ready')
+console.log(`\n  Ops Hub API   ${url.replace('127.0.0.1', 'localhost')}/graphql\n`)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    await app.stop()
+    await db.close()
+    process.exit(0)
+  })
+}

@@ -1,0 +1,27 @@
+import { createPubSub } from 'graphql-yoga'
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
+import { Redis } from 'ioredis'
+import type { PubSub, PubSubChannels } from '@ops-hub/schema'
+
+export interface PubSubHandle {
+  pubsub: PubSub
+  close(): Promise<void>
+}
+
+/**
+ * In-memory pub/sub for the single-process default; with REDIS_URL, events travel through Redis so
+ * every API instance behind a load balancer pushes the same live data.
+ */
+export function createHubPubSub(redisUrl?: string): PubSubHandle {
+  if (!redisUrl) return { pubsub: createPubSub<PubSubChannels>(), close: async () => {} }
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient })
+  return {
+    pubsub: createPubSub<PubSubChannels>({ eventTarget }),
+    async close() {
+      publishClient.disconnect()
+      subscribeClient.disconnect()
+    },
+  }
+}

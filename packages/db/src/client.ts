@@ -1,0 +1,105 @@
+import path from 'node:path'
+import fs from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaClient } from './generated/prisma/client.ts'
+import { applyMigrations, type MigrationReport, type SqlRunner } from './migrate.ts'
+
+export type Prisma = PrismaClient
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent the hub runs on embedded PGlite. */
+  databaseUrl?: string
+  /** Folder for PGlite's files, or `memory://` for a throw-away database. */
+  dataDir?: string
+  /** Connections in the pool (PostgreSQL only). */
+  poolSize?: number
+}
+
+export interface Database {
+  kind: DatabaseKind
+  prisma: PrismaClient
+  /** Runs plain SQL outside Prisma: migrations, bulk COPY paths, benchmarks. */
+  sql: SqlRunner
+  migrate(): Promise<MigrationReport>
+  close(): Promise<void>
+  /** The PGlite instance when embedded (e.g. to expose it over a socket). */
+  pglite?: PGlite
+}
+
+/** Opens the hub's database: PostgreSQL via adapter-pg when a URL is given, else in-process PGlite. */
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  return openPglite(options.dataDir ?? './.data/pglite')
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Database> {
+  const adapter = new PrismaPg({ connectionString, max })
+  const prisma = new PrismaClient({ adapter })
+  const pg = await import('pg')
+  const pool = new pg.default.Pool({ connectionString, max: 2 })
+  const sql: SqlRunner = {
+    async query(text, params) {
+      const res = await pool.query(text, params as unknown[])
+      return res.rows
+    },
+    async exec(text) {
+      await pool.query(text)
+    },
+    async withClient(fn) {
+      const client = await pool.connect()
+      try {
+        return await fn({
+          query: async (t, p) => (await client.query(t, p as unknown[])).rows,
+          exec: async (t) => void (await client.query(t)),
+        })
+      } finally {
+        client.release()
+      }
+    },
+  }
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    migrate: () => applyMigrations(sql),
+    async close() {
+      await prisma.$disconnect()
+      await pool.end()
+    },
+  }
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.resolve(dataDir), { recursive: true })
+  const pglite = await PGlite.create(dataDir)
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) })
+  const sql: SqlRunner = {
+    async query(text, params) {
+      return (await pglite.query(text, params as unknown[])).rows as Record<string, unknown>[]
+    },
+    async exec(text) {
+      await pglite.exec(text)
+    },
+    // PGlite is a single connection: a "client" is the instance itself.
+    async withClient(fn) {
+      return fn({
+        query: async (t, p) => (await pglite.query(t, p as unknown[])).rows as Record<string, unknown>[],
+        exec: async (t) => void (await pglite.exec(t)),
+      })
+    },
+  }
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    pglite,
+    migrate: () => applyMigrations(sql),
+    async close() {
+      await prisma.$disconnect()
+      await pglite.close()
+    },
+  }
+}

@@ -1,0 +1,11 @@
+// Public entry of @ops-hub/domain: business rules with no knowledge of GraphQL or HTTP.
+export * from './shared/actor.ts'
+export * from './shared/errors.ts'
+export * from './shared/outbox.ts'
+export * from './shared/transaction.ts'
+export * from './shared/validation.ts'
+export * from './auth/tokens.ts'
+export { createSku } from './catalog/commands/create-sku.ts'
+export { createLocation } from './network/commands/create-location.ts'
+export { createChannel } from './channels/commands/create-channel.ts'
+export * from './inventory/buckets.ts'

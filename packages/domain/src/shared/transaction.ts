@@ -1,0 +1,28 @@
+import type { PrismaClient, Tx } from '@ops-hub/db'
+
+const RETRYABLE = /40001|40P01|could not serialize|deadlock detected|write conflict/i
+
+/**
+ * Runs `fn` in one interactive transaction. Serialization failures and deadlocks are retried with
+ * jittered back-off: the whole command re-runs, so a retry never half-applies.
+ */
+export async function inTransaction<T>(
+  prisma: PrismaClient,
+  fn: (tx: Tx) => Promise<T>,
+  options: { isolationLevel?: 'ReadCommitted' | 'RepeatableRead' | 'Serializable'; retries?: number; timeoutMs?: number } = {},
+): Promise<T> {
+  const retries = options.retries ?? 5
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await prisma.$transaction(fn, {
+        isolationLevel: options.isolationLevel,
+        timeout: options.timeoutMs ?? 30_000,
+        maxWait: 30_000,
+      })
+    } catch (err) {
+      const msg = `${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`
+      if (attempt >= retries || !RETRYABLE.test(msg)) throw err
+      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 20))
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Tx } from '@ops-hub/db'
+import { DomainError, USER_ERROR_CODES, inTransaction, type UserErrorCode, type UserErrorData } from '@ops-hub/domain'
+import { builder } from './builder.ts'
+import type { Context } from './context.ts'
+
+export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
+  description: 'Why a mutation was refused. Stable: integrations branch on it.',
+  values: Object.fromEntries(USER_ERROR_CODES.map((c) => [c, { value: c }])) as Record<UserErrorCode, { value: UserErrorCode }>,
+})
+
+export const UserError = builder.objectRef<UserErrorData>('UserError').implement({
+  description: 'A business-rule failure: nothing was written.',
+  fields: (t) => ({
+    field: t.exposeStringList('field', {
+      nullable: true,
+      description: 'Path to the input field at fault, e.g. ["input","lines","0","quantity"]; null for the whole input.',
+    }),
+    message: t.exposeString('message'),
+    code: t.expose('code', { type: UserErrorCodeEnum }),
+  }),
+})
+
+/**
+ * The one way a mutation runs: the domain command inside a transaction, business-rule failures turned
+ * into `userErrors` (the transaction is rolled back, so nothing is written), anything else re-thrown to be
+ * masked and logged by the server.
+ */
+export async function runMutation<R, P extends object>(
+  ctx: Context,
+  command: (tx: Tx) => Promise<R>,
+  toPayload: (result: R) => P | Promise<P>,
+): Promise<P & { userErrors: UserErrorData[] }> {
+  try {
+    const result = await inTransaction(ctx.prisma, command)
+    return { ...(await toPayload(result)), userErrors: [] }
+  } catch (err) {
+    if (err instanceof DomainError) return { userErrors: err.errors } as P & { userErrors: UserErrorData[] }
+    throw err
+  }
+}
+
+export function requireActor(ctx: Context) {
+  if (!ctx.actor) throw new Error('unreachable: scope-auth guarantees an actor on mutations')
+  return ctx.actor
+}

@@ -1,0 +1,5 @@
+// Public entry of @ops-hub/schema: the executable GraphQL schema and what the server needs around it.
+export { schema } from './schema.ts'
+export { MAX_PAGE_SIZE } from './builder.ts'
+export type { Context } from './context.ts'
+export type { PubSub, PubSubChannels } from './pubsub.ts'

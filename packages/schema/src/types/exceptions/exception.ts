@@ -1,0 +1,100 @@
+import { brandWithType } from '@pothos/core'
+import type { Prisma } from '@ops-hub/db'
+import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
+import type { Context } from '../../context.ts'
+import { RoleEnum } from '../common/role.ts'
+
+export const ExceptionTypeEnum = builder.enumType('ExceptionType', {
+  values: [
+    'PAYMENT_HOLD', 'FRAUD_REVIEW', 'ADDRESS_INVALID', 'STOCK_SHORTAGE', 'LOW_CONFIDENCE_STOCK', 'SHIP_BY_RISK',
+    'PICK_SHORT', 'PACK_MISMATCH', 'CARRIER_DELAY', 'FEED_DISCREPANCY', 'COUNT_VARIANCE', 'LEDGER_MISMATCH',
+    'ADJUSTMENT_APPROVAL', 'ADJUSTMENT_ANOMALY', 'TRANSFER_APPROVAL', 'REPLENISHMENT_RISK', 'LATE_PURCHASE_ORDER',
+    'RETURN_INSPECTION',
+  ] as const,
+})
+export const ExceptionSeverityEnum = builder.enumType('ExceptionSeverity', { values: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const })
+export const ExceptionStatusEnum = builder.enumType('ExceptionStatus', { values: ['OPEN', 'IN_PROGRESS', 'RESOLVED'] as const })
+
+// How an exception's (subjectType, subjectId) becomes a GraphQL Node.
+const SUBJECT_LOADERS: Record<string, (ctx: Context, id: number) => Promise<object | null>> = {
+  Order: (ctx, id) => ctx.prisma.order.findUnique({ where: { id } }),
+  StockPosition: (ctx, id) => ctx.prisma.stockPosition.findUnique({ where: { id } }),
+  FulfillmentOrder: (ctx, id) => ctx.prisma.fulfillmentOrder.findUnique({ where: { id } }),
+  Shipment: (ctx, id) => ctx.prisma.shipment.findUnique({ where: { id } }),
+  Adjustment: (ctx, id) => ctx.prisma.adjustment.findUnique({ where: { id } }),
+  CycleCount: (ctx, id) => ctx.prisma.cycleCount.findUnique({ where: { id } }),
+  InventoryFeed: (ctx, id) => ctx.prisma.inventoryFeed.findUnique({ where: { id } }),
+  Transfer: (ctx, id) => ctx.prisma.transfer.findUnique({ where: { id } }),
+  Return: (ctx, id) => ctx.prisma.return.findUnique({ where: { id } }),
+  PurchaseOrder: (ctx, id) => ctx.prisma.purchaseOrder.findUnique({ where: { id } }),
+  PickTask: (ctx, id) => ctx.prisma.pickTask.findUnique({ where: { id } }),
+}
+
+export const ExceptionNode = builder.prismaNode('Exception', {
+  id: { field: 'id' },
+  authScopes: { staff: true },
+  fields: (t) => ({
+    type: t.expose('type', { type: ExceptionTypeEnum }),
+    severity: t.expose('severity', { type: ExceptionSeverityEnum }),
+    ownerRole: t.expose('ownerRole', { type: RoleEnum, description: 'The team that must act on it.' }),
+    status: t.expose('status', { type: ExceptionStatusEnum }),
+    title: t.exposeString('title'),
+    detail: t.exposeString('detail', { nullable: true }),
+    data: t.expose('data', { type: 'JSON', nullable: true, description: 'Figures behind the exception (quantities, scores, thresholds).' }),
+    dueBy: t.expose('dueBy', { type: 'DateTime' }),
+    overdue: t.boolean({ select: { dueBy: true, status: true }, resolve: (e) => e.status !== 'RESOLVED' && e.dueBy.getTime() < Date.now() }),
+    escalationLevel: t.exposeInt('escalationLevel'),
+    assignedTo: t.exposeString('assignedTo', { nullable: true }),
+    resolvedBy: t.exposeString('resolvedBy', { nullable: true }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+    resolution: t.exposeString('resolution', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    subject: t.field({
+      type: builder.nodeInterfaceRef(),
+      nullable: true,
+      description: 'What the exception is about: an order, a stock position, a shipment...',
+      select: { subjectType: true, subjectId: true },
+      resolve: async (e, _args, ctx) => {
+        const load = SUBJECT_LOADERS[e.subjectType]
+        const row = load ? await load(ctx, e.subjectId) : null
+        return row ? brandWithType(row, e.subjectType as never) : null
+      },
+    }),
+  }),
+})
+
+const ExceptionFilter = builder.inputType('ExceptionFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [ExceptionStatusEnum], required: false }),
+    type: t.field({ type: [ExceptionTypeEnum], required: false }),
+    ownerRole: t.field({ type: RoleEnum, required: false }),
+    overdue: t.boolean({ required: false, description: 'Only unresolved exceptions past (true) or within (false) their due-by.' }),
+  }),
+})
+
+type ExceptionFilterArgs = { status?: string[] | null; type?: string[] | null; ownerRole?: string | null; overdue?: boolean | null } | null | undefined
+
+export function exceptionWhere(filter: ExceptionFilterArgs, now = new Date()): Prisma.ExceptionWhereInput {
+  return {
+    ...(filter?.status?.length ? { status: { in: filter.status as never } } : {}),
+    ...(filter?.type?.length ? { type: { in: filter.type as never } } : {}),
+    ...(filter?.ownerRole ? { ownerRole: filter.ownerRole as never } : {}),
+    ...(filter?.overdue === true ? { status: { not: 'RESOLVED' }, dueBy: { lt: now } } : {}),
+    ...(filter?.overdue === false ? { dueBy: { gte: now } } : {}),
+  }
+}
+
+builder.queryFields((t) => ({
+  exceptions: t.prismaConnection({
+    type: 'Exception',
+    cursor: 'id',
+    defaultSize: DEFAULT_PAGE_SIZE,
+    maxSize: MAX_PAGE_SIZE,
+    description: 'Most urgent first (earliest due-by).',
+    authScopes: { staff: true },
+    args: { filter: t.arg({ type: ExceptionFilter, required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.exception.findMany({ ...query, where: exceptionWhere(args.filter), orderBy: [{ dueBy: 'asc' }, { id: 'asc' }] }),
+    totalCount: (_p, args, ctx) => ctx.prisma.exception.count({ where: exceptionWhere(args.filter) }),
+  }, { name: 'ExceptionConnection' }, { name: 'ExceptionEdge' }),
+}))

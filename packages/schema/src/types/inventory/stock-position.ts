@@ -1,0 +1,57 @@
+import { availableOf } from '@ops-hub/domain'
+import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
+
+export const StockPosition = builder.prismaNode('StockPosition', {
+  id: { field: 'id' },
+  authScopes: { staff: true },
+  fields: (t) => ({
+    sku: t.relation('sku'),
+    location: t.relation('location'),
+    onHand: t.exposeInt('onHand', { description: 'Units physically at the node, including damaged and QC units.' }),
+    reserved: t.exposeInt('reserved', { description: 'Units promised to open orders.' }),
+    available: t.int({
+      description: 'Sellable now: onHand - reserved - safetyStock - damaged - qualityControl, never negative.',
+      select: { onHand: true, reserved: true, safetyStock: true, damaged: true, qualityControl: true },
+      resolve: (p) => availableOf(p),
+    }),
+    damaged: t.exposeInt('damaged'),
+    qualityControl: t.exposeInt('qualityControl'),
+    incoming: t.exposeInt('incoming', { description: 'Units on open purchase orders to this node.' }),
+    inTransit: t.exposeInt('inTransit', { description: 'Units on transfers travelling to this node.' }),
+    safetyStock: t.exposeInt('safetyStock'),
+    lastCountedAt: t.expose('lastCountedAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  stockPositions: t.prismaConnection({
+    type: 'StockPosition',
+    cursor: 'id',
+    defaultSize: DEFAULT_PAGE_SIZE,
+    maxSize: MAX_PAGE_SIZE,
+    authScopes: { staff: true },
+    args: {
+      locationCode: t.arg.string({ required: false }),
+      sku: t.arg.string({ required: false }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.stockPosition.findMany({ ...query, where: positionFilter(args), orderBy: { id: 'asc' } }),
+    totalCount: (_p, args, ctx) => ctx.prisma.stockPosition.count({ where: positionFilter(args) }),
+  }, { name: 'StockPositionConnection' }, { name: 'StockPositionEdge' }),
+  stockPosition: t.prismaField({
+    type: 'StockPosition',
+    nullable: true,
+    authScopes: { staff: true },
+    args: { sku: t.arg.string(), locationCode: t.arg.string() },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.stockPosition.findFirst({ ...query, where: { sku: { code: args.sku }, location: { code: args.locationCode } } }),
+  }),
+}))
+
+function positionFilter(args: { locationCode?: string | null; sku?: string | null }) {
+  return {
+    ...(args.locationCode ? { location: { code: args.locationCode } } : {}),
+    ...(args.sku ? { sku: { code: args.sku } } : {}),
+  }
+}

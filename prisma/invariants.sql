@@ -1,0 +1,126 @@
+-- Invariants the database protects: the last line of defence behind the domain layer.
+--
+-- Applied by packages/db on every start, after prisma/migrations (idempotent: CREATE OR REPLACE FUNCTION and
+-- TRIGGER), so changing a rule here needs no migration. They live outside prisma/migrations because the
+-- offline Prisma migration engine used on these machines cannot introspect CHECK constraints and splits
+-- PL/pgSQL bodies on semicolons. Triggers behave like CHECK constraints: SQLSTATE 23514 with the rule name.
+--
+-- The key rule is stock_positions_no_oversell: reserved + damaged + QC units can never exceed what is on
+-- hand, so an oversell is impossible even if application code were wrong.
+
+CREATE OR REPLACE FUNCTION "ops_hub_check"(ok boolean, constraint_name text, table_name text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF ok IS NOT TRUE THEN
+    RAISE EXCEPTION 'new row for relation "%" violates check constraint "%"', table_name, constraint_name
+      USING ERRCODE = 'check_violation', CONSTRAINT = constraint_name, TABLE = table_name;
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION "stock_positions_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."on_hand" >= 0 AND NEW."reserved" >= 0 AND NEW."damaged" >= 0 AND NEW."quality_control" >= 0 AND NEW."incoming" >= 0 AND NEW."in_transit" >= 0 AND NEW."safety_stock" >= 0, 'stock_positions_buckets_non_negative', 'stock_positions');
+  PERFORM "ops_hub_check"(NEW."reserved" + NEW."damaged" + NEW."quality_control" <= NEW."on_hand", 'stock_positions_no_oversell', 'stock_positions');
+  PERFORM "ops_hub_check"(NEW."confidence" BETWEEN 0 AND 1, 'stock_positions_confidence_range', 'stock_positions');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "stock_positions_invariants" BEFORE INSERT OR UPDATE ON "stock_positions" FOR EACH ROW EXECUTE FUNCTION "stock_positions_invariants"();
+
+CREATE OR REPLACE FUNCTION "bin_stocks_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" >= 0, 'bin_stocks_quantity_non_negative', 'bin_stocks');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "bin_stocks_invariants" BEFORE INSERT OR UPDATE ON "bin_stocks" FOR EACH ROW EXECUTE FUNCTION "bin_stocks_invariants"();
+
+CREATE OR REPLACE FUNCTION "channel_reservations_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."reserved" >= 0, 'channel_reservations_non_negative', 'channel_reservations');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "channel_reservations_invariants" BEFORE INSERT OR UPDATE ON "channel_reservations" FOR EACH ROW EXECUTE FUNCTION "channel_reservations_invariants"();
+
+CREATE OR REPLACE FUNCTION "order_lines_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0 AND NEW."unit_price" >= 0, 'order_lines_quantity_positive', 'order_lines');
+  PERFORM "ops_hub_check"(NEW."allocated_quantity" >= 0 AND NEW."backordered_quantity" >= 0 AND NEW."shipped_quantity" >= 0 AND NEW."cancelled_quantity" >= 0 AND NEW."returned_quantity" >= 0 AND NEW."allocated_quantity" + NEW."backordered_quantity" + NEW."cancelled_quantity" <= NEW."quantity" AND NEW."shipped_quantity" <= NEW."quantity" AND NEW."returned_quantity" <= NEW."shipped_quantity", 'order_lines_quantities_consistent', 'order_lines');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "order_lines_invariants" BEFORE INSERT OR UPDATE ON "order_lines" FOR EACH ROW EXECUTE FUNCTION "order_lines_invariants"();
+
+CREATE OR REPLACE FUNCTION "allocations_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0, 'allocations_quantity_positive', 'allocations');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "allocations_invariants" BEFORE INSERT OR UPDATE ON "allocations" FOR EACH ROW EXECUTE FUNCTION "allocations_invariants"();
+
+CREATE OR REPLACE FUNCTION "pick_tasks_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0 AND NEW."picked_quantity" BETWEEN 0 AND NEW."quantity", 'pick_tasks_quantities', 'pick_tasks');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "pick_tasks_invariants" BEFORE INSERT OR UPDATE ON "pick_tasks" FOR EACH ROW EXECUTE FUNCTION "pick_tasks_invariants"();
+
+CREATE OR REPLACE FUNCTION "skus_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."unit_cost" >= 0 AND (NEW."unit_price" IS NULL OR NEW."unit_price" >= 0), 'skus_cost_non_negative', 'skus');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "skus_invariants" BEFORE INSERT OR UPDATE ON "skus" FOR EACH ROW EXECUTE FUNCTION "skus_invariants"();
+
+CREATE OR REPLACE FUNCTION "locations_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."daily_pick_capacity" >= 0 AND NEW."daily_pack_capacity" >= 0 AND NEW."cutoff_minutes" BETWEEN 0 AND 1439, 'locations_capacity_non_negative', 'locations');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "locations_invariants" BEFORE INSERT OR UPDATE ON "locations" FOR EACH ROW EXECUTE FUNCTION "locations_invariants"();
+
+CREATE OR REPLACE FUNCTION "allocation_rules_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"((NEW."kind" = 'RESERVED_POOL' AND NEW."quantity" IS NOT NULL AND NEW."quantity" >= 0) OR (NEW."kind" = 'PERCENTAGE_CAP' AND NEW."percentage" IS NOT NULL AND NEW."percentage" BETWEEN 0 AND 100), 'allocation_rules_shape', 'allocation_rules');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "allocation_rules_invariants" BEFORE INSERT OR UPDATE ON "allocation_rules" FOR EACH ROW EXECUTE FUNCTION "allocation_rules_invariants"();
+
+CREATE OR REPLACE FUNCTION "supplier_skus_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."lead_time_mean_days" > 0 AND NEW."lead_time_std_dev_days" >= 0 AND NEW."minimum_order_quantity" >= 1 AND NEW."pack_size" >= 1, 'supplier_skus_lead_time', 'supplier_skus');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "supplier_skus_invariants" BEFORE INSERT OR UPDATE ON "supplier_skus" FOR EACH ROW EXECUTE FUNCTION "supplier_skus_invariants"();
+
+CREATE OR REPLACE FUNCTION "purchase_order_lines_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0 AND NEW."received_quantity" >= 0, 'purchase_order_lines_quantities', 'purchase_order_lines');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "purchase_order_lines_invariants" BEFORE INSERT OR UPDATE ON "purchase_order_lines" FOR EACH ROW EXECUTE FUNCTION "purchase_order_lines_invariants"();
+
+CREATE OR REPLACE FUNCTION "transfer_lines_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0 AND NEW."received_quantity" BETWEEN 0 AND NEW."quantity", 'transfer_lines_quantities', 'transfer_lines');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "transfer_lines_invariants" BEFORE INSERT OR UPDATE ON "transfer_lines" FOR EACH ROW EXECUTE FUNCTION "transfer_lines_invariants"();
+
+CREATE OR REPLACE FUNCTION "return_lines_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."quantity" > 0 AND NEW."received_quantity" BETWEEN 0 AND NEW."quantity", 'return_lines_quantities', 'return_lines');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "return_lines_invariants" BEFORE INSERT OR UPDATE ON "return_lines" FOR EACH ROW EXECUTE FUNCTION "return_lines_invariants"();
+
+CREATE OR REPLACE FUNCTION "orders_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."fraud_score" BETWEEN 0 AND 1, 'orders_fraud_score_range', 'orders');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "orders_invariants" BEFORE INSERT OR UPDATE ON "orders" FOR EACH ROW EXECUTE FUNCTION "orders_invariants"();
+
+CREATE OR REPLACE FUNCTION "transfers_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."from_location_id" <> NEW."to_location_id", 'transfers_distinct_locations', 'transfers');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "transfers_invariants" BEFORE INSERT OR UPDATE ON "transfers" FOR EACH ROW EXECUTE FUNCTION "transfers_invariants"();
+
