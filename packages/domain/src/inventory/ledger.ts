@@ -1,0 +1,127 @@
+import { Prisma, type InventoryEventType, type Tx } from '@ops-hub/db'
+import type { Actor } from '../shared/actor.ts'
+import { DomainError } from '../shared/errors.ts'
+import { availableOf, type Buckets } from './buckets.ts'
+
+export type BucketDeltas = Partial<Buckets>
+
+export interface StockMovement {
+  skuId: number
+  locationId: number
+  type: InventoryEventType
+  deltas: BucketDeltas
+  actor: Actor
+  reasonCode?: string
+  referenceDocumentUri?: string
+  orderId?: number
+  metadata?: Record<string, unknown>
+  /**
+   * `buckets` (default): every bucket stays >= 0 and reserved + damaged + QC <= onHand.
+   * `available`: additionally the position must stay sellable (available >= 0 counting safety stock);
+   * reservations use it so they never promise protected units.
+   */
+  guard?: 'buckets' | 'available'
+  /** Compare-and-swap: the movement applies only if the position's version is still this one. */
+  expectedVersion?: number
+}
+
+export interface MovedPosition extends Buckets {
+  id: number
+  skuId: number
+  locationId: number
+  version: number
+  available: number
+}
+
+const COLUMNS: Array<[keyof Buckets, string]> = [
+  ['onHand', 'on_hand'],
+  ['reserved', 'reserved'],
+  ['damaged', 'damaged'],
+  ['qualityControl', 'quality_control'],
+  ['incoming', 'incoming'],
+  ['inTransit', 'in_transit'],
+  ['safetyStock', 'safety_stock'],
+]
+
+/**
+ * The one way stock changes: a single conditional UPDATE of the (sku, location) position that applies the
+ * deltas only if the result is legal, plus the append-only ledger event, in the caller's transaction.
+ * Concurrent movements on one position serialize on its row lock; none can drive a bucket negative or
+ * reserve more than is available. Creates the position on first movement.
+ */
+export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition> {
+  const d = Object.fromEntries(COLUMNS.map(([k]) => [k, Math.trunc(m.deltas[k] ?? 0)])) as unknown as Buckets
+  await tx.$executeRaw`
+    INSERT INTO stock_positions (sku_id, location_id, updated_at) VALUES (${m.skuId}, ${m.locationId}, now())
+    ON CONFLICT (sku_id, location_id) DO NOTHING`
+
+  const availableGuard =
+    m.guard === 'available'
+      ? Prisma.sql`AND (on_hand + ${d.onHand}) - (reserved + ${d.reserved}) - (safety_stock + ${d.safetyStock}) - (damaged + ${d.damaged}) - (quality_control + ${d.qualityControl}) >= 0`
+      : Prisma.empty
+  const versionGuard = m.expectedVersion !== undefined ? Prisma.sql`AND version = ${m.expectedVersion}` : Prisma.empty
+
+  const rows = await tx.$queryRaw<Array<Record<string, number>>>`
+    UPDATE stock_positions SET
+      on_hand = on_hand + ${d.onHand}, reserved = reserved + ${d.reserved}, damaged = damaged + ${d.damaged},
+      quality_control = quality_control + ${d.qualityControl}, incoming = incoming + ${d.incoming},
+      in_transit = in_transit + ${d.inTransit}, safety_stock = safety_stock + ${d.safetyStock},
+      version = version + 1, updated_at = now()
+    WHERE sku_id = ${m.skuId} AND location_id = ${m.locationId}
+      AND on_hand + ${d.onHand} >= 0 AND reserved + ${d.reserved} >= 0 AND damaged + ${d.damaged} >= 0
+      AND quality_control + ${d.qualityControl} >= 0 AND incoming + ${d.incoming} >= 0
+      AND in_transit + ${d.inTransit} >= 0 AND safety_stock + ${d.safetyStock} >= 0
+      AND (reserved + ${d.reserved}) + (damaged + ${d.damaged}) + (quality_control + ${d.qualityControl}) <= on_hand + ${d.onHand}
+      ${availableGuard} ${versionGuard}
+    RETURNING id, sku_id, location_id, on_hand, reserved, damaged, quality_control, incoming, in_transit, safety_stock, version`
+
+  if (rows.length === 0) {
+    const current = await tx.stockPosition.findUniqueOrThrow({ where: { skuId_locationId: { skuId: m.skuId, locationId: m.locationId } } })
+    if (m.expectedVersion !== undefined && current.version !== m.expectedVersion) {
+      throw new DomainError({ code: 'STALE_QUANTITY', field: null, message: 'Stock changed since it was read; reload and retry' })
+    }
+    throw new DomainError({
+      code: 'INSUFFICIENT_STOCK',
+      field: null,
+      message: `Not enough stock: on hand ${current.onHand}, reserved ${current.reserved}, available ${availableOf(current)}`,
+    })
+  }
+  const r = rows[0]
+  const position: MovedPosition = {
+    id: Number(r.id),
+    skuId: Number(r.sku_id),
+    locationId: Number(r.location_id),
+    onHand: Number(r.on_hand),
+    reserved: Number(r.reserved),
+    damaged: Number(r.damaged),
+    qualityControl: Number(r.quality_control),
+    incoming: Number(r.incoming),
+    inTransit: Number(r.in_transit),
+    safetyStock: Number(r.safety_stock),
+    version: Number(r.version),
+    available: 0,
+  }
+  position.available = availableOf(position)
+
+  await tx.inventoryEvent.create({
+    data: {
+      stockPositionId: position.id,
+      skuId: m.skuId,
+      locationId: m.locationId,
+      type: m.type,
+      reasonCode: m.reasonCode ?? null,
+      actor: m.actor.id,
+      referenceDocumentUri: m.referenceDocumentUri ?? null,
+      onHandDelta: d.onHand,
+      reservedDelta: d.reserved,
+      damagedDelta: d.damaged,
+      qualityControlDelta: d.qualityControl,
+      incomingDelta: d.incoming,
+      inTransitDelta: d.inTransit,
+      safetyStockDelta: d.safetyStock,
+      orderId: m.orderId ?? null,
+      metadata: (m.metadata ?? undefined) as object | undefined,
+    },
+  })
+  return position
+}
