@@ -7,7 +7,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs } fro
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { openDatabase, type Database } from '@ops-hub/db'
 import { STAFF_ROLES } from '@ops-hub/domain'
-import { schema, type Context } from '@ops-hub/schema'
+import { pageSizeRule, schema, type Context } from '@ops-hub/schema'
 import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createHubPubSub } from './realtime/pubsub.ts'
@@ -50,7 +50,8 @@ const armor = EnvelopArmorPlugin({
   maxAliases: { n: 30 },
   maxTokens: { n: 5000 },
   maxDirectives: { n: 20 },
-  costLimit: { maxCost: 20_000 },
+  // Cost is measured by Pothos complexity (connections cost `first` x selection), which is precise.
+  costLimit: { enabled: false },
   blockFieldSuggestion: { enabled: true },
 })
 
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         },
         // Introspection is for staff; partners and anonymous callers get the published schema.graphql instead.
         onValidate({ addValidationRule, context }) {
+          addValidationRule(pageSizeRule((context as { params?: { variables?: Record<string, unknown> } }).params?.variables))
           const request = (context as { request?: Request }).request
           const settled = request ? httpAuth.get(request) : undefined
           if (settled && !settled.ok) throw settled.error

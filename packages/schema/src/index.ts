@@ -1,5 +1,6 @@
 // Public entry of @ops-hub/schema: the executable GraphQL schema and what the server needs around it.
 export { schema } from './schema.ts'
 export { MAX_PAGE_SIZE } from './builder.ts'
+export { pageSizeRule } from './page-size-rule.ts'
 export type { Context } from './context.ts'
 export type { PubSub, PubSubChannels } from './pubsub.ts'
