@@ -27,7 +27,7 @@ export interface TestApp {
  * Starts the real app in-process over HTTP on a fresh database for the current test file.
  * Use inside a describe/file: `const t = useTestApp()` then `t().gql(...)` in tests.
  */
-export function useTestApp(opts: { jobs?: boolean; redisUrl?: string; poolSize?: number } = {}): () => TestApp {
+export function useTestApp(opts: { jobs?: boolean; redisUrl?: string; poolSize?: number; demoSignIn?: boolean } = {}): () => TestApp {
   let handle: TestApp | undefined
   beforeAll(async () => {
     const database = await createTestDatabase({ poolSize: opts.poolSize })
@@ -39,6 +39,7 @@ export function useTestApp(opts: { jobs?: boolean; redisUrl?: string; poolSize?:
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       jobs: opts.jobs ?? false,
       relayIntervalMs: 50,
+      demoSignIn: opts.demoSignIn,
     })
     const url = await app.start(0)
     const token = (role: Role, channel?: string, sub?: string) =>

@@ -14,6 +14,7 @@ import { createHubPubSub } from './realtime/pubsub.ts'
 import { startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
+import { demoSignInRoutes } from './http/demo-sign-in.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -30,6 +31,8 @@ export interface AppOptions {
   jobs?: boolean
   /** Outbox relay poll interval. */
   relayIntervalMs?: number
+  /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
+  demoSignIn?: boolean
 }
 
 export interface App {
@@ -115,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ],
   })
 
-  const routes: HttpRoute[] = []
+  const routes: HttpRoute[] = [...(options.demoSignIn ? demoSignInRoutes(options.secret) : [])]
   const server = http.createServer((req, res) => {
     void routeHttp(routes, req, res).then((handled) => {
       if (!handled) void yoga.requestListener(req, res)

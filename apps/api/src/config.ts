@@ -12,6 +12,8 @@ const envSchema = z.object({
   HUB_SECRET: z.string().min(16, 'HUB_SECRET must be at least 16 characters').optional(),
   HUB_DEMO: z.enum(['0', '1']).default('1'),
   HUB_SEED: z.coerce.number().int().default(42),
+  // One-click demo sign-in: on by default for the embedded demo (HUB_DEMO=1, no DATABASE_URL); 1 or 0 forces it.
+  HUB_DEMO_SIGNIN: z.enum(['0', '1']).optional(),
   CARRIER_WEBHOOK_SECRET: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -13,8 +13,11 @@ const report = await db.migrate()
 logger.info({ database: db.kind, applied: report.applied, alreadyApplied: report.alreadyApplied }, 'migrations checked')
 if (config.HUB_DEMO === '1') await seedIfEmpty(db, { seed: config.HUB_SEED, logger })
 
+const demoSignIn = config.HUB_DEMO_SIGNIN ? config.HUB_DEMO_SIGNIN === '1' : config.HUB_DEMO === '1' && !config.DATABASE_URL
+if (demoSignIn) logger.warn('demo sign-in is on: anyone who reaches the API can get a token for any role (HUB_DEMO_SIGNIN=0 turns it off)')
 const app = await buildApp({
   db,
+  demoSignIn,
   secret: config.secret,
   carrierWebhookSecret: config.carrierWebhookSecret,
   redisUrl: config.REDIS_URL,
