@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql'
-import { InvalidTokenError, verifyToken, type Actor } from '@ops-hub/domain'
+import { InvalidTokenError, looksLikeApiKey, verifyApiKey, verifyToken, type Actor } from '@ops-hub/domain'
 import type { PrismaClient } from '@ops-hub/db'
 
 export interface Authentication {
@@ -17,7 +17,8 @@ export async function authenticate(header: string | null | undefined, secret: st
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"')
   let actor: Actor
   try {
-    actor = await verifyToken(secret, match[1])
+    // Signed tokens for people, `ohk_...` API keys for integrations.
+    actor = looksLikeApiKey(match[1]) ? await verifyApiKey(prisma, match[1]) : await verifyToken(secret, match[1])
   } catch (err) {
     throw unauthenticated(err instanceof InvalidTokenError ? err.message : 'Token is invalid')
   }

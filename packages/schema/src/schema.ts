@@ -1,5 +1,6 @@
 import { builder } from './builder.ts'
 import './types/common/role.ts'
+import './types/access/api-key.ts'
 import './types/catalog/sku.ts'
 import './types/network/location.ts'
 import './types/channels/channel.ts'

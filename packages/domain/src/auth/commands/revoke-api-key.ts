@@ -1,0 +1,11 @@
+import type { Tx } from '@ops-hub/db'
+import type { Actor } from '../../shared/actor.ts'
+import { userError } from '../../shared/errors.ts'
+
+/** Revokes an API key at once; requests with it are refused from then on. */
+export async function revokeApiKey(tx: Tx, input: { id: number }, _actor: Actor, now = new Date()) {
+  const key = await tx.apiKey.findUnique({ where: { id: input.id } })
+  if (!key) throw userError('NOT_FOUND', 'API key not found', ['input', 'id'])
+  if (key.revokedAt) throw userError('ILLEGAL_TRANSITION', 'API key is already revoked', ['input', 'id'])
+  return tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } })
+}
