@@ -39,6 +39,7 @@ export function useTestApp(opts: { jobs?: boolean; redisUrl?: string; poolSize?:
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       jobs: opts.jobs ?? false,
       relayIntervalMs: 50,
+      rateLimits: opts.rateLimits ?? { partnerPerMinute: 100_000, staffPerMinute: 100_000 },
       demoSignIn: opts.demoSignIn,
     })
     const url = await app.start(0)

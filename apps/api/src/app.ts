@@ -14,6 +14,7 @@ import { createHubPubSub } from './realtime/pubsub.ts'
 import { startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
+import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface AppOptions {
   jobs?: boolean
   /** Outbox relay poll interval. */
   relayIntervalMs?: number
+  /** Per-client request budgets (defaults in rate-limit.ts). */
+  rateLimits?: RateLimitOptions
   /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
   demoSignIn?: boolean
 }
@@ -66,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (ownsDb) await db.migrate()
   const { pubsub, close: closePubSub } = createHubPubSub(options.redisUrl)
   const channelIds = new ChannelIdCache()
+  const rateLimiter = new RateLimiter(options.rateLimits)
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
 
   const yoga = createYoga<ServerContext, Context>({
@@ -99,11 +103,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
       <Plugin<ServerContext>>{
         // Authenticate once per HTTP request, before validation, so validation rules can depend on the role.
         async onParams({ request }) {
+          let auth: Authentication
           try {
-            httpAuth.set(request, { ok: true, auth: await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds) })
+            auth = await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds)
+            httpAuth.set(request, { ok: true, auth })
           } catch (error) {
             httpAuth.set(request, { ok: false, error })
+            return
           }
+          const client = auth.actor?.id ?? `ip:${request.headers.get('x-forwarded-for')?.split(',')[0].trim() ?? 'local'}`
+          rateLimiter.take(client, auth.actor !== null && STAFF_ROLES.includes(auth.actor.role))
         },
         // Introspection is for staff; partners and anonymous callers get the published schema.graphql instead.
         onValidate({ addValidationRule, context }) {
