@@ -5,6 +5,7 @@ import './types/catalog/sku.ts'
 import './types/network/location.ts'
 import './types/channels/channel.ts'
 import './types/inventory/stock-position.ts'
+import './types/inventory/adjustment.ts'
 import './types/orders/order.ts'
 import './types/exceptions/exception.ts'
 

@@ -23,6 +23,8 @@ export interface StockMovement {
   guard?: 'buckets' | 'available'
   /** Compare-and-swap: the movement applies only if the position's version is still this one. */
   expectedVersion?: number
+  /** Compare-and-swap on one bucket: applies only if that bucket still holds `quantity` (e.g. what a counter saw). */
+  expectedQuantity?: { bucket: keyof Buckets; quantity: number }
 }
 
 export interface MovedPosition extends Buckets {
@@ -33,7 +35,7 @@ export interface MovedPosition extends Buckets {
   available: number
 }
 
-const COLUMNS: Array<[keyof Buckets, string]> = [
+export const BUCKET_COLUMNS: Array<[keyof Buckets, string]> = [
   ['onHand', 'on_hand'],
   ['reserved', 'reserved'],
   ['damaged', 'damaged'],
@@ -50,7 +52,7 @@ const COLUMNS: Array<[keyof Buckets, string]> = [
  * reserve more than is available. Creates the position on first movement.
  */
 export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition> {
-  const d = Object.fromEntries(COLUMNS.map(([k]) => [k, Math.trunc(m.deltas[k] ?? 0)])) as unknown as Buckets
+  const d = Object.fromEntries(BUCKET_COLUMNS.map(([k]) => [k, Math.trunc(m.deltas[k] ?? 0)])) as unknown as Buckets
   await tx.$executeRaw`
     INSERT INTO stock_positions (sku_id, location_id, updated_at) VALUES (${m.skuId}, ${m.locationId}, now())
     ON CONFLICT (sku_id, location_id) DO NOTHING`
@@ -60,6 +62,9 @@ export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition
       ? Prisma.sql`AND (on_hand + ${d.onHand}) - (reserved + ${d.reserved}) - (safety_stock + ${d.safetyStock}) - (damaged + ${d.damaged}) - (quality_control + ${d.qualityControl}) >= 0`
       : Prisma.empty
   const versionGuard = m.expectedVersion !== undefined ? Prisma.sql`AND version = ${m.expectedVersion}` : Prisma.empty
+  const quantityGuard = m.expectedQuantity
+    ? Prisma.sql`AND ${Prisma.raw(BUCKET_COLUMNS.find(([k]) => k === m.expectedQuantity!.bucket)![1])} = ${m.expectedQuantity.quantity}`
+    : Prisma.empty
 
   const rows = await tx.$queryRaw<Array<Record<string, number>>>`
     UPDATE stock_positions SET
@@ -72,13 +77,20 @@ export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition
       AND quality_control + ${d.qualityControl} >= 0 AND incoming + ${d.incoming} >= 0
       AND in_transit + ${d.inTransit} >= 0 AND safety_stock + ${d.safetyStock} >= 0
       AND (reserved + ${d.reserved}) + (damaged + ${d.damaged}) + (quality_control + ${d.qualityControl}) <= on_hand + ${d.onHand}
-      ${availableGuard} ${versionGuard}
+      ${availableGuard} ${versionGuard} ${quantityGuard}
     RETURNING id, sku_id, location_id, on_hand, reserved, damaged, quality_control, incoming, in_transit, safety_stock, version`
 
   if (rows.length === 0) {
     const current = await tx.stockPosition.findUniqueOrThrow({ where: { skuId_locationId: { skuId: m.skuId, locationId: m.locationId } } })
     if (m.expectedVersion !== undefined && current.version !== m.expectedVersion) {
       throw new DomainError({ code: 'STALE_QUANTITY', field: null, message: 'Stock changed since it was read; reload and retry' })
+    }
+    if (m.expectedQuantity && current[m.expectedQuantity.bucket] !== m.expectedQuantity.quantity) {
+      throw new DomainError({
+        code: 'STALE_QUANTITY',
+        field: ['input', 'expectedQuantity'],
+        message: `Expected ${m.expectedQuantity.quantity} but the book now shows ${current[m.expectedQuantity.bucket]}; recount or reload and retry`,
+      })
     }
     throw new DomainError({
       code: 'INSUFFICIENT_STOCK',

@@ -16,6 +16,16 @@ export const SETTING_DEFAULTS = {
   /** Feed deltas within this many units (or this fraction of book) are auto-accepted. */
   'inventory.feedToleranceUnits': 5,
   'inventory.feedToleranceRatio': 0.02,
+  /** Days between cycle counts by ABC class (A monthly, B quarterly, C yearly). */
+  'inventory.cycleCountIntervalDays': { A: 30, B: 90, C: 365 },
+  /** A count within max(units, ratio x book) of the book is auto-adjusted; beyond it is recounted, then approved. */
+  'inventory.countTolerance': { A: { units: 0, ratio: 0.01 }, B: { units: 2, ratio: 0.02 }, C: { units: 5, ratio: 0.05 } },
+  /** How often a 3PL is expected to send a snapshot; source-freshness confidence decays against it. */
+  'inventory.feedExpectedHours': 6,
+  /** Weights of the inventory-confidence factors (see scoreConfidence). */
+  'inventory.confidenceWeights': { countAge: 0.3, countVariance: 0.2, sourceFreshness: 0.25, unreconciled: 0.15, manualAdjustments: 0.1 },
+  /** When a manual adjustment is flagged as anomalous (see scoreAnomaly). */
+  'inventory.anomaly': { zThreshold: 3.5, minHistory: 5, repeatCount: 3, repeatHours: 24, afterCountHours: 24, workdayStartHour: 6, workdayEndHour: 22 },
   /** Hours an exception may stay open, by severity, before it is overdue. */
   'exceptions.slaHours': { LOW: 72, MEDIUM: 24, HIGH: 8, CRITICAL: 2 },
 } as const

@@ -1,0 +1,189 @@
+import { Prisma, type AbcClass, type Tx } from '@ops-hub/db'
+import { getSetting } from '../settings/settings.ts'
+
+/** Everything the confidence of one stock position depends on (loaded in one set-based query). */
+export interface ConfidenceInputs {
+  abcClass: AbcClass
+  onHand: number
+  createdAt: Date
+  lastCountedAt: Date | null
+  /** |variance| / book of the latest completed count, null when never counted. */
+  lastCountVarianceRatio: number | null
+  /** Only feed-managed (3PL) positions have a source-freshness factor. */
+  feedManaged: boolean
+  lastFeedAt: Date | null
+  /** Units in pending feed discrepancies and count variances awaiting approval. */
+  unreconciledUnits: number
+  /** Manual adjustments (not receipts, counts or feeds) in the last 30 days. */
+  manualAdjustments30d: number
+}
+
+export interface ConfidenceParams {
+  countIntervalDays: Record<AbcClass, number>
+  feedExpectedHours: number
+  weights: { countAge: number; countVariance: number; sourceFreshness: number; unreconciled: number; manualAdjustments: number }
+}
+
+export interface ConfidenceFactor {
+  name: string
+  /** 0..1, 1 = no doubt from this factor. */
+  value: number
+  weight: number
+  explanation: string
+}
+
+export interface ConfidenceScore {
+  score: number
+  factors: ConfidenceFactor[]
+}
+
+const DAY = 86_400_000
+const HOUR = 3_600_000
+const clamp01 = (n: number) => Math.min(1, Math.max(0, n))
+const round = (n: number) => Math.round(n * 1000) / 1000
+
+/**
+ * Inventory confidence, 0..1: a weighted GEOMETRIC mean of factor values, so one failing factor (a feed two days
+ * old, a large unreconciled delta) is enough to make a position unpromisable, which an average would hide.
+ * Pure: `now` is passed in, so ageing is testable.
+ *  - countAge: 1 right after a count, 0.5 at the ABC class's count interval, 0 at twice it (never counted: age of the position).
+ *  - countVariance: 1 for a clean last count, 0 at 20% variance.
+ *  - sourceFreshness (3PL only): hours since the last feed or count, whichever is later (both check the book against
+ *    physical stock): 1 fresh, 0.5 at twice the expected feed interval, 0 at four times.
+ *  - unreconciled: pending discrepancy units relative to on hand; any pending delta caps it at 0.5.
+ *  - manualAdjustments: 1 / (1 + n/3) for n manual adjustments in 30 days.
+ */
+export function scoreConfidence(i: ConfidenceInputs, now: Date, p: ConfidenceParams): ConfidenceScore {
+  const factors: ConfidenceFactor[] = []
+  const interval = p.countIntervalDays[i.abcClass]
+  const countedAt = i.lastCountedAt ?? i.createdAt
+  const countDays = Math.max(0, (now.getTime() - countedAt.getTime()) / DAY)
+  factors.push({
+    name: 'countAge',
+    value: round(clamp01(1 - countDays / (2 * interval))),
+    weight: p.weights.countAge,
+    explanation: `${i.lastCountedAt ? 'Counted' : 'Never counted; created'} ${countDays.toFixed(1)} days ago; class ${i.abcClass} is counted every ${interval} days`,
+  })
+  factors.push({
+    name: 'countVariance',
+    value: round(i.lastCountVarianceRatio == null ? 1 : clamp01(1 - i.lastCountVarianceRatio / 0.2)),
+    weight: p.weights.countVariance,
+    explanation:
+      i.lastCountVarianceRatio == null ? 'No completed count yet' : `Last count differed from the book by ${(i.lastCountVarianceRatio * 100).toFixed(1)}%`,
+  })
+  if (i.feedManaged) {
+    const verifiedAt = [i.lastFeedAt, i.lastCountedAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0]
+    const hours = verifiedAt ? Math.max(0, (now.getTime() - verifiedAt.getTime()) / HOUR) : Infinity
+    factors.push({
+      name: 'sourceFreshness',
+      value: round(Number.isFinite(hours) ? clamp01(1 - hours / (4 * p.feedExpectedHours)) : 0),
+      weight: p.weights.sourceFreshness,
+      explanation: Number.isFinite(hours)
+        ? `3PL stock last confirmed (feed or count) ${hours.toFixed(1)} h ago; feeds are expected every ${p.feedExpectedHours} h`
+        : '3PL stock never confirmed by a feed or count',
+    })
+  }
+  const unreconciledRatio = i.unreconciledUnits / Math.max(1, i.onHand)
+  factors.push({
+    name: 'unreconciled',
+    value: round(i.unreconciledUnits === 0 ? 1 : clamp01(0.5 - unreconciledRatio)),
+    weight: p.weights.unreconciled,
+    explanation: i.unreconciledUnits === 0 ? 'No deltas awaiting approval' : `${i.unreconciledUnits} units in feed or count deltas awaiting approval`,
+  })
+  factors.push({
+    name: 'manualAdjustments',
+    value: round(1 / (1 + i.manualAdjustments30d / 3)),
+    weight: p.weights.manualAdjustments,
+    explanation: `${i.manualAdjustments30d} manual adjustments in the last 30 days`,
+  })
+  const totalWeight = factors.reduce((s, f) => s + f.weight, 0)
+  // Floor each value so a zero factor drags the score down hard without erasing the others entirely.
+  const logScore = factors.reduce((s, f) => s + f.weight * Math.log(Math.max(0.01, f.value)), 0) / (totalWeight || 1)
+  return { score: round(clamp01(Math.exp(logScore))), factors }
+}
+
+export async function confidenceParams(tx: Tx): Promise<ConfidenceParams> {
+  return {
+    countIntervalDays: await getSetting(tx, 'inventory.cycleCountIntervalDays'),
+    feedExpectedHours: await getSetting(tx, 'inventory.feedExpectedHours'),
+    weights: await getSetting(tx, 'inventory.confidenceWeights'),
+  }
+}
+
+export type ConfidenceScope = { positionIds: number[] } | { locationId: number } | { all: true }
+
+interface InputRow {
+  id: number
+  abc_class: AbcClass
+  on_hand: number
+  created_at: Date
+  last_counted_at: Date | null
+  last_count_variance_ratio: number | null
+  feed_managed: boolean
+  last_feed_at: Date | null
+  unreconciled_units: number
+  manual_adjustments: number
+}
+
+/** Loads the inputs of every position in scope in one query (correlated sub-selects on indexed columns). */
+export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: Date, afterId = 0, limit = 5000) {
+  const where =
+    'positionIds' in scope
+      ? Prisma.sql`sp.id = ANY(${scope.positionIds}::int[])`
+      : 'locationId' in scope
+        ? Prisma.sql`sp.location_id = ${scope.locationId}`
+        : Prisma.sql`TRUE`
+  const since = new Date(now.getTime() - 30 * DAY)
+  const rows = await tx.$queryRaw<InputRow[]>`
+    SELECT sp.id, s.abc_class::text AS abc_class, sp.on_hand, sp.created_at, sp.last_counted_at, l.feed_managed,
+      COALESCE(sp.last_feed_at, l.last_feed_at) AS last_feed_at,
+      (SELECT abs(cc.variance)::float8 / GREATEST(1, cc.book_quantity) FROM cycle_counts cc
+         WHERE cc.stock_position_id = sp.id AND cc.status = 'COMPLETED' AND cc.variance IS NOT NULL
+         ORDER BY cc.counted_at DESC NULLS LAST, cc.id DESC LIMIT 1) AS last_count_variance_ratio,
+      (SELECT COALESCE(sum(abs(fd.delta)), 0)::int FROM feed_discrepancies fd WHERE fd.stock_position_id = sp.id AND fd.status = 'PENDING')
+        + (SELECT COALESCE(sum(abs(cc.variance)), 0)::int FROM cycle_counts cc WHERE cc.stock_position_id = sp.id AND cc.status = 'PENDING_APPROVAL')
+        AS unreconciled_units,
+      (SELECT count(*)::int FROM adjustments a WHERE a.stock_position_id = sp.id AND a.created_at >= ${since}
+         AND a.reason NOT IN ('CYCLE_COUNT', 'FEED_SYNC', 'RECEIVED', 'RETURN')) AS manual_adjustments
+    FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id JOIN locations l ON l.id = sp.location_id
+    WHERE ${where} AND sp.id > ${afterId}
+    ORDER BY sp.id LIMIT ${limit}`
+  return rows.map((r) => ({
+    id: Number(r.id),
+    inputs: {
+      abcClass: r.abc_class,
+      onHand: Number(r.on_hand),
+      createdAt: new Date(r.created_at),
+      lastCountedAt: r.last_counted_at ? new Date(r.last_counted_at) : null,
+      lastCountVarianceRatio: r.last_count_variance_ratio == null ? null : Number(r.last_count_variance_ratio),
+      feedManaged: Boolean(r.feed_managed),
+      lastFeedAt: r.last_feed_at ? new Date(r.last_feed_at) : null,
+      unreconciledUnits: Number(r.unreconciled_units),
+      manualAdjustments30d: Number(r.manual_adjustments),
+    } satisfies ConfidenceInputs,
+  }))
+}
+
+/**
+ * Recomputes and stores confidence (the column orchestration reads) for the positions in scope, in pages.
+ * Commands that change an input call it in their own transaction; the ageing job calls it for everything.
+ */
+export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = new Date()): Promise<number> {
+  if ('positionIds' in scope && scope.positionIds.length === 0) return 0
+  const params = await confidenceParams(tx)
+  let afterId = 0
+  let updated = 0
+  for (;;) {
+    const batch = await loadConfidenceInputs(tx, scope, now, afterId)
+    if (batch.length === 0) return updated
+    const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
+    await tx.$executeRaw`
+      UPDATE stock_positions sp SET confidence = u.score, confidence_factors = u.factors::jsonb, confidence_updated_at = ${now}
+      FROM unnest(${scored.map((s) => s.id)}::int[], ${scored.map((s) => s.score)}::float8[], ${scored.map((s) => JSON.stringify(s.factors))}::text[])
+        AS u(id, score, factors)
+      WHERE sp.id = u.id`
+    updated += batch.length
+    afterId = batch[batch.length - 1].id
+    if (batch.length < 5000) return updated
+  }
+}
