@@ -1,0 +1,404 @@
+import { Prisma, type ServiceLevel, type Tx } from '@ops-hub/db'
+import type { Actor } from '../shared/actor.ts'
+import { DomainError } from '../shared/errors.ts'
+import type { OutboxMessage } from '../shared/outbox.ts'
+import { getSetting } from '../settings/settings.ts'
+import { moveStock } from '../inventory/ledger.ts'
+import { openException } from '../exceptions/commands/open-exception.ts'
+import { channelLimit, poolOwners, type AllocationRuleRow } from '../channels/allocation-rules.ts'
+import { adjustChannelCounters, lockChannelCounters } from '../channels/channel-reservations.ts'
+import { addDays, localParts, workingDay, type IsoDate } from './business-calendar.ts'
+import { planRouting, type RoutingAssignment, type RoutingDecision, type RoutingLine, type RoutingNode } from './routing.ts'
+import { computePriority, computeShipBy } from './ship-by.ts'
+import type { TimelineEntry } from './order-timeline.ts'
+
+/**
+ * Share of a low-confidence position's available units kept back as a buffer: with confidence below
+ * `inventory.confidenceThreshold` only 80% of what the books say is promised (rounded down).
+ */
+export const LOW_CONFIDENCE_BUFFER = 0.2
+
+export interface AllocatableOrder {
+  id: number
+  number: string
+  channelId: number
+  serviceLevel: ServiceLevel
+  placedAt: Date
+  shipBy: Date | null
+  shipToCountry: string
+  shipToRegion: string | null
+  shipToPostalCode: string
+}
+
+export interface AllocatableLine {
+  id: number
+  lineNumber: number
+  skuId: number
+  quantity: number
+  allocatedQuantity: number
+  cancelledQuantity: number
+  shippedQuantity: number
+}
+
+export interface AllocationOutcome {
+  status: 'ALLOCATED' | 'PARTIALLY_ALLOCATED' | 'BACKORDERED'
+  /** Short only because low-confidence stock was not promised: the caller puts the order on hold. */
+  lowConfidence: boolean
+  routing: RoutingDecision
+  shipBy: Date | null
+  priority: number
+  reservedUnits: number
+  backorderedUnits: number
+  events: OutboxMessage[]
+  timeline: TimelineEntry[]
+}
+
+interface PositionRow {
+  id: number
+  sku_id: number
+  location_id: number
+  on_hand: number
+  reserved: number
+  damaged: number
+  quality_control: number
+  safety_stock: number
+  confidence: number
+  code: string
+  country: string
+  region: string | null
+  postal_code: string | null
+  shipping_cost: number
+  timezone: string
+  cutoff_minutes: number
+  daily_pick_capacity: number
+}
+
+/**
+ * Reserves what an order still needs and routes it to nodes, never promising more than is available:
+ * each reservation is one conditional UPDATE of a stock position (moveStock, guard 'available'), taken in a
+ * fixed lock order - channel counters by (sku, channel), then positions by (sku, location) - so concurrent
+ * orders neither oversell nor deadlock. Channel rules (other channels' pools, percentage caps) limit what
+ * this channel may take; low-confidence positions promise only up to available minus a buffer.
+ * Shortfalls are backordered with an exception; nothing is over-promised.
+ */
+export async function allocateOrder(
+  tx: Tx,
+  order: AllocatableOrder,
+  lines: AllocatableLine[],
+  actor: Actor,
+  options: { now: Date; trustLowConfidence?: boolean },
+): Promise<AllocationOutcome> {
+  const need = new Map(lines.map((l) => [l.id, Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
+  const skuIds = [...new Set(lines.filter((l) => need.get(l.id)! > 0).map((l) => l.skuId))].sort((a, b) => a - b)
+  const events: OutboxMessage[] = []
+  const timeline: TimelineEntry[] = []
+  const shipTo = { country: order.shipToCountry, region: order.shipToRegion, postalCode: order.shipToPostalCode }
+
+  const ruleRows = skuIds.length
+    ? await tx.allocationRule.findMany({ where: { active: true, OR: [{ skuId: { in: skuIds } }, { skuId: null }] } })
+    : []
+  const rules: AllocationRuleRow[] = ruleRows.map((r) => ({ ...r, percentage: r.percentage === null ? null : Number(r.percentage) }))
+
+  // 1. Channel counters first, in (sku, channel) order: our own (kept in step with every reservation) and
+  // those of channels whose reserved pools fence this SKU, so pools and caps are checked under lock.
+  const counterKeys: Array<[number, number]> = []
+  for (const sku of skuIds) {
+    for (const ch of [...new Set([order.channelId, ...poolOwners(rules, order.channelId, sku)])].sort((a, b) => a - b)) counterKeys.push([sku, ch])
+  }
+  const reservedByChannel = await lockChannelCounters(tx, counterKeys.map(([skuId, channelId]) => ({ skuId, channelId })))
+
+  const threshold = await getSetting(tx, 'inventory.confidenceThreshold')
+  const today = localParts(options.now, 'UTC').date
+  const holidayRows = skuIds.length
+    ? await tx.$queryRaw<Array<{ day: string; location_id: number | null }>>`
+        SELECT to_char(date, 'YYYY-MM-DD') AS day, location_id FROM holidays
+        WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date`
+    : []
+  const holidaysFor = (locationId: number): Set<IsoDate> =>
+    new Set(holidayRows.filter((h) => h.location_id === null || h.location_id === locationId).map((h) => h.day))
+
+  // Channel limit per SKU is decided once, from the first read under the counter locks.
+  let skuLimits: Map<number, number> | null = null
+  const limitNotes: string[] = []
+  let decision: RoutingDecision | null = null
+  const placedByLine = new Map<number, number>()
+  const placedAt = new Map<string, { skuId: number; locationId: number; code: string; quantity: number; clock: PositionRow }>()
+  const assignmentsDone: RoutingAssignment[] = []
+  let lowConfidenceShort: Array<{ position: PositionRow; buffer: number; available: number }> = []
+  const nodeInfo = new Map<number, PositionRow>()
+
+  for (let round = 0; round < 3 && skuIds.length; round++) {
+    const positions = await tx.$queryRaw<PositionRow[]>`
+      SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
+             l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
+             l.cutoff_minutes, l.daily_pick_capacity
+      FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
+      WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node
+      ORDER BY sp.sku_id, sp.location_id`
+    for (const p of positions) nodeInfo.set(p.location_id, p)
+
+    const available = (p: PositionRow) => Math.max(0, p.on_hand - p.reserved - p.safety_stock - p.damaged - p.quality_control)
+    const lowConfidence = (p: PositionRow) => !options.trustLowConfidence && p.confidence < threshold
+    const promisable = (p: PositionRow) => (lowConfidence(p) ? available(p) - Math.ceil(available(p) * LOW_CONFIDENCE_BUFFER) : available(p))
+
+    if (!skuLimits) {
+      skuLimits = new Map()
+      for (const sku of skuIds) {
+        const ofSku = positions.filter((p) => p.sku_id === sku)
+        const { limit, notes } = channelLimit({
+          channelId: order.channelId,
+          skuId: sku,
+          rules,
+          sellable: ofSku.reduce((s, p) => s + Math.max(0, p.on_hand - p.safety_stock - p.damaged - p.quality_control), 0),
+          available: ofSku.reduce((s, p) => s + available(p), 0),
+          reservedByChannel: reservedByChannel.get(sku) ?? new Map(),
+        })
+        skuLimits.set(sku, limit)
+        limitNotes.push(...notes.map((n) => `SKU ${sku}: ${n}`))
+      }
+    }
+
+    // What each line still needs this round, within what the channel may take of its SKU.
+    const routingLines: RoutingLine[] = []
+    const skuLeft = new Map(skuLimits)
+    for (const l of lines) {
+      const want = need.get(l.id)! - (placedByLine.get(l.id) ?? 0)
+      const q = Math.max(0, Math.min(want, skuLeft.get(l.skuId) ?? 0))
+      if (want > 0) routingLines.push({ lineId: l.id, skuId: l.skuId, quantity: q })
+      skuLeft.set(l.skuId, (skuLeft.get(l.skuId) ?? 0) - q)
+    }
+    if (routingLines.every((l) => l.quantity === 0)) {
+      if (!decision) decision = planRouting(routingLines, [], shipTo).decision
+      break
+    }
+
+    const nodes = await routingNodes(tx, positions, promisable, holidaysFor, options.now)
+    const plan = planRouting(routingLines, nodes, shipTo)
+    if (!decision) decision = plan.decision
+    else if (plan.assignments.length) {
+      decision.summary += ` Re-planned after concurrent orders took stock: ${plan.decision.summary}`
+      decision.nodes.push(...plan.decision.nodes)
+    }
+    lowConfidenceShort = positions
+      .filter((p) => lowConfidence(p) && available(p) > promisable(p))
+      .map((p) => ({ position: p, buffer: available(p) - promisable(p), available: available(p) }))
+
+    // 2. Positions in (sku, location) order: one conditional UPDATE each; a race lost means re-reading.
+    const byPosition = new Map<string, RoutingAssignment[]>()
+    for (const a of plan.assignments) {
+      const key = `${a.skuId}:${a.locationId}`
+      byPosition.set(key, [...(byPosition.get(key) ?? []), a])
+    }
+    const keys = [...byPosition.keys()].sort((a, b) => {
+      const [sa, la] = a.split(':').map(Number)
+      const [sb, lb] = b.split(':').map(Number)
+      return sa - sb || la - lb
+    })
+    let shortThisRound = false
+    for (const key of keys) {
+      const group = byPosition.get(key)!
+      const [skuId, locationId] = key.split(':').map(Number)
+      const wanted = group.reduce((s, a) => s + a.quantity, 0)
+      const got = await reserveUpTo(tx, { skuId, locationId, quantity: wanted, orderId: order.id, orderNumber: order.number, actor, threshold, trustLowConfidence: !!options.trustLowConfidence })
+      if (got < wanted) shortThisRound = true
+      if (got === 0) continue
+      let left = got
+      for (const a of group) {
+        const q = Math.min(left, a.quantity)
+        left -= q
+        if (q === 0) continue
+        placedByLine.set(a.lineId, (placedByLine.get(a.lineId) ?? 0) + q)
+        assignmentsDone.push({ ...a, quantity: q })
+        skuLimits.set(skuId, skuLimits.get(skuId)! - q)
+      }
+      const pos = positions.find((p) => p.sku_id === skuId && p.location_id === locationId)!
+      const prev = placedAt.get(key)
+      placedAt.set(key, { skuId, locationId, code: pos.code, quantity: (prev?.quantity ?? 0) + got, clock: pos })
+    }
+    if (!shortThisRound) break
+  }
+  if (!decision) {
+    decision = skuIds.length
+      ? planRouting([], [], shipTo).decision
+      : { rule: 'SHIP_COMPLETE', summary: 'Every line is already allocated.', nodes: [], rejected: [] }
+  }
+  if (limitNotes.length) decision.summary += ` Channel rules: ${limitNotes.join('; ')}.`
+
+  const reservedUnits = assignmentsDone.reduce((s, a) => s + a.quantity, 0)
+  const perSku = new Map<number, number>()
+  for (const a of assignmentsDone) perSku.set(a.skuId, (perSku.get(a.skuId) ?? 0) + a.quantity)
+  await adjustChannelCounters(tx, order.channelId, perSku)
+
+  // 3. One fulfillment order per node, allocations per line x node, lines kept in step.
+  let shipBy: Date | null = order.shipBy
+  const priorityNow = (sb: Date | null) => computePriority({ serviceLevel: order.serviceLevel, placedAt: order.placedAt, shipBy: sb, now: options.now })
+  const locationIds = [...new Set(assignmentsDone.map((a) => a.locationId))].sort((a, b) => a - b)
+  const foByLocation = new Map<number, number>()
+  for (const locationId of locationIds) {
+    const node = nodeInfo.get(locationId)!
+    const foShipBy = computeShipBy({
+      placedAt: order.placedAt,
+      serviceLevel: order.serviceLevel,
+      node: { timezone: node.timezone, cutoffMinutes: node.cutoff_minutes },
+      holidays: holidaysFor(locationId),
+    })
+    if (!shipBy || foShipBy < shipBy) shipBy = foShipBy
+    const [fo] = await tx.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, updated_at)
+      VALUES (${order.id}, ${locationId}, 'OPEN'::"FulfillmentStatus", ${priorityNow(foShipBy)}, ${foShipBy}, now())
+      ON CONFLICT (order_id, location_id) DO UPDATE SET updated_at = now()
+      RETURNING id`
+    foByLocation.set(locationId, fo.id)
+  }
+  if (assignmentsDone.length) {
+    const merged = new Map<string, RoutingAssignment>()
+    for (const a of assignmentsDone) {
+      const k = `${a.lineId}:${a.locationId}`
+      const m = merged.get(k)
+      merged.set(k, m ? { ...m, quantity: m.quantity + a.quantity } : { ...a })
+    }
+    await tx.allocation.createMany({
+      data: [...merged.values()].map((a) => ({ orderLineId: a.lineId, locationId: a.locationId, fulfillmentOrderId: foByLocation.get(a.locationId)!, quantity: a.quantity })),
+    })
+  }
+  const lineUpdates = lines.filter((l) => need.get(l.id)! > 0)
+  if (lineUpdates.length) {
+    await tx.$executeRaw`
+      UPDATE order_lines ol SET allocated_quantity = ol.allocated_quantity + v.a, backordered_quantity = v.b
+      FROM (VALUES ${Prisma.join(lineUpdates.map((l) => Prisma.sql`(${l.id}::int, ${placedByLine.get(l.id) ?? 0}::int, ${need.get(l.id)! - (placedByLine.get(l.id) ?? 0)}::int)`))}) AS v(id, a, b)
+      WHERE ol.id = v.id`
+  }
+  for (const p of [...placedAt.values()]) {
+    events.push({ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: p.clock.id, payload: { skuId: p.skuId, locationId: p.locationId, reservedDelta: p.quantity, orderId: order.id } })
+  }
+
+  const totalNeed = [...need.values()].reduce((s, q) => s + q, 0)
+  const backorderedUnits = totalNeed - reservedUnits
+  const previouslyAllocated = lines.some((l) => l.allocatedQuantity > 0)
+  const status: AllocationOutcome['status'] =
+    backorderedUnits === 0 ? 'ALLOCATED' : reservedUnits > 0 || previouslyAllocated ? 'PARTIALLY_ALLOCATED' : 'BACKORDERED'
+
+  if (reservedUnits > 0) {
+    timeline.push({
+      kind: 'allocation',
+      title: `Reserved ${reservedUnits} unit${reservedUnits === 1 ? '' : 's'} at ${[...placedAt.values()].map((p) => `${p.code} (${p.quantity})`).join(', ')}`,
+      detail: decision.summary,
+    })
+  }
+
+  // Short: because low-confidence stock was held back (a count can settle it), or because there is no stock.
+  const shortSkus = new Set(lines.filter((l) => need.get(l.id)! - (placedByLine.get(l.id) ?? 0) > 0).map((l) => l.skuId))
+  const lowConfidenceCause = lowConfidenceShort.filter((c) => shortSkus.has(c.position.sku_id))
+  let lowConfidence = false
+  if (backorderedUnits > 0 && lowConfidenceCause.length > 0) {
+    lowConfidence = true
+    for (const c of lowConfidenceCause) {
+      await openException(tx, {
+        type: 'LOW_CONFIDENCE_STOCK',
+        severity: 'HIGH',
+        ownerRole: 'OPERATIONS',
+        subjectType: 'StockPosition',
+        subjectId: c.position.id,
+        orderId: order.id,
+        stockPositionId: c.position.id,
+        dedupeKey: `LOW_CONFIDENCE_STOCK:order:${order.id}:position:${c.position.id}`,
+        title: `Order ${order.number} waits on uncertain stock at ${c.position.code}`,
+        detail: `Confidence ${c.position.confidence.toFixed(2)} is below ${threshold}: ${c.buffer} of ${c.available} available units were not promised. Count the position, then release the hold.`,
+        data: { confidence: c.position.confidence, threshold, available: c.available, buffer: c.buffer, skuId: c.position.sku_id, locationId: c.position.location_id },
+      })
+    }
+    timeline.push({ kind: 'low_confidence', title: 'Held: stock too uncertain to promise', detail: `${backorderedUnits} units wait for a count at ${lowConfidenceCause.map((c) => c.position.code).join(', ')}` })
+  } else if (backorderedUnits > 0) {
+    await openException(tx, {
+      type: 'STOCK_SHORTAGE',
+      severity: order.serviceLevel === 'STANDARD' ? 'MEDIUM' : 'HIGH',
+      ownerRole: 'PROCUREMENT',
+      subjectType: 'Order',
+      subjectId: order.id,
+      orderId: order.id,
+      dedupeKey: `STOCK_SHORTAGE:order:${order.id}`,
+      title: `Order ${order.number}: ${backorderedUnits} unit${backorderedUnits === 1 ? '' : 's'} backordered`,
+      detail: decision.summary,
+      data: {
+        lines: lines
+          .filter((l) => need.get(l.id)! > (placedByLine.get(l.id) ?? 0))
+          .map((l) => ({ lineNumber: l.lineNumber, skuId: l.skuId, short: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) })),
+      },
+    })
+    timeline.push({ kind: 'backorder', title: `${backorderedUnits} unit${backorderedUnits === 1 ? '' : 's'} backordered`, detail: decision.summary })
+  }
+
+  return { status, lowConfidence, routing: decision, shipBy, priority: priorityNow(shipBy), reservedUnits, backorderedUnits, events, timeline }
+}
+
+/** Candidate nodes with promisable stock per SKU and whether their working day's release capacity is used up. */
+async function routingNodes(
+  tx: Tx,
+  positions: PositionRow[],
+  promisable: (p: PositionRow) => number,
+  holidaysFor: (locationId: number) => Set<IsoDate>,
+  now: Date,
+): Promise<RoutingNode[]> {
+  const byLocation = new Map<number, PositionRow[]>()
+  for (const p of positions) byLocation.set(p.location_id, [...(byLocation.get(p.location_id) ?? []), p])
+  const days = new Map<number, IsoDate>()
+  for (const [locationId, [p]] of byLocation) {
+    days.set(locationId, workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day)
+  }
+  const loads = byLocation.size
+    ? await tx.$queryRaw<Array<{ location_id: number; released: number }>>`
+        SELECT location_id, released FROM node_day_loads
+        WHERE (location_id, day) IN (${Prisma.join([...days].map(([id, day]) => Prisma.sql`(${id}::int, ${day}::date)`))})`
+    : []
+  return [...byLocation].map(([locationId, ps]) => {
+    const p = ps[0]
+    const released = Number(loads.find((l) => l.location_id === locationId)?.released ?? 0)
+    return {
+      locationId,
+      code: p.code,
+      country: p.country,
+      region: p.region,
+      postalCode: p.postal_code,
+      shippingCost: Number(p.shipping_cost),
+      atCapacity: released >= p.daily_pick_capacity,
+      capacityNote: `released ${released} of ${p.daily_pick_capacity} for ${days.get(locationId)}`,
+      stock: new Map(ps.map((x) => [x.sku_id, Math.max(0, promisable(x))])),
+    }
+  })
+}
+
+/**
+ * Reserves up to `quantity` units at one position: tries the whole amount, and when a concurrent order got
+ * there first re-reads what is left and takes that (never more than is promisable).
+ */
+async function reserveUpTo(
+  tx: Tx,
+  r: { skuId: number; locationId: number; quantity: number; orderId: number; orderNumber: string; actor: Actor; threshold: number; trustLowConfidence: boolean },
+): Promise<number> {
+  let want = r.quantity
+  for (let attempt = 0; attempt < 5 && want > 0; attempt++) {
+    try {
+      await moveStock(tx, {
+        skuId: r.skuId,
+        locationId: r.locationId,
+        type: 'RESERVED',
+        deltas: { reserved: want },
+        guard: 'available',
+        actor: r.actor,
+        orderId: r.orderId,
+        reasonCode: 'ORDER_RESERVATION',
+        referenceDocumentUri: `order:${r.orderNumber}`,
+      })
+      return want
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.errors[0]?.code !== 'INSUFFICIENT_STOCK') throw err
+      const [p] = await tx.$queryRaw<Array<{ available: number; confidence: number }>>`
+        SELECT GREATEST(0, on_hand - reserved - safety_stock - damaged - quality_control)::int AS available, confidence
+        FROM stock_positions WHERE sku_id = ${r.skuId} AND location_id = ${r.locationId}`
+      const avail = Number(p?.available ?? 0)
+      const promisable = !r.trustLowConfidence && (p?.confidence ?? 1) < r.threshold ? avail - Math.ceil(avail * LOW_CONFIDENCE_BUFFER) : avail
+      want = Math.min(want, Math.max(0, promisable))
+    }
+  }
+  return 0
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod'
+import type { HoldReason, OrderModel as Order, OrderStatus, Tx } from '@ops-hub/db'
+import type { Actor } from '../../shared/actor.ts'
+import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
+import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
+import { parseInput } from '../../shared/validation.ts'
+import { codeSchema } from '../../shared/codes.ts'
+import { getSetting } from '../../settings/settings.ts'
+import { openException } from '../../exceptions/commands/open-exception.ts'
+import { orderMachine } from '../order.machine.ts'
+import { evaluateHolds, HOLD_EXCEPTIONS, type HoldFinding } from '../holds.ts'
+import { allocateOrder } from '../allocate-order.ts'
+import { recordOrderEvents, type TimelineEntry } from '../order-timeline.ts'
+import { computePriority } from '../ship-by.ts'
+
+// Address fields are free text here on purpose: a bad address is a hold for customer service, not a refusal.
+const text = (max: number) => z.string().max(max)
+
+export const placeOrderInput = z.object({
+  channelCode: codeSchema,
+  externalId: z.string().trim().min(1, 'externalId is required').max(128),
+  serviceLevel: z.enum(['STANDARD', 'EXPRESS', 'SAME_DAY']).nullish(),
+  customer: z.object({
+    email: z.string().trim().email('customer email is not an email address').max(320),
+    name: z.string().trim().min(1, 'customer name is required').max(200),
+    phone: text(64).nullish(),
+  }),
+  shipTo: z.object({
+    name: text(200),
+    line1: text(200),
+    line2: text(200).nullish(),
+    city: text(100),
+    region: text(64).nullish(),
+    postalCode: text(32),
+    country: text(8),
+  }),
+  payment: z.object({
+    status: z.enum(['PENDING', 'AUTHORIZED', 'CAPTURED', 'FAILED', 'REFUNDED']),
+    fraudScore: z.number().min(0, 'fraudScore is between 0 and 1').max(1, 'fraudScore is between 0 and 1').nullish(),
+  }),
+  lines: z
+    .array(
+      z.object({
+        sku: z.string().trim().min(1, 'sku is required'),
+        quantity: z.number().int('quantity must be a whole number').positive('quantity must be positive').max(100_000),
+        unitPrice: z.number().finite().min(0, 'unitPrice cannot be negative').max(1_000_000),
+      }),
+    )
+    .min(1, 'An order needs at least one line')
+    .max(200, 'At most 200 lines per order'),
+})
+
+export interface PlaceOrderResult {
+  order: Order
+  /** False when (channel, externalId) was already known and the existing order is returned unchanged. */
+  created: boolean
+}
+
+/**
+ * Takes an order from a channel exactly once per (channel, external id), puts it on hold when payment, fraud
+ * or address checks fail, and otherwise reserves and routes its stock in the same transaction.
+ */
+export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInput>, actor: Actor, now = new Date()): Promise<PlaceOrderResult> {
+  const input = parseInput(placeOrderInput, rawInput)
+  const channel = await tx.channel.findUnique({ where: { code: input.channelCode } })
+  if (!channel || !channel.active) throw userError('NOT_FOUND', `Unknown or inactive channel ${input.channelCode}`, ['input', 'channelCode'])
+  if (actor.role === 'PARTNER' && actor.channelCode !== channel.code) {
+    throw userError('FORBIDDEN', 'A partner may only place orders for its own channel', ['input', 'channelCode'])
+  }
+
+  const existing = await tx.order.findUnique({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
+  if (existing) return { order: existing, created: false }
+
+  const codes = [...new Set(input.lines.map((l) => l.sku))]
+  const skus = await tx.sku.findMany({ where: { code: { in: codes } }, select: { id: true, code: true, active: true } })
+  const skuByCode = new Map(skus.map((s) => [s.code, s]))
+  const unknown: UserErrorData[] = input.lines.flatMap((l, i) =>
+    skuByCode.get(l.sku)?.active ? [] : [{ code: 'NOT_FOUND' as const, message: `Unknown or inactive SKU ${l.sku}`, field: ['input', 'lines', String(i), 'sku'] }],
+  )
+  if (unknown.length) throw new DomainError(unknown)
+
+  const fraudScore = input.payment.fraudScore ?? 0
+  const serviceLevel = input.serviceLevel ?? 'STANDARD'
+  const findings = evaluateHolds({
+    paymentStatus: input.payment.status,
+    fraudScore,
+    shipTo: input.shipTo,
+    fraudScoreThreshold: await getSetting(tx, 'orders.fraudScoreThreshold'),
+  })
+  const total = input.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0)
+
+  // ON CONFLICT DO NOTHING: when the same order arrives twice at once, the second insert waits for the first
+  // transaction and then returns nothing, and the winner - committed by then - is read back instead.
+  const [inserted] = await tx.order.createManyAndReturn({
+    skipDuplicates: true,
+    data: [
+      {
+        channelId: channel.id,
+        externalId: input.externalId,
+        status: 'PENDING',
+        serviceLevel,
+        priority: computePriority({ serviceLevel, placedAt: now, shipBy: null, now }),
+        placedAt: now,
+        customerEmail: input.customer.email.toLowerCase(),
+        customerName: input.customer.name,
+        customerPhone: input.customer.phone ?? null,
+        shipToName: input.shipTo.name.trim(),
+        shipToLine1: input.shipTo.line1.trim(),
+        shipToLine2: input.shipTo.line2?.trim() || null,
+        shipToCity: input.shipTo.city.trim(),
+        shipToRegion: input.shipTo.region?.trim() || null,
+        shipToPostalCode: input.shipTo.postalCode.trim(),
+        shipToCountry: input.shipTo.country.trim().toUpperCase(),
+        paymentStatus: input.payment.status,
+        fraudScore,
+        totalAmount: Math.round(total * 100) / 100,
+      },
+    ],
+  })
+  if (!inserted) {
+    const winner = await tx.order.findUniqueOrThrow({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
+    return { order: winner, created: false }
+  }
+
+  const lines = await tx.orderLine.createManyAndReturn({
+    data: input.lines.map((l, i) => ({ orderId: inserted.id, lineNumber: i + 1, skuId: skuByCode.get(l.sku)!.id, quantity: l.quantity, unitPrice: l.unitPrice })),
+  })
+
+  const timeline: TimelineEntry[] = [
+    { kind: 'placed', toStatus: 'PENDING', title: `Order received from ${channel.name}`, detail: `${input.lines.length} line(s), ${serviceLevel}, external id ${input.externalId}` },
+  ]
+  const events: OutboxMessage[] = [
+    { topic: 'order.placed', aggregateType: 'Order', aggregateId: inserted.id, payload: { channelId: channel.id, number: inserted.number, serviceLevel } },
+  ]
+  const path: OrderStatus[] = ['PENDING']
+  const move = (to: OrderStatus, title: string, detail?: string) => {
+    const from = path[path.length - 1]
+    orderMachine.assertTransition(from, to)
+    path.push(to)
+    timeline.push({ kind: 'status', fromStatus: from, toStatus: to, title, detail })
+    events.push({ topic: 'order.status_changed', aggregateType: 'Order', aggregateId: inserted.id, payload: { from, to, channelId: channel.id } })
+  }
+
+  let holds: HoldReason[] = []
+  let routing: object | undefined
+  let shipBy: Date | null = null
+  let priority = inserted.priority
+  if (findings.length) {
+    holds = findings.map((f) => f.hold)
+    move('ON_HOLD', `On hold: ${holds.join(', ')}`, findings.map((f) => f.detail).join('; '))
+    await openHoldExceptions(tx, inserted, findings)
+  } else {
+    move('VALIDATED', 'Payment, fraud and address checks passed')
+    const outcome = await allocateOrder(tx, { ...inserted, shipBy: null }, lines, actor, { now })
+    timeline.push(...outcome.timeline)
+    events.push(...outcome.events)
+    routing = outcome.routing
+    shipBy = outcome.shipBy
+    priority = outcome.priority
+    if (outcome.lowConfidence) {
+      holds = ['LOW_CONFIDENCE_STOCK']
+      move('ON_HOLD', 'On hold: LOW_CONFIDENCE_STOCK', 'Part of the order depends on stock whose count is uncertain')
+      await tx.fulfillmentOrder.updateMany({ where: { orderId: inserted.id, status: 'OPEN' }, data: { status: 'ON_HOLD' } })
+    } else {
+      move(outcome.status, statusTitle(outcome.status, outcome.reservedUnits, outcome.backorderedUnits))
+    }
+  }
+
+  const order = await tx.order.update({
+    where: { id: inserted.id },
+    data: { status: path[path.length - 1], holds, routing: routing as never, shipBy, priority, version: { increment: 1 } },
+  })
+  await recordOrderEvents(tx, order.id, timeline, actor)
+  await recordEvents(tx, events)
+  return { order, created: true }
+}
+
+export function statusTitle(status: OrderStatus, reserved: number, backordered: number): string {
+  if (status === 'ALLOCATED') return `Allocated: ${reserved} unit${reserved === 1 ? '' : 's'} reserved`
+  if (status === 'PARTIALLY_ALLOCATED') return `Partially allocated: ${reserved} reserved, ${backordered} backordered`
+  return `Backordered: ${backordered} unit${backordered === 1 ? '' : 's'} waiting for stock`
+}
+
+/** One exception per hold, owned by the team that must clear it, about the order. */
+export async function openHoldExceptions(tx: Tx, order: Pick<Order, 'id' | 'number'>, findings: HoldFinding[]): Promise<void> {
+  for (const f of findings) {
+    const kind = HOLD_EXCEPTIONS[f.hold]
+    await openException(tx, {
+      type: kind.type,
+      severity: kind.severity,
+      ownerRole: kind.ownerRole,
+      subjectType: 'Order',
+      subjectId: order.id,
+      orderId: order.id,
+      dedupeKey: `${kind.type}:order:${order.id}`,
+      title: `${kind.title}: order ${order.number}`,
+      detail: f.detail,
+      data: f.data,
+    })
+  }
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod'
+import type { FulfillmentOrderModel as FulfillmentOrder, OrderStatus, Tx } from '@ops-hub/db'
+import type { Actor } from '../../shared/actor.ts'
+import { userError } from '../../shared/errors.ts'
+import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
+import { parseInput } from '../../shared/validation.ts'
+import { codeSchema } from '../../shared/codes.ts'
+import { addDays, localParts, workingDay, zonedInstant } from '../business-calendar.ts'
+import { fulfillmentMachine } from '../fulfillment.machine.ts'
+import { orderMachine } from '../order.machine.ts'
+import { recordOrderEvents } from '../order-timeline.ts'
+
+export const releaseOrdersInput = z.object({
+  locationCode: codeSchema,
+  limit: z.number().int().min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').nullish(),
+})
+
+export interface HeldBack {
+  fulfillmentOrder: FulfillmentOrder
+  code: 'CAPACITY' | 'ORDER_ON_HOLD'
+  reason: string
+}
+
+export interface ReleaseResult {
+  locationId: number
+  /** The node's working day the released work counts against (local date). */
+  day: string
+  afterCutoff: boolean
+  capacity: number
+  releasedBefore: number
+  released: FulfillmentOrder[]
+  heldBack: HeldBack[]
+}
+
+/**
+ * Releases a node's open fulfillment orders to the floor from its priority queue - at-risk first (ship-by on or
+ * before the working day's cut-off, soonest first), then same-day and express, then priority, then age - as far
+ * as the node's daily pick capacity allows. After the cut-off (or on a non-business day) today's capacity is
+ * closed: what is released counts against the next business day's capacity instead.
+ */
+export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrdersInput>, actor: Actor, now = new Date()): Promise<ReleaseResult> {
+  const input = parseInput(releaseOrdersInput, rawInput)
+  const limit = input.limit ?? 50
+  const location = await tx.location.findUnique({ where: { code: input.locationCode } })
+  if (!location || !location.active || !location.isFulfillmentNode) {
+    throw userError('NOT_FOUND', `No active fulfilment node ${input.locationCode}`, ['input', 'locationCode'])
+  }
+  const today = localParts(now, location.timezone).date
+  const holidayRows = await tx.holiday.findMany({
+    where: { date: { gte: new Date(`${addDays(today, -1)}T00:00:00Z`), lte: new Date(`${addDays(today, 60)}T00:00:00Z`) }, OR: [{ locationId: null }, { locationId: location.id }] },
+    select: { date: true },
+  })
+  const holidays = new Set(holidayRows.map((h) => h.date.toISOString().slice(0, 10)))
+  const { day, afterCutoff } = workingDay(now, location, holidays)
+  const atRiskBefore = zonedInstant(day, location.cutoffMinutes, location.timezone)
+
+  // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
+  const queue = await tx.$queryRaw<Array<{ id: number }>>`
+    SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id
+    WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN'
+      AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
+    ORDER BY (fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
+      CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
+      CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
+      fo.priority, o.placed_at, fo.id
+    LIMIT ${limit}
+    FOR UPDATE OF fo SKIP LOCKED`
+
+  // Capacity is one conditional counter per node and working day, row-locked for the rest of the transaction.
+  await tx.$executeRaw`
+    INSERT INTO node_day_loads (location_id, day, released) VALUES (${location.id}, ${day}::date, 0)
+    ON CONFLICT (location_id, day) DO NOTHING`
+  const [load] = await tx.$queryRaw<Array<{ released: number }>>`
+    SELECT released FROM node_day_loads WHERE location_id = ${location.id} AND day = ${day}::date FOR UPDATE`
+  const releasedBefore = Number(load.released)
+  const room = Math.max(0, location.dailyPickCapacity - releasedBefore)
+  const toRelease = queue.slice(0, room).map((r) => r.id)
+  const overCapacity = queue.slice(room).map((r) => r.id)
+  if (toRelease.length) {
+    await tx.$executeRaw`UPDATE node_day_loads SET released = released + ${toRelease.length} WHERE location_id = ${location.id} AND day = ${day}::date`
+  }
+
+  for (const _ of toRelease) fulfillmentMachine.assertTransition('OPEN', 'RELEASED')
+  await tx.fulfillmentOrder.updateMany({ where: { id: { in: toRelease } }, data: { status: 'RELEASED', releasedAt: now } })
+  const byId = new Map(
+    (await tx.fulfillmentOrder.findMany({ where: { id: { in: [...toRelease, ...overCapacity] } } })).map((f) => [f.id, f]),
+  )
+  const released = toRelease.map((id) => byId.get(id)!)
+
+  // An order moves to RELEASED once none of its fulfillment orders is still waiting to be released.
+  const events: OutboxMessage[] = released.map((fo) => ({
+    topic: 'fulfillment.released',
+    aggregateType: 'FulfillmentOrder',
+    aggregateId: fo.id,
+    payload: { orderId: fo.orderId, locationId: fo.locationId, day, by: actor.id },
+  }))
+  const orderIds = [...new Set(released.map((f) => f.orderId))]
+  if (orderIds.length) {
+    const orders = await tx.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, status: true, channelId: true, fulfillmentOrders: { select: { status: true } } } })
+    for (const o of orders) {
+      const waiting = o.fulfillmentOrders.some((f) => f.status === 'OPEN' || f.status === 'ON_HOLD')
+      const to: OrderStatus = 'RELEASED'
+      if (!waiting && o.status !== 'RELEASED' && orderMachine.can(o.status, to)) {
+        await tx.order.update({ where: { id: o.id }, data: { status: to, version: { increment: 1 } } })
+        events.push({ topic: 'order.status_changed', aggregateType: 'Order', aggregateId: o.id, payload: { from: o.status, to, channelId: o.channelId } })
+        await recordOrderEvents(tx, o.id, [{ kind: 'status', fromStatus: o.status, toStatus: to, title: `Released to ${location.code} for ${day}` }], actor)
+      } else {
+        await recordOrderEvents(tx, o.id, [{ kind: 'fulfillment_released', title: `Fulfillment released to ${location.code} for ${day}` }], actor)
+      }
+    }
+  }
+  await recordEvents(tx, events)
+
+  const capacityReason = `capacity reached: ${location.code} releases ${location.dailyPickCapacity} per day and ${day} is full`
+  const onHold = await tx.fulfillmentOrder.findMany({
+    where: { locationId: location.id, OR: [{ status: 'ON_HOLD' }, { status: 'OPEN', order: { status: 'ON_HOLD' } }] },
+    include: { order: { select: { holds: true, number: true } } },
+    orderBy: { id: 'asc' },
+    take: 50,
+  })
+  return {
+    locationId: location.id,
+    day,
+    afterCutoff,
+    capacity: location.dailyPickCapacity,
+    releasedBefore,
+    released,
+    heldBack: [
+      ...overCapacity.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'CAPACITY' as const, reason: capacityReason })),
+      ...onHold.map(({ order, ...fo }) => ({ fulfillmentOrder: fo, code: 'ORDER_ON_HOLD' as const, reason: `order ${order.number} is on hold (${order.holds.join(', ') || 'hold'})` })),
+    ],
+  }
+}
