@@ -26,6 +26,8 @@ export const SETTING_DEFAULTS = {
   'inventory.confidenceWeights': { countAge: 0.3, countVariance: 0.2, sourceFreshness: 0.25, unreconciled: 0.15, manualAdjustments: 0.1 },
   /** When a manual adjustment is flagged as anomalous (see scoreAnomaly). */
   'inventory.anomaly': { zThreshold: 3.5, minHistory: 5, repeatCount: 3, repeatHours: 24, afterCountHours: 24, workdayStartHour: 6, workdayEndHour: 22 },
+  /** Business days in transit assumed per service level before a carrier is chosen (projected delivery of unshipped orders). */
+  'shipments.defaultTransitDays': { SAME_DAY: 0, EXPRESS: 1, STANDARD: 3 },
   /** Hours an exception may stay open, by severity, before it is overdue. */
   'exceptions.slaHours': { LOW: 72, MEDIUM: 24, HIGH: 8, CRITICAL: 2 },
 } as const

@@ -11,6 +11,7 @@ export type EventTopic =
   | 'fulfillment.released'
   | 'fulfillment.changed'
   | 'shipment.changed'
+  | 'return.changed'
   | 'catalog.changed'
   | 'network.changed'
 
