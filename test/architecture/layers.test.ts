@@ -7,6 +7,8 @@ const FORBIDDEN: Record<string, RegExp> = {
   'packages/db/src': /from ['"](@ops-hub\/(domain|schema|api|web)|graphql|@pothos\/|graphql-yoga)/,
   'packages/domain/src': /from ['"](@ops-hub\/(schema|api|web)|graphql|graphql-yoga|graphql-ws|@pothos\/|next|react)/,
   'packages/schema/src': /from ['"](@ops-hub\/(api|web)|.*apps\/)/,
+  // Metrics read the database and know nothing of GraphQL: the schema exposes them, not the other way round.
+  'packages/analytics/src': /from ['"](@ops-hub\/(schema|api|web)|graphql|graphql-yoga|graphql-ws|@pothos\/|next|react)/,
 }
 
 function sourceFiles(dir: string): string[] {

@@ -11,7 +11,9 @@ import { pageSizeRule, schema, type Context } from '@ops-hub/schema'
 import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createHubPubSub } from './realtime/pubsub.ts'
-import { startOutboxRelay } from './realtime/outbox-relay.ts'
+import { redisTopicLease } from './realtime/redis-lease.ts'
+import { LiveMetrics } from '@ops-hub/analytics'
+import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
@@ -67,7 +69,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const ownsDb = !options.db
   const db = options.db ?? (await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }))
   if (ownsDb) await db.migrate()
-  const { pubsub, close: closePubSub } = createHubPubSub(options.redisUrl)
+  const { pubsub, redis, close: closePubSub } = createHubPubSub(options.redisUrl)
+  const live = new LiveMetrics({
+    prisma: db.prisma,
+    pubsub,
+    outboxTopic: OUTBOX_TOPIC,
+    lease: redis ? redisTopicLease(redis) : undefined,
+    onError: (err, what) => logger.error({ err }, `${what} failed`),
+  }).start()
   const channelIds = new ChannelIdCache()
   const rateLimiter = new RateLimiter(options.rateLimits)
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
@@ -96,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (settled && !settled.ok) throw settled.error
       const auth: Authentication =
         settled?.ok ? settled.auth : await authenticate(connectionParams?.authorization as string | undefined, options.secret, db.prisma, channelIds)
-      return { db, prisma: db.prisma, pubsub, ...auth }
+      return { db, prisma: db.prisma, pubsub, live, ...auth }
     },
     plugins: [
       armor,
@@ -200,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       await jobs.stop()
       await relay.stop()
+      await live.stop()
       await wsServer.dispose()
       wss.close()
       server.closeAllConnections?.()

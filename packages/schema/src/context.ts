@@ -1,6 +1,7 @@
 import type { Database, PrismaClient } from '@ops-hub/db'
 import type { Actor } from '@ops-hub/domain'
 import type { PubSub } from './pubsub.ts'
+import type { LiveMetrics } from '@ops-hub/analytics'
 
 /** Per-request context handed to every resolver. */
 export interface Context {
@@ -11,4 +12,6 @@ export interface Context {
   /** For PARTNER actors, the id of the one channel they may see (resolved once per request). */
   partnerChannelId: number | null
   pubsub: PubSub
+  /** Live metric snapshots of this instance (cached while watched, pushed to subscribers). */
+  live: LiveMetrics
 }

@@ -8,6 +8,12 @@ import './types/inventory/stock-position.ts'
 import './types/inventory/adjustment.ts'
 import './types/orders/order.ts'
 import './types/exceptions/exception.ts'
+import './types/live/subscription.ts'
+import './types/live/order-aging.ts'
+import './types/live/inventory-confidence.ts'
+import './types/live/pick-backlog.ts'
+import './types/live/exception-summary.ts'
+import './types/live/order-updated.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

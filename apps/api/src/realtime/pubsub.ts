@@ -5,6 +5,8 @@ import type { PubSub, PubSubChannels } from '@ops-hub/schema'
 
 export interface PubSubHandle {
   pubsub: PubSub
+  /** A command connection to Redis (leases, counters) when REDIS_URL is set. */
+  redis?: Redis
   close(): Promise<void>
 }
 
@@ -19,6 +21,7 @@ export function createHubPubSub(redisUrl?: string): PubSubHandle {
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient })
   return {
     pubsub: createPubSub<PubSubChannels>({ eventTarget }),
+    redis: publishClient,
     async close() {
       publishClient.disconnect()
       subscribeClient.disconnect()
