@@ -1,0 +1,5 @@
+import { HomeRedirect } from '@/features/shell/home-redirect'
+
+export default function Page() {
+  return <HomeRedirect />
+}

@@ -1,0 +1,42 @@
+import type { Role } from '@/features/session/roles'
+
+export type ViewSlug = 'executive' | 'operations' | 'procurement' | 'finance' | 'customer-service'
+
+export interface ViewDefinition {
+  slug: ViewSlug
+  title: string
+  /** Roles that may open the view; ADMIN may open every view. */
+  roles: Role[]
+  summary: string
+}
+
+/** The five role views, in nav order. Who may open which view is decided here and nowhere else. */
+export const VIEWS: ViewDefinition[] = [
+  { slug: 'executive', title: 'Executive', roles: ['EXECUTIVE'], summary: 'Order volume, open exceptions and the fulfilment network at a glance.' },
+  { slug: 'operations', title: 'Operations', roles: ['OPERATIONS', 'EXECUTIVE'], summary: 'What is waiting to ship, what is stuck, and who must act.' },
+  { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Catalog, stock positions and the orders waiting on stock.' },
+  { slug: 'finance', title: 'Finance', roles: ['FINANCE', 'EXECUTIVE'], summary: 'Order volume, cancellations and returns over the last 30 days.' },
+  { slug: 'customer-service', title: 'Customer service', roles: ['CUSTOMER_SERVICE', 'OPERATIONS'], summary: 'Find an order and see the customers waiting on a hold.' },
+]
+
+export function viewBySlug(slug: ViewSlug): ViewDefinition {
+  return VIEWS.find((v) => v.slug === slug)!
+}
+
+export function canOpen(view: ViewDefinition, role: Role): boolean {
+  return role === 'ADMIN' || view.roles.includes(role)
+}
+
+/** Where a role lands after sign-in; null for a role with no dashboard view (partners use the API). */
+export function homeFor(role: Role): string | null {
+  const own: Partial<Record<Role, ViewSlug>> = {
+    ADMIN: 'executive',
+    EXECUTIVE: 'executive',
+    OPERATIONS: 'operations',
+    PROCUREMENT: 'procurement',
+    FINANCE: 'finance',
+    CUSTOMER_SERVICE: 'customer-service',
+  }
+  const slug = own[role]
+  return slug ? `/${slug}` : null
+}
