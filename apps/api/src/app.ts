@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga'
@@ -63,6 +64,13 @@ const armor = EnvelopArmorPlugin({
   blockFieldSuggestion: { enabled: true },
 })
 
+/** Instances on the same PostgreSQL database share live topics in Redis; any other hub on that Redis is kept apart. */
+async function liveNamespace(db: Database): Promise<string> {
+  if (db.kind !== 'postgres') return `embedded-${crypto.randomUUID()}`
+  const [row] = await db.prisma.$queryRaw<Array<{ name: string }>>`SELECT current_database() AS name`
+  return `db-${row.name}`
+}
+
 /** Builds the hub's HTTP + WebSocket server around the Pothos schema; tests call it in-process. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger()
@@ -75,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pubsub,
     outboxTopic: OUTBOX_TOPIC,
     lease: redis ? redisTopicLease(redis) : undefined,
+    namespace: redis ? await liveNamespace(db) : undefined,
     onError: (err, what) => logger.error({ err }, `${what} failed`),
   }).start()
   const channelIds = new ChannelIdCache()

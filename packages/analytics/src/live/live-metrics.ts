@@ -47,6 +47,11 @@ export interface LiveMetricsOptions {
    */
   refreshMs?: number
   onError?: (err: unknown, what: string) => void
+  /**
+   * Prefix of this deployment's topics on a shared Redis (e.g. the database name), so hubs on other
+   * databases never receive each other's snapshots.
+   */
+  namespace?: string
 }
 
 export class UnknownLocationError extends Error {
@@ -94,6 +99,10 @@ export class LiveMetrics {
     this.lease = options.lease ?? localLease
   }
 
+  private key(spec: TopicSpec) {
+    return this.options.namespace ? `${this.options.namespace}:${topicKey(spec)}` : topicKey(spec)
+  }
+
   start() {
     this.outbox = this.pubsub.subscribe(this.options.outboxTopic)[Symbol.asyncIterator]()
     void this.consume(this.outbox, (e) => this.onEvent(e as OutboxEventLike))
@@ -128,7 +137,7 @@ export class LiveMetrics {
 
   /** The current snapshot: the live cache when the topic is watched, else computed (shared for a second). */
   async current<S extends TopicSpec>(spec: S): Promise<SnapshotOf[S['metric']]> {
-    const key = topicKey(spec)
+    const key = this.key(spec)
     const topic = this.watched.get(key)
     if (topic?.cache) return topic.cache as SnapshotOf[S['metric']]
     const hit = this.oneShot.get(key)
@@ -171,7 +180,7 @@ export class LiveMetrics {
   }
 
   private attach(spec: TopicSpec): WatchedTopic {
-    const key = topicKey(spec)
+    const key = this.key(spec)
     let topic = this.watched.get(key)
     if (topic) return topic
     topic = { key, spec, listeners: new Set() }
@@ -229,11 +238,11 @@ export class LiveMetrics {
     const now = Date.now()
     for (const dirt of dirtFor(event)) {
       if (dirt.metric === 'exceptions') {
-        this.markDirty(topicKey({ metric: 'exceptions', ownerRole: null }), now)
-        for (const owner of dirt.owners ?? []) this.markDirty(topicKey({ metric: 'exceptions', ownerRole: owner }), now)
+        this.markDirty(this.key({ metric: 'exceptions', ownerRole: null }), now)
+        for (const owner of dirt.owners ?? []) this.markDirty(this.key({ metric: 'exceptions', ownerRole: owner }), now)
       } else {
-        this.markDirty(topicKey({ metric: dirt.metric, locationId: null, locationCode: null }), now)
-        for (const id of dirt.locations ?? []) this.markDirty(topicKey({ metric: dirt.metric, locationId: id, locationCode: null }), now)
+        this.markDirty(this.key({ metric: dirt.metric, locationId: null, locationCode: null }), now)
+        for (const id of dirt.locations ?? []) this.markDirty(this.key({ metric: dirt.metric, locationId: id, locationCode: null }), now)
         for (const id of dirt.orderIds ?? []) if (!this.pendingOrders.has(id)) this.pendingOrders.set(id, now)
       }
       if (dirt.everyScope) {
@@ -255,8 +264,8 @@ export class LiveMetrics {
     })
     for (const r of rows) {
       const at = orders.get(r.orderId)!
-      this.markDirty(topicKey({ metric: 'orderAging', locationId: r.locationId, locationCode: null }), at)
-      this.markDirty(topicKey({ metric: 'pickBacklog', locationId: r.locationId, locationCode: null }), at)
+      this.markDirty(this.key({ metric: 'orderAging', locationId: r.locationId, locationCode: null }), at)
+      this.markDirty(this.key({ metric: 'pickBacklog', locationId: r.locationId, locationCode: null }), at)
     }
   }
 
