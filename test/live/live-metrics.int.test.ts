@@ -5,7 +5,8 @@ import { liveClient, subscribe } from '../helpers/live-client.ts'
 import { createStockedPosition } from '../helpers/factories/inventory.ts'
 import { createChannel, createRoutedOrder } from '../helpers/factories/live-orders.ts'
 
-const t = useTestApp()
+// With REDIS_URL set (CI's second run) the same tests go through Redis pub/sub and the topic lease.
+const t = useTestApp({ redisUrl: process.env.REDIS_URL })
 const clients: Client[] = []
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()))
