@@ -7,7 +7,7 @@ import { useServer } from 'graphql-ws/use/ws'
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs } from 'graphql'
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { openDatabase, type Database } from '@ops-hub/db'
-import { STAFF_ROLES } from '@ops-hub/domain'
+import { STAFF_ROLES, escalateOverdueExceptions, inTransaction } from '@ops-hub/domain'
 import { pageSizeRule, schema, type Context } from '@ops-hub/schema'
 import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -19,6 +19,7 @@ import { startJobs, type Job } from './jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
+import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -145,7 +146,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ],
   })
 
-  const routes: HttpRoute[] = [...(options.demoSignIn ? demoSignInRoutes(options.secret) : [])]
+  const routes: HttpRoute[] = [
+    ...(options.demoSignIn ? demoSignInRoutes(options.secret) : []),
+    ...carrierWebhookRoutes(db, options.carrierWebhookSecret, logger),
+  ]
   const server = http.createServer((req, res) => {
     void routeHttp(routes, req, res).then((handled) => {
       if (!handled) void yoga.requestListener(req, res)
@@ -197,7 +201,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   )
 
   const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs)
-  const jobList: Job[] = []
+  const jobList: Job[] = [
+    // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
+    { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
+  ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
 
   const app: App = {
