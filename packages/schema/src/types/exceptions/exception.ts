@@ -3,6 +3,8 @@ import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { RoleEnum } from '../common/role.ts'
+import { assignException, exceptionMachine, resolveException } from '@ops-hub/domain'
+import { requireActor, runMutation, UserError } from '../../errors.ts'
 
 export const ExceptionTypeEnum = builder.enumType('ExceptionType', {
   values: [
@@ -97,4 +99,48 @@ builder.queryFields((t) => ({
       ctx.prisma.exception.findMany({ ...query, where: exceptionWhere(args.filter), orderBy: [{ dueBy: 'asc' }, { id: 'asc' }] }),
     totalCount: (_p, args, ctx) => ctx.prisma.exception.count({ where: exceptionWhere(args.filter) }),
   }, { name: 'ExceptionConnection' }, { name: 'ExceptionEdge' }),
+}))
+
+// ----- working the queue (order orchestration issue): state machine, assign, resolve -----
+
+builder.prismaObjectFields('Exception', (t) => ({
+  nextStates: t.field({
+    type: [ExceptionStatusEnum],
+    description: 'Statuses it may move to (IN_PROGRESS -> IN_PROGRESS is a re-assignment).',
+    select: { status: true },
+    resolve: (e) => [...exceptionMachine.nextStates(e.status)],
+  }),
+  order: t.relation('order', { nullable: true, description: 'The order concerned, when there is one (also for stock-position subjects).' }),
+}))
+
+const AssignExceptionInput = builder.inputType('AssignExceptionInput', {
+  fields: (t) => ({ id: t.globalID({ for: [ExceptionNode] }), assignee: t.string({ description: 'Who works on it, e.g. an email.' }) }),
+})
+const ResolveExceptionInput = builder.inputType('ResolveExceptionInput', {
+  fields: (t) => ({ id: t.globalID({ for: [ExceptionNode] }), resolution: t.string({ description: 'What was done; kept on the exception.' }) }),
+})
+const ExceptionPayload = builder.simpleObject('ExceptionPayload', {
+  fields: (t) => ({
+    exception: t.field({ type: ExceptionNode, nullable: true }),
+    userErrors: t.field({ type: [UserError] }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  assignException: t.field({
+    type: ExceptionPayload,
+    description: 'OPEN -> IN_PROGRESS with an assignee (or re-assigns). The owning team, OPERATIONS or ADMIN.',
+    authScopes: { staff: true },
+    args: { input: t.arg({ type: AssignExceptionInput }) },
+    resolve: (_root, { input }, ctx) =>
+      runMutation(ctx, (tx) => assignException(tx, { id: Number(input.id.id), assignee: input.assignee }, requireActor(ctx)), (exception) => ({ exception })),
+  }),
+  resolveException: t.field({
+    type: ExceptionPayload,
+    description: '-> RESOLVED with a resolution. The owning team, OPERATIONS or ADMIN.',
+    authScopes: { staff: true },
+    args: { input: t.arg({ type: ResolveExceptionInput }) },
+    resolve: (_root, { input }, ctx) =>
+      runMutation(ctx, (tx) => resolveException(tx, { id: Number(input.id.id), resolution: input.resolution }, requireActor(ctx)), (exception) => ({ exception })),
+  }),
 }))
