@@ -13,6 +13,7 @@ import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createHubPubSub } from './realtime/pubsub.ts'
 import { redisTopicLease } from './realtime/redis-lease.ts'
+import { useSharedSubscriptionExecution } from './realtime/shared-subscription-execution.ts'
 import { LiveMetrics } from '@ops-hub/analytics'
 import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     plugins: [
       armor,
+      useSharedSubscriptionExecution(),
       <Plugin<ServerContext>>{
         // Authenticate once per HTTP request, before validation, so validation rules can depend on the role.
         async onParams({ request }) {
