@@ -11,6 +11,7 @@ import { ViewGate } from '@/features/shell/view-gate'
 import { AsOfBar, useRefresh } from '@/features/shell/as-of'
 import { CUSTOMER_SERVICE_OVERVIEW_QUERY, customerServiceOverviewVariables, type CustomerServiceOverviewResult } from './customer-service.graphql'
 import { OrderLookup } from './order-lookup'
+import { OrderDetail } from './order-detail'
 import styles from './customer-service.module.css'
 
 export function CustomerServiceView() {
@@ -57,7 +58,9 @@ function CustomerServiceFigures() {
         />
       </MetricGrid>
       <PanelGrid>
-        <OrderLookup key={lookup} number={lookup} onNumber={setLookup} />
+        <Panel id="order-lookup" title="Find an order" explain="Search by order number (OH-…), customer e-mail or the channel's external id; any part of it, at least 2 characters.">
+          <OrderLookup onOpen={setLookup} />
+        </Panel>
         <Panel id="recent-orders" title="Latest orders" explain="The 10 newest orders on every channel; pick one to look it up.">
           <DataTable
             id="recent-orders"
@@ -82,6 +85,13 @@ function CustomerServiceFigures() {
             ]}
           />
         </Panel>
+        {lookup && (
+          <div className={styles.wide}>
+            <Panel id="order-page" title={`Order ${lookup}`} explain="Status, holds, projected dates, exceptions and the full timeline; it updates by itself when the order moves.">
+              <OrderDetail key={lookup} number={lookup} />
+            </Panel>
+          </div>
+        )}
       </PanelGrid>
     </>
   )

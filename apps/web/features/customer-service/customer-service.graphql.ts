@@ -1,4 +1,4 @@
-import { startOfDayDaysAgo } from '@/lib/format'
+import { startOfDayDaysAgo } from '../../lib/format'
 
 export const CUSTOMER_SERVICE_OVERVIEW_QUERY = /* GraphQL */ `
   query CustomerServiceOverview($today: DateTime!) {
@@ -50,65 +50,4 @@ export interface OrderSummary {
 
 export function customerServiceOverviewVariables(now = new Date()) {
   return { today: startOfDayDaysAgo(0, now).toISOString() }
-}
-
-export const ORDER_BY_NUMBER_QUERY = /* GraphQL */ `
-  query OrderByNumber($number: String!) {
-    order(number: $number) {
-      id
-      number
-      externalId
-      status
-      paymentStatus
-      serviceLevel
-      placedAt
-      shipBy
-      customerName
-      customerEmail
-      totalAmount
-      currency
-      channel {
-        code
-        name
-      }
-      lines {
-        lineNumber
-        sku
-        quantity
-        allocatedQuantity
-        shippedQuantity
-        backorderedQuantity
-        cancelledQuantity
-        unitPrice
-      }
-    }
-  }
-`
-
-export interface OrderByNumberResult {
-  order: null | {
-    id: string
-    number: string
-    externalId: string
-    status: string
-    paymentStatus: string
-    serviceLevel: string
-    placedAt: string
-    shipBy: string | null
-    customerName: string
-    customerEmail: string
-    totalAmount: string
-    currency: string
-    channel: { code: string; name: string }
-    lines: Array<{
-      lineNumber: number
-      sku: string
-      quantity: number
-      allocatedQuantity: number
-      shippedQuantity: number
-      backorderedQuantity: number
-      cancelledQuantity: number
-      unitPrice: string
-    }>
-  }
 }

@@ -1,81 +1,82 @@
 'use client'
 
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { useQuery } from 'urql'
-import { Panel } from '@/components/panel'
 import { DataTable } from '@/components/data-table'
 import { OrderStatusBadge } from '@/components/order-status'
 import { describeError } from '@/components/metric-card'
-import { formatDateTime, formatMoney, humanize } from '@/lib/format'
-import { ORDER_BY_NUMBER_QUERY, type OrderByNumberResult } from './customer-service.graphql'
+import { formatDateTime, formatMoney } from '@/lib/format'
+import { ORDER_LOOKUP_QUERY, type LookupMatch } from './order-page.graphql'
 import styles from './customer-service.module.css'
 
-/** Finds one order by its number and shows what a customer would ask about. */
-export function OrderLookup({ number, onNumber }: { number: string; onNumber: (n: string) => void }) {
-  const [draft, setDraft] = useState(number)
-  const [result] = useQuery<OrderByNumberResult>({ query: ORDER_BY_NUMBER_QUERY, variables: { number }, pause: !number })
+/** Search by order number, customer e-mail or the channel's external id; a single match opens directly. */
+export function OrderLookup({ onOpen }: { onOpen: (number: string) => void }) {
+  const [draft, setDraft] = useState('')
+  const [query, setQuery] = useState('')
+  const [result] = useQuery<{ orderLookup: { totalCount: number; nodes: LookupMatch[] } }>({
+    query: ORDER_LOOKUP_QUERY,
+    variables: { query },
+    pause: query.length < 2,
+  })
+  const matches = result.data?.orderLookup
+  // One match, or an exact order number among several: open it straight away.
+  const direct = matches && (matches.nodes.length === 1 ? matches.nodes[0] : matches.nodes.find((o) => o.number.toUpperCase() === query.toUpperCase()))
+  useEffect(() => {
+    if (direct) onOpen(direct.number)
+  }, [direct?.number]) // eslint-disable-line react-hooks/exhaustive-deps
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    onNumber(draft.trim().toUpperCase())
+    setQuery(draft.trim())
   }
-  const order = result.data?.order
 
   return (
-    <Panel id="order-lookup" title="Order lookup" explain="Enter an order number (e.g. OH-1001) to see its status, lines and dates.">
+    <>
       <form className={styles.search} onSubmit={submit} role="search">
-        <input aria-label="Order number" placeholder="Order number" value={draft} onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit" disabled={!draft.trim()}>
+        <input
+          aria-label="Order number, e-mail or external id"
+          placeholder="Order number, customer e-mail or external id"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" disabled={draft.trim().length < 2}>
           Look up
         </button>
       </form>
-      {number && result.fetching && !result.data && <p className={styles.muted}>Looking up {number}…</p>}
+      {query && result.fetching && !matches && <p className={styles.muted}>Searching for “{query}”…</p>}
       {result.error && <p className={styles.error}>{describeError(result.error)}</p>}
-      {number && result.data && !order && <p className={styles.muted}>No order {number} (or not visible to your role).</p>}
-      {order && (
-        <div className={styles.order} data-order={order.number}>
-          <div className={styles.orderHead}>
-            <div>
-              <h3>{order.number}</h3>
-              <p className={styles.muted}>
-                {order.channel.name} · external id {order.externalId}
-              </p>
-            </div>
-            <OrderStatusBadge status={order.status} />
-          </div>
-          <dl className={styles.facts}>
-            <dt>Customer</dt>
-            <dd>
-              {order.customerName} · {order.customerEmail}
-            </dd>
-            <dt>Placed</dt>
-            <dd>{formatDateTime(order.placedAt)}</dd>
-            <dt>Ship by</dt>
-            <dd>{order.shipBy ? formatDateTime(order.shipBy) : 'Not set yet'}</dd>
-            <dt>Service</dt>
-            <dd>{humanize(order.serviceLevel)}</dd>
-            <dt>Payment</dt>
-            <dd>{humanize(order.paymentStatus)}</dd>
-            <dt>Total</dt>
-            <dd>{formatMoney(order.totalAmount, order.currency)}</dd>
-          </dl>
-          <DataTable
-            id="order-lines"
-            rows={order.lines}
-            rowKey={(l) => String(l.lineNumber)}
-            empty="No lines."
-            columns={[
-              { header: '#', cell: (l) => l.lineNumber },
-              { header: 'SKU', cell: (l) => <strong>{l.sku}</strong> },
-              { header: 'Qty', cell: (l) => l.quantity, align: 'right' },
-              { header: 'Allocated', cell: (l) => l.allocatedQuantity, align: 'right' },
-              { header: 'Shipped', cell: (l) => l.shippedQuantity, align: 'right' },
-              { header: 'Backordered', cell: (l) => l.backorderedQuantity, align: 'right' },
-              { header: 'Unit price', cell: (l) => formatMoney(l.unitPrice, order.currency), align: 'right' },
-            ]}
-          />
-        </div>
+      {query && matches && (
+        <>
+          <p className={styles.muted} data-lookup-count={matches.totalCount}>
+            {matches.totalCount === 0
+              ? `No order matches “${query}” (or none visible to your role).`
+              : `${matches.totalCount} order${matches.totalCount === 1 ? '' : 's'} match “${query}”${matches.totalCount > matches.nodes.length ? `; showing the newest ${matches.nodes.length}` : ''}.`}
+          </p>
+          {matches.nodes.length > 0 && (
+            <DataTable
+              id="lookup-results"
+              rows={matches.nodes}
+              rowKey={(o) => o.id}
+              empty=""
+              columns={[
+                {
+                  header: 'Order',
+                  cell: (o) => (
+                    <button type="button" className={styles.linkButton} onClick={() => onOpen(o.number)} data-open-order={o.number}>
+                      {o.number}
+                    </button>
+                  ),
+                },
+                { header: 'Customer', cell: (o) => (<>{o.customerName}<br /><span className={styles.muted}>{o.customerEmail}</span></>) },
+                { header: 'Channel', cell: (o) => `${o.channel.code} · ${o.externalId}` },
+                { header: 'Status', cell: (o) => <OrderStatusBadge status={o.status} /> },
+                { header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
+                { header: 'Total', cell: (o) => formatMoney(o.totalAmount, o.currency), align: 'right' },
+              ]}
+            />
+          )}
+        </>
       )}
-    </Panel>
+    </>
   )
 }

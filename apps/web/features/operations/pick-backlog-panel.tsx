@@ -1,0 +1,41 @@
+'use client'
+
+import { Badge, DataTable } from '@/components/data-table'
+import { formatCount } from '@/lib/format'
+import type { PickBacklog } from './operations.graphql'
+import styles from './operations.module.css'
+
+/** Per node: what is released and not yet packed, against what the node can pick in a day. */
+export function PickBacklogTable({ backlog, fetching }: { backlog?: PickBacklog; fetching: boolean }) {
+  return (
+    <DataTable
+      id="pick-backlog"
+      rows={backlog?.locations}
+      fetching={fetching}
+      rowKey={(l) => l.locationCode}
+      empty="No fulfilment nodes."
+      columns={[
+        { header: 'Node', cell: (l) => (<><strong>{l.locationCode}</strong> <span className={styles.muted}>{l.locationName}</span></>) },
+        {
+          header: 'Backlog vs capacity',
+          cell: (l) => (
+            <div className={styles.meter} title={`${l.backlog} fulfilment orders released or being picked (${l.backlogUnits} units) against a daily pick capacity of ${l.capacity}`}>
+              <div className={`${styles.meterFill} ${l.load > 1 ? styles.meterOver : l.load > 0.8 ? styles.meterWarn : ''}`} style={{ width: `${Math.min(100, l.load * 100)}%` }} />
+              <span>
+                {formatCount(l.backlog)} / {formatCount(l.capacity)}
+              </span>
+            </div>
+          ),
+        },
+        { header: 'Awaiting release', cell: (l) => formatCount(l.awaitingRelease), align: 'right' },
+        { header: 'Released today', cell: (l) => formatCount(l.releasedToday), align: 'right' },
+        { header: 'Picked today', cell: (l) => formatCount(l.pickedToday), align: 'right' },
+        {
+          header: 'Capacity left',
+          cell: (l) => (l.remainingCapacity === 0 ? <Badge tone="bad">Full</Badge> : formatCount(l.remainingCapacity)),
+          align: 'right',
+        },
+      ]}
+    />
+  )
+}
