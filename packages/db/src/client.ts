@@ -4,7 +4,11 @@ import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from './generated/prisma/client.ts'
-import { applyMigrations, type MigrationReport, type SqlRunner } from './migrate.ts'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { PoolClient } from 'pg'
+import pgCopyStreams from 'pg-copy-streams'
+import { applyMigrations, type MigrationReport, type SqlClient, type SqlRunner } from './migrate.ts'
 
 export type Prisma = PrismaClient
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -51,10 +55,22 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     async withClient(fn) {
       const client = await pool.connect()
       try {
-        return await fn({
-          query: async (t, p) => (await client.query(t, p as unknown[])).rows,
-          exec: async (t) => void (await client.query(t)),
-        })
+        return await fn(pgSqlClient(client))
+      } finally {
+        client.release()
+      }
+    },
+    copyFrom: (copySql, chunks) => sql.withClient((c) => c.copyFrom(copySql, chunks)),
+    async transaction(fn) {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await fn(pgSqlClient(client))
+        await client.query('COMMIT')
+        return result
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw err
       } finally {
         client.release()
       }
@@ -85,11 +101,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     // PGlite is a single connection: a "client" is the instance itself.
     async withClient(fn) {
-      return fn({
-        query: async (t, p) => (await pglite.query(t, p as unknown[])).rows as Record<string, unknown>[],
-        exec: async (t) => void (await pglite.exec(t)),
-      })
+      return fn(pgliteSqlClient(pglite))
     },
+    copyFrom: (copySql, chunks) => pgliteSqlClient(pglite).copyFrom(copySql, chunks),
+    // PGlite's own transaction holds its mutex, so Prisma queries from other requests wait instead of joining it.
+    transaction: (fn) => pglite.transaction((tx) => fn(pgliteSqlClient(tx))),
   }
   return {
     kind: 'pglite',
@@ -100,6 +116,32 @@ async function openPglite(dataDir: string): Promise<Database> {
     async close() {
       await prisma.$disconnect()
       await pglite.close()
+    },
+  }
+}
+
+function pgSqlClient(client: PoolClient): SqlClient {
+  return {
+    query: async (t, p) => (await client.query(t, p as unknown[])).rows,
+    exec: async (t) => void (await client.query(t)),
+    async copyFrom(copySql, chunks) {
+      await pipeline(Readable.from(chunks), client.query(pgCopyStreams.from(copySql)))
+    },
+  }
+}
+
+type PgliteLike = Pick<PGlite, 'query' | 'exec'>
+
+function pgliteSqlClient(db: PgliteLike): SqlClient {
+  return {
+    query: async (t, p) => (await db.query(t, p as unknown[])).rows as Record<string, unknown>[],
+    exec: async (t) => void (await db.exec(t)),
+    // PGlite has no COPY wire protocol: each chunk is handed over as the virtual file /dev/blob.
+    async copyFrom(copySql, chunks) {
+      const fromBlob = copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'")
+      for await (const chunk of chunks) {
+        if (chunk.length > 0) await db.query(fromBlob, [], { blob: new Blob([chunk]) })
+      }
     },
   }
 }

@@ -7,10 +7,17 @@ type Row = Record<string, unknown>
 export interface SqlClient {
   query(text: string, params?: unknown[]): Promise<Row[]>
   exec(text: string): Promise<void>
+  /**
+   * Bulk-loads rows with `COPY <table> FROM STDIN ...` (write the statement with FROM STDIN; on PGlite it is run
+   * as FROM '/dev/blob'). Each chunk must end on a row boundary; chunks stream through, so memory stays flat.
+   */
+  copyFrom(copySql: string, chunks: AsyncIterable<string>): Promise<void>
 }
 export interface SqlRunner extends SqlClient {
   /** Runs `fn` on one connection, so session state (advisory locks, transactions) holds across calls. */
   withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>
+  /** Runs `fn` in one transaction on one connection: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>
 }
 
 export interface MigrationReport {

@@ -55,6 +55,7 @@ export function adjustmentNeedsApproval(a: {
 /** The ledger event type an adjustment is recorded as, so history reads like what happened. */
 export function eventTypeFor(reason: AdjustmentReason, bucket: InventoryBucket, delta: number): InventoryEventType {
   if (reason === 'CYCLE_COUNT') return 'COUNTED'
+  if (reason === 'WRITE_OFF') return 'ADJUSTED'
   if (reason === 'FEED_SYNC') return 'FEED_SYNCED'
   if (bucket === 'ON_HAND' && reason === 'RECEIVED') return 'RECEIVED'
   if (bucket === 'ON_HAND' && reason === 'RETURN') return 'RETURNED'

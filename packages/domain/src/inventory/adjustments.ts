@@ -18,8 +18,13 @@ export interface AdjustmentRequest {
   note?: string | null
   expectedQuantity?: number | null
   idempotencyKey?: string | null
-  /** `rules`: the value/quantity thresholds decide; `required`: always waits (a count variance beyond tolerance). */
-  approval?: 'rules' | 'required'
+  /**
+   * `rules`: the value/quantity thresholds decide; `required`: always waits (a count variance beyond tolerance);
+   * `none`: applies at once (a count within tolerance, an accepted feed delta: the control happened upstream).
+   */
+  approval?: 'rules' | 'required' | 'none'
+  /** The approval exception to open when it waits (a count variance is a COUNT_VARIANCE, not a plain approval). */
+  approvalException?: 'ADJUSTMENT_APPROVAL' | 'COUNT_VARIANCE'
   /** Where to point a user error about the delta (the adjustInventory input, a feed row...). */
   deltaField?: string[]
 }
@@ -32,13 +37,23 @@ export async function ensurePosition(tx: Tx, skuId: number, locationId: number) 
   return tx.stockPosition.findUniqueOrThrow({ where: { skuId_locationId: { skuId, locationId } } })
 }
 
-/** Whether the position would stay legal after the delta: no negative bucket, reserved+damaged+QC within onHand. */
-export function legalAfter(position: Buckets, bucket: keyof Buckets, delta: number): boolean {
+/**
+ * The bucket deltas of an adjustment. Writing off damaged or QC units removes them from the building too, so
+ * WRITE_OFF on DAMAGED/QUALITY_CONTROL also takes them off onHand; everything else touches its one bucket.
+ */
+export function adjustmentDeltas(bucket: InventoryBucket, reason: AdjustmentReason, delta: number): Partial<Buckets> {
+  const key = BUCKET_KEYS[bucket]
+  if (reason === 'WRITE_OFF' && (bucket === 'DAMAGED' || bucket === 'QUALITY_CONTROL')) return { [key]: delta, onHand: delta }
+  return { [key]: delta }
+}
+
+/** Whether the position would stay legal after the deltas: no negative bucket, reserved+damaged+QC within onHand. */
+export function legalAfter(position: Buckets, deltas: Partial<Buckets>): boolean {
   const p: Buckets = {
     onHand: position.onHand, reserved: position.reserved, damaged: position.damaged, qualityControl: position.qualityControl,
     incoming: position.incoming, inTransit: position.inTransit, safetyStock: position.safetyStock,
   }
-  p[bucket] += delta
+  for (const [k, v] of Object.entries(deltas) as Array<[keyof Buckets, number]>) p[k] += v
   const nonNegative = Object.values(p).every((v) => v >= 0)
   return nonNegative && p.reserved + p.damaged + p.qualityControl <= p.onHand
 }
@@ -58,7 +73,7 @@ export async function requestAdjustment(tx: Tx, r: AdjustmentRequest, actor: Act
       ['input', 'expectedQuantity'],
     )
   }
-  if (!legalAfter(position, key, r.quantityDelta)) {
+  if (!legalAfter(position, adjustmentDeltas(r.bucket, r.reason, r.quantityDelta))) {
     throw userError(
       'INSUFFICIENT_STOCK',
       `${r.quantityDelta} on ${r.bucket} would leave ${r.sku.code} at ${r.location.code} negative or with more reserved/damaged/QC than on hand (on hand ${position.onHand}, reserved ${position.reserved}, damaged ${position.damaged}, QC ${position.qualityControl}, ${r.bucket} ${position[key]})`,
@@ -71,7 +86,8 @@ export async function requestAdjustment(tx: Tx, r: AdjustmentRequest, actor: Act
     quantity: await getSetting(tx, 'inventory.adjustmentApprovalQuantity'),
   }
   const pending =
-    r.approval === 'required' || adjustmentNeedsApproval({ reason: r.reason, bucket: r.bucket, quantityDelta: r.quantityDelta, unitCost, thresholds })
+    r.approval === 'required' ||
+    (r.approval !== 'none' && adjustmentNeedsApproval({ reason: r.reason, bucket: r.bucket, quantityDelta: r.quantityDelta, unitCost, thresholds }))
 
   const adjustment = await tx.adjustment.create({
     data: {
@@ -93,14 +109,15 @@ export async function requestAdjustment(tx: Tx, r: AdjustmentRequest, actor: Act
   })
 
   if (pending) {
+    const isCount = r.approvalException === 'COUNT_VARIANCE'
     await openException(tx, {
-      type: 'ADJUSTMENT_APPROVAL',
-      severity: 'MEDIUM',
+      type: r.approvalException ?? 'ADJUSTMENT_APPROVAL',
+      severity: isCount ? 'HIGH' : 'MEDIUM',
       ownerRole: 'FINANCE',
       subjectType: 'Adjustment',
       subjectId: adjustment.id,
       stockPositionId: position.id,
-      title: `Approve ${r.reason} of ${r.quantityDelta > 0 ? '+' : ''}${r.quantityDelta} ${r.sku.code} at ${r.location.code}`,
+      title: `${isCount ? 'Count variance' : 'Approve'} ${r.reason} of ${r.quantityDelta > 0 ? '+' : ''}${r.quantityDelta} ${r.sku.code} at ${r.location.code}`,
       detail: `Requested by ${actor.id}; value ${adjustment.valueDelta.toString()}. A different person must approve or reject it.`,
       data: { quantityDelta: r.quantityDelta, value: Number(adjustment.valueDelta), thresholds, requestedBy: actor.id },
       dedupeKey: `adjustment:${adjustment.id}`,
@@ -123,7 +140,7 @@ export async function applyToLedger(
     skuId: a.skuId,
     locationId: a.locationId,
     type: eventTypeFor(a.reason, a.bucket, a.quantityDelta),
-    deltas: { [key]: a.quantityDelta },
+    deltas: adjustmentDeltas(a.bucket, a.reason, a.quantityDelta),
     actor,
     reasonCode: a.reason,
     referenceDocumentUri: a.referenceDocumentUri ?? `adjustment:${a.id}`,

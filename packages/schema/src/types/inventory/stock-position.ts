@@ -1,5 +1,6 @@
 import { availableOf } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
+import { InventoryEventTypeEnum } from './inventory-event.ts'
 
 export const StockPosition = builder.prismaNode('StockPosition', {
   id: { field: 'id' },
@@ -20,7 +21,35 @@ export const StockPosition = builder.prismaNode('StockPosition', {
     inTransit: t.exposeInt('inTransit', { description: 'Units on transfers travelling to this node.' }),
     safetyStock: t.exposeInt('safetyStock'),
     lastCountedAt: t.expose('lastCountedAt', { type: 'DateTime', nullable: true }),
+    lastFeedAt: t.expose('lastFeedAt', { type: 'DateTime', nullable: true, description: 'As-of time of the last 3PL snapshot that covered it.' }),
+    version: t.exposeInt('version', { description: 'Bumped on every bucket change.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    history: t.relatedConnection(
+      'events',
+      {
+        description: 'The ledger of this position, newest first.',
+        cursor: 'id',
+        defaultSize: DEFAULT_PAGE_SIZE,
+        maxSize: MAX_PAGE_SIZE,
+        args: { type: t.arg({ type: [InventoryEventTypeEnum], required: false }) },
+        query: (args) => ({ where: args.type?.length ? { type: { in: args.type } } : {}, orderBy: { id: 'desc' as const } }),
+        totalCount: true,
+      },
+      { name: 'InventoryEventConnection' },
+      { name: 'InventoryEventEdge' },
+    ),
+    adjustments: t.relatedConnection(
+      'adjustments',
+      { cursor: 'id', defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, query: () => ({ orderBy: { id: 'desc' as const } }) },
+      { name: 'StockPositionAdjustmentConnection' },
+      { name: 'StockPositionAdjustmentEdge' },
+    ),
+    cycleCounts: t.relatedConnection(
+      'cycleCounts',
+      { cursor: 'id', defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, query: () => ({ orderBy: { id: 'desc' as const } }) },
+      { name: 'StockPositionCycleCountConnection' },
+      { name: 'StockPositionCycleCountEdge' },
+    ),
   }),
 })
 
@@ -34,9 +63,14 @@ builder.queryFields((t) => ({
     args: {
       locationCode: t.arg.string({ required: false }),
       sku: t.arg.string({ required: false }),
+      belowConfidence: t.arg.float({ required: false, description: 'Only positions whose confidence is below this; lowest first.' }),
     },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.stockPosition.findMany({ ...query, where: positionFilter(args), orderBy: { id: 'asc' } }),
+      ctx.prisma.stockPosition.findMany({
+        ...query,
+        where: positionFilter(args),
+        orderBy: args.belowConfidence != null ? [{ confidence: 'asc' }, { id: 'asc' }] : { id: 'asc' },
+      }),
     totalCount: (_p, args, ctx) => ctx.prisma.stockPosition.count({ where: positionFilter(args) }),
   }, { name: 'StockPositionConnection' }, { name: 'StockPositionEdge' }),
   stockPosition: t.prismaField({
@@ -49,8 +83,9 @@ builder.queryFields((t) => ({
   }),
 }))
 
-function positionFilter(args: { locationCode?: string | null; sku?: string | null }) {
+function positionFilter(args: { locationCode?: string | null; sku?: string | null; belowConfidence?: number | null }) {
   return {
+    ...(args.belowConfidence != null ? { confidence: { lt: args.belowConfidence } } : {}),
     ...(args.locationCode ? { location: { code: args.locationCode } } : {}),
     ...(args.sku ? { sku: { code: args.sku } } : {}),
   }

@@ -1,0 +1,44 @@
+import { z } from 'zod'
+import { Prisma, type Tx } from '@ops-hub/db'
+import type { Actor } from '../../shared/actor.ts'
+import { userError } from '../../shared/errors.ts'
+import { parseInput } from '../../shared/validation.ts'
+import { codeSchema } from '../../shared/codes.ts'
+import { getSetting } from '../../settings/settings.ts'
+
+export const scheduleCycleCountsInput = z.object({
+  locationCode: codeSchema.nullish(),
+  /** Also schedule counts falling due within this many days (plan a week of counting at once). */
+  horizonDays: z.number().int().min(0).max(366).nullish(),
+})
+
+/**
+ * Creates a count task for every stock position due by its ABC class frequency (A monthly, B quarterly, C yearly by
+ * default, from inventory.cycleCountIntervalDays), counting from its last count (or creation), unless one is already
+ * open. Set-based: one INSERT ... SELECT however many positions. No location: every location (the daily job).
+ */
+export async function scheduleCycleCounts(tx: Tx, rawInput: z.input<typeof scheduleCycleCountsInput>, _actor: Actor, now = new Date()) {
+  const input = parseInput(scheduleCycleCountsInput, rawInput)
+  let locationFilter = Prisma.sql`TRUE`
+  if (input.locationCode) {
+    const location = await tx.location.findUnique({ where: { code: input.locationCode } })
+    if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
+    locationFilter = Prisma.sql`sp.location_id = ${location.id}`
+  }
+  const days = await getSetting(tx, 'inventory.cycleCountIntervalDays')
+  const horizon = new Date(now.getTime() + (input.horizonDays ?? 0) * 86_400_000)
+  const created = await tx.$queryRaw<Array<{ id: number }>>`
+    INSERT INTO cycle_counts (stock_position_id, sku_id, location_id, status, due_at)
+    SELECT sp.id, sp.sku_id, sp.location_id, 'SCHEDULED', GREATEST(${now}::timestamptz, due.at)
+    FROM stock_positions sp
+    JOIN skus s ON s.id = sp.sku_id
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(sp.last_counted_at, sp.created_at) + make_interval(days => CASE s.abc_class
+        WHEN 'A' THEN ${days.A}::int WHEN 'B' THEN ${days.B}::int ELSE ${days.C}::int END) AS at
+    ) due
+    WHERE ${locationFilter} AND due.at <= ${horizon}::timestamptz AND s.active
+      AND NOT EXISTS (
+        SELECT 1 FROM cycle_counts cc WHERE cc.stock_position_id = sp.id AND cc.status IN ('SCHEDULED', 'RECOUNT_REQUESTED', 'PENDING_APPROVAL'))
+    RETURNING id`
+  return { scheduled: created.length }
+}

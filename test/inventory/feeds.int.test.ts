@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { inTransaction, moveStock, systemActor } from '@ops-hub/domain'
+import { useTestApp } from '../helpers/test-app.ts'
+import { createSku, createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
+
+const t = useTestApp()
+
+const IMPORT = /* GraphQL */ `
+  mutation ($input: ImportInventoryFeedInput!) {
+    importInventoryFeed(input: $input) {
+      feed { id status accepted discrepancies }
+      rowsRead accepted adjusted rejected discrepancies
+      userErrors { field message code }
+    }
+  }`
+const ops = { role: 'OPERATIONS' as const, sub: 'feeds@test' }
+
+describe('3PL batch feeds', () => {
+  it('rejects a malformed file whole, naming every bad row, and changes nothing', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 1000, location })
+    const other = await createSku(prisma)
+    const csv = ['sku,quantity', `${sku.code},990`, `${other.code},abc`, 'NO-SUCH-SKU,4', `${other.code},-2`, `${sku.code},7`, `${other.code},3`].join('\n')
+    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)
+    const out = res.data.importInventoryFeed
+    expect(out.feed).toBeNull()
+    expect(out.rowsRead).toBe(6)
+    expect(out.userErrors.map((e: { field: string[]; code: string }) => [e.field.join('.'), e.code])).toEqual([
+      ['input.csv.row.3', 'INVALID_FEED'],
+      ['input.csv.row.4', 'INVALID_FEED'],
+      ['input.csv.row.5', 'INVALID_FEED'],
+      ['input.csv.row.6', 'INVALID_FEED'],
+    ])
+    expect(out.userErrors[1].message).toMatch(/unknown SKU NO-SUCH-SKU/)
+    expect(out.userErrors[3].message).toMatch(/repeats row 2/)
+    expect(out.rejected).toBe(4)
+    expect((await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).onHand).toBe(1000)
+    expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
+    expect(await prisma.adjustment.count({ where: { locationId: location.id } })).toBe(0)
+    expect((await prisma.location.findUniqueOrThrow({ where: { id: location.id } })).lastFeedAt).toBeNull()
+
+    const badHeader = await t().gql(IMPORT, { input: { locationCode: location.code, csv: 'item,qty\nA,1' } }, ops)
+    expect(badHeader.data.importInventoryFeed.userErrors).toEqual([expect.objectContaining({ field: ['input', 'csv', 'row', '1'], code: 'INVALID_FEED' })])
+  })
+
+  it('applies a 5-unit delta on 1000 and holds a 300-unit delta as FEED_DISCREPANCY until someone else approves it', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const small = await createStockedPosition(prisma, { onHand: 1000, location })
+    const large = await createStockedPosition(prisma, { onHand: 1000, location })
+    const same = await createStockedPosition(prisma, { onHand: 40, location })
+    const csv = `sku,quantity,bin\n${small.sku.code},995,A-1\n${large.sku.code},700,B-2\n${same.sku.code},40,C-3\n`
+    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv, fileName: 'snapshot.csv' } }, ops)
+    const out = res.data.importInventoryFeed
+    expect(out).toMatchObject({ userErrors: [], rowsRead: 3, accepted: 2, adjusted: 1, rejected: 0, discrepancies: 1 })
+    expect(out.feed).toMatchObject({ status: 'PENDING_REVIEW', accepted: 2, discrepancies: 1 })
+
+    const position = (id: number) => prisma.stockPosition.findFirstOrThrow({ where: { skuId: id, locationId: location.id } })
+    expect((await position(small.sku.id)).onHand).toBe(995)
+    expect((await position(large.sku.id)).onHand).toBe(1000)
+    expect((await position(small.sku.id)).lastFeedAt).not.toBeNull()
+    const syncEvent = await prisma.inventoryEvent.findFirstOrThrow({ where: { skuId: small.sku.id, type: 'FEED_SYNCED' } })
+    expect(syncEvent.onHandDelta).toBe(-5)
+    expect(await prisma.adjustment.count({ where: { skuId: small.sku.id, reason: 'FEED_SYNC', status: 'APPLIED' } })).toBe(1)
+
+    const held = await t().gql(
+      `query ($loc: String!) { feedDiscrepancies(locationCode: $loc, status: [PENDING]) { nodes { id bookQuantity feedQuantity delta } } }`,
+      { loc: location.code },
+    )
+    const [discrepancy] = held.data.feedDiscrepancies.nodes
+    expect(discrepancy).toMatchObject({ bookQuantity: 1000, feedQuantity: 700, delta: -300 })
+    const open = await prisma.exception.findMany({ where: { type: 'FEED_DISCREPANCY', stockPositionId: (await position(large.sku.id)).id, status: 'OPEN' } })
+    expect(open).toHaveLength(1)
+
+    const APPROVE = `mutation ($input: DecideFeedDiscrepancyInput!) { approveFeedDiscrepancy(input: $input) { discrepancy { status } userErrors { code } } }`
+    const self = await t().gql(APPROVE, { input: { id: discrepancy.id } }, ops)
+    expect(self.data.approveFeedDiscrepancy.userErrors[0].code).toBe('SELF_APPROVAL')
+    const ok = await t().gql(APPROVE, { input: { id: discrepancy.id, note: '3PL recount confirms' } }, { role: 'FINANCE', sub: 'controller@test' })
+    expect(ok.data.approveFeedDiscrepancy).toEqual({ discrepancy: { status: 'APPROVED' }, userErrors: [] })
+    expect((await position(large.sku.id)).onHand).toBe(700)
+    expect(await prisma.exception.count({ where: { type: 'FEED_DISCREPANCY', stockPositionId: (await position(large.sku.id)).id, status: 'OPEN' } })).toBe(0)
+    expect((await prisma.inventoryFeed.findFirstOrThrow({ where: { locationId: location.id } })).status).toBe('APPLIED')
+  })
+
+  it('diffs against the book as of the snapshot: picks booked after it are not mistaken for a discrepancy', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 500, location })
+    await new Promise((r) => setTimeout(r, 20))
+    const asOf = new Date()
+    await new Promise((r) => setTimeout(r, 20))
+    // After the 3PL took its snapshot: 100 units shipped (on hand -100) and 30 reserved (on hand unchanged).
+    const pos = await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })
+    await inTransaction(prisma, async (tx) => {
+      await moveStock(tx, { skuId: sku.id, locationId: location.id, type: 'RESERVED', deltas: { reserved: 130 }, actor: systemActor, guard: 'available' })
+      await moveStock(tx, { skuId: sku.id, locationId: location.id, type: 'SHIPPED', deltas: { reserved: -100, onHand: -100 }, actor: systemActor })
+    })
+    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},498\n`, asOf: asOf.toISOString() } }, ops)
+    expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], accepted: 1, adjusted: 1, discrepancies: 0 })
+    expect((await prisma.stockPosition.findUniqueOrThrow({ where: { id: pos.id } })).onHand).toBe(398)
+    const older = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},1\n`, asOf: new Date(asOf.getTime() - 3_600_000).toISOString() } }, ops)
+    expect(older.data.importInventoryFeed.userErrors[0]).toMatchObject({ code: 'INVALID_FEED', field: ['input', 'asOf'] })
+  })
+})
