@@ -94,10 +94,11 @@ export async function allocateOrder(
   const timeline: TimelineEntry[] = []
   const shipTo = { country: order.shipToCountry, region: order.shipToRegion, postalCode: order.shipToPostalCode }
 
-  const ruleRows = skuIds.length
-    ? await tx.allocationRule.findMany({ where: { active: true, OR: [{ skuId: { in: skuIds } }, { skuId: null }] } })
+  const rules = skuIds.length
+    ? await tx.$queryRaw<AllocationRuleRow[]>`
+        SELECT id, channel_id AS "channelId", sku_id AS "skuId", kind::text AS kind, quantity, percentage::float8 AS percentage, active
+        FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)`
     : []
-  const rules: AllocationRuleRow[] = ruleRows.map((r) => ({ ...r, percentage: r.percentage === null ? null : Number(r.percentage) }))
 
   // 1. Channel counters first, in (sku, channel) order: our own (kept in step with every reservation) and
   // those of channels whose reserved pools fence this SKU, so pools and caps are checked under lock.

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { HoldReason, OrderModel as Order, OrderStatus, Tx } from '@ops-hub/db'
+import { Prisma, type HoldReason, type OrderModel as Order, type OrderStatus, type Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
@@ -72,7 +72,9 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   if (existing) return { order: existing, created: false }
 
   const codes = [...new Set(input.lines.map((l) => l.sku))]
-  const skus = await tx.sku.findMany({ where: { code: { in: codes } }, select: { id: true, code: true, active: true } })
+  // Raw SQL on the intake hot path: these run once per order and Prisma's model layer costs several times a round trip.
+  const skus = await tx.$queryRaw<Array<{ id: number; code: string; active: boolean }>>`
+    SELECT id, code, active FROM skus WHERE code IN (${Prisma.join(codes)})`
   const skuByCode = new Map(skus.map((s) => [s.code, s]))
   const unknown: UserErrorData[] = input.lines.flatMap((l, i) =>
     skuByCode.get(l.sku)?.active ? [] : [{ code: 'NOT_FOUND' as const, message: `Unknown or inactive SKU ${l.sku}`, field: ['input', 'lines', String(i), 'sku'] }],
@@ -91,40 +93,30 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
 
   // ON CONFLICT DO NOTHING: when the same order arrives twice at once, the second insert waits for the first
   // transaction and then returns nothing, and the winner - committed by then - is read back instead.
-  const [inserted] = await tx.order.createManyAndReturn({
-    skipDuplicates: true,
-    data: [
-      {
-        channelId: channel.id,
-        externalId: input.externalId,
-        status: 'PENDING',
-        serviceLevel,
-        priority: computePriority({ serviceLevel, placedAt: now, shipBy: null, now }),
-        placedAt: now,
-        customerEmail: input.customer.email.toLowerCase(),
-        customerName: input.customer.name,
-        customerPhone: input.customer.phone ?? null,
-        shipToName: input.shipTo.name.trim(),
-        shipToLine1: input.shipTo.line1.trim(),
-        shipToLine2: input.shipTo.line2?.trim() || null,
-        shipToCity: input.shipTo.city.trim(),
-        shipToRegion: input.shipTo.region?.trim() || null,
-        shipToPostalCode: input.shipTo.postalCode.trim(),
-        shipToCountry: input.shipTo.country.trim().toUpperCase(),
-        paymentStatus: input.payment.status,
-        fraudScore,
-        totalAmount: Math.round(total * 100) / 100,
-      },
-    ],
-  })
+  const initialPriority = computePriority({ serviceLevel, placedAt: now, shipBy: null, now })
+  const [inserted] = await tx.$queryRaw<Array<{ id: number; number: string }>>`
+    INSERT INTO orders (channel_id, external_id, status, service_level, priority, placed_at, customer_email, customer_name, customer_phone,
+      ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postal_code, ship_to_country,
+      payment_status, fraud_score, total_amount, updated_at)
+    VALUES (${channel.id}, ${input.externalId}, 'PENDING'::"OrderStatus", ${serviceLevel}::"ServiceLevel", ${initialPriority}, ${now},
+      ${input.customer.email.toLowerCase()}, ${input.customer.name}, ${input.customer.phone ?? null},
+      ${input.shipTo.name.trim()}, ${input.shipTo.line1.trim()}, ${input.shipTo.line2?.trim() || null}, ${input.shipTo.city.trim()},
+      ${input.shipTo.region?.trim() || null}, ${input.shipTo.postalCode.trim()}, ${input.shipTo.country.trim().toUpperCase()},
+      ${input.payment.status}::"PaymentStatus", ${fraudScore}, ${Math.round(total * 100) / 100}, now())
+    ON CONFLICT (channel_id, external_id) DO NOTHING
+    RETURNING id, number`
   if (!inserted) {
     const winner = await tx.order.findUniqueOrThrow({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
     return { order: winner, created: false }
   }
 
-  const lines = await tx.orderLine.createManyAndReturn({
-    data: input.lines.map((l, i) => ({ orderId: inserted.id, lineNumber: i + 1, skuId: skuByCode.get(l.sku)!.id, quantity: l.quantity, unitPrice: l.unitPrice })),
-  })
+  const lines = (
+    await tx.$queryRaw<Array<{ id: number; line_number: number; sku_id: number; quantity: number }>>`
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price)
+      VALUES ${Prisma.join(input.lines.map((l, i) => Prisma.sql`(${inserted.id}, ${i + 1}, ${skuByCode.get(l.sku)!.id}, ${l.quantity}, ${l.unitPrice})`))}
+      RETURNING id, line_number, sku_id, quantity`
+  ).map((l) => ({ id: l.id, lineNumber: l.line_number, skuId: l.sku_id, quantity: l.quantity, allocatedQuantity: 0, cancelledQuantity: 0, shippedQuantity: 0 }))
+  const placed = { ...inserted, channelId: channel.id, serviceLevel, placedAt: now, priority: initialPriority, shipToCountry: input.shipTo.country.trim().toUpperCase(), shipToRegion: input.shipTo.region?.trim() || null, shipToPostalCode: input.shipTo.postalCode.trim() }
 
   const timeline: TimelineEntry[] = [
     { kind: 'placed', toStatus: 'PENDING', title: `Order received from ${channel.name}`, detail: `${input.lines.length} line(s), ${serviceLevel}, external id ${input.externalId}` },
@@ -144,14 +136,14 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   let holds: HoldReason[] = []
   let routing: object | undefined
   let shipBy: Date | null = null
-  let priority = inserted.priority
+  let priority = initialPriority
   if (findings.length) {
     holds = findings.map((f) => f.hold)
     move('ON_HOLD', `On hold: ${holds.join(', ')}`, findings.map((f) => f.detail).join('; '))
-    await openHoldExceptions(tx, inserted, findings)
+    await openHoldExceptions(tx, placed, findings)
   } else {
     move('VALIDATED', 'Payment, fraud and address checks passed')
-    const outcome = await allocateOrder(tx, { ...inserted, shipBy: null }, lines, actor, { now })
+    const outcome = await allocateOrder(tx, { ...placed, shipBy: null }, lines, actor, { now })
     timeline.push(...outcome.timeline)
     events.push(...outcome.events)
     routing = outcome.routing
