@@ -1,5 +1,6 @@
 'use client'
 
+import { useEffect, useState } from 'react'
 import { useQuery, useSubscription } from 'urql'
 import { Badge, DataTable } from '@/components/data-table'
 import { OrderStatusBadge, SeverityBadge } from '@/components/order-status'
@@ -26,7 +27,11 @@ export function OrderDetail({ number }: { number: string }) {
   const [initial] = useQuery<{ order: OrderPage | null }>({ query: ORDER_PAGE_QUERY, variables, requestPolicy: 'network-only' })
   const [live] = useSubscription<{ order: OrderPage }>({ query: ORDER_PAGE_SUBSCRIPTION, variables, pause: !initial.data?.order })
   const order = live.data?.order ?? initial.data?.order
-  const updatedAt = live.data?.order.timeline.at(-1)?.at
+  // As of when this page last heard from the server (the fetch, then each push).
+  const [asOf, setAsOf] = useState<string>()
+  useEffect(() => {
+    if (initial.data || live.data) setAsOf(new Date().toISOString())
+  }, [initial.data, live.data])
 
   if (initial.error) return <p className={styles.error}>{describeError(initial.error)}</p>
   if (!order) return <p className={styles.muted}>{initial.fetching ? `Loading ${number}…` : `No order ${number} (or not visible to your role).`}</p>
@@ -42,7 +47,7 @@ export function OrderDetail({ number }: { number: string }) {
           </p>
         </div>
         <div className={styles.orderHeadRight}>
-          <LiveIndicator status={live.error ? 'offline' : live.data ? 'live' : 'connecting'} asOf={updatedAt} />
+          <LiveIndicator status={live.error ? 'offline' : live.data ? 'live' : 'connecting'} asOf={asOf} />
           <OrderStatusBadge status={order.status} />
         </div>
       </div>

@@ -5,7 +5,7 @@ import { useQuery } from 'urql'
 import { DataTable } from '@/components/data-table'
 import { OrderStatusBadge } from '@/components/order-status'
 import { describeError } from '@/components/metric-card'
-import { formatDateTime, formatMoney } from '@/lib/format'
+import { formatDateTime } from '@/lib/format'
 import { ORDER_LOOKUP_QUERY, type LookupMatch } from './order-page.graphql'
 import styles from './customer-service.module.css'
 
@@ -71,7 +71,6 @@ export function OrderLookup({ onOpen }: { onOpen: (number: string) => void }) {
                 { header: 'Channel', cell: (o) => `${o.channel.code} · ${o.externalId}` },
                 { header: 'Status', cell: (o) => <OrderStatusBadge status={o.status} /> },
                 { header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
-                { header: 'Total', cell: (o) => formatMoney(o.totalAmount, o.currency), align: 'right' },
               ]}
             />
           )}

@@ -68,12 +68,12 @@ export function ExceptionQueue({ summary }: { summary?: ExceptionSummary }) {
         rowKey={(e) => e.id}
         empty="Nothing unresolved for this filter."
         columns={[
-          { header: 'Exception', cell: (e) => (<><strong>{e.title}</strong>{e.detail && <><br /><span className={styles.muted}>{e.detail}</span></>}</>) },
+          { header: 'Exception', cell: (e) => (<span className={styles.cellTitle}><strong>{e.title}</strong>{e.detail && <><br /><span className={styles.muted}>{e.detail}</span></>}</span>) },
           { header: 'Type', cell: (e) => humanize(e.type) },
           { header: 'Severity', cell: (e) => <SeverityBadge severity={e.severity} /> },
           { header: 'Owner', cell: (e) => humanize(e.ownerRole) },
-          { header: 'Due', cell: (e) => (e.overdue ? <Badge tone="bad">Overdue · {formatDateTime(e.dueBy)}</Badge> : formatDateTime(e.dueBy)) },
-          { header: 'Assignee', cell: (e) => e.assignedTo ?? <span className={styles.muted}>Nobody</span> },
+          { header: 'Due', cell: (e) => (e.overdue ? <Badge tone="bad">Overdue {formatDateTime(e.dueBy)}</Badge> : formatDateTime(e.dueBy)) },
+          { header: 'Assignee', cell: (e) => (e.assignedTo ? <span className={styles.assignee} data-assignee={e.assignedTo}>{e.assignedTo}</span> : <span className={styles.muted}>Nobody</span>) },
           { header: '', cell: (e) => <ExceptionActions exception={e} /> },
         ]}
       />

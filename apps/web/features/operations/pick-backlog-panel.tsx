@@ -15,7 +15,7 @@ export function PickBacklogTable({ backlog, fetching }: { backlog?: PickBacklog;
       rowKey={(l) => l.locationCode}
       empty="No fulfilment nodes."
       columns={[
-        { header: 'Node', cell: (l) => (<><strong>{l.locationCode}</strong> <span className={styles.muted}>{l.locationName}</span></>) },
+        { header: 'Node', cell: (l) => (<><strong>{l.locationCode}</strong><br /><span className={styles.muted}>{l.locationName}</span></>) },
         {
           header: 'Backlog vs capacity',
           cell: (l) => (
@@ -27,11 +27,14 @@ export function PickBacklogTable({ backlog, fetching }: { backlog?: PickBacklog;
             </div>
           ),
         },
-        { header: 'Awaiting release', cell: (l) => formatCount(l.awaitingRelease), align: 'right' },
-        { header: 'Released today', cell: (l) => formatCount(l.releasedToday), align: 'right' },
-        { header: 'Picked today', cell: (l) => formatCount(l.pickedToday), align: 'right' },
+        { header: 'Awaiting', cell: (l) => <span title="Routed to the node, not yet released to the floor">{formatCount(l.awaitingRelease)}</span>, align: 'right' },
         {
-          header: 'Capacity left',
+          header: 'Today',
+          cell: (l) => <span title="Fulfilment orders released / picked today (node's local day)">{formatCount(l.releasedToday)} / {formatCount(l.pickedToday)}</span>,
+          align: 'right',
+        },
+        {
+          header: 'Left',
           cell: (l) => (l.remainingCapacity === 0 ? <Badge tone="bad">Full</Badge> : formatCount(l.remainingCapacity)),
           align: 'right',
         },
