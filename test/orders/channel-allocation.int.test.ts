@@ -74,7 +74,7 @@ describe('channel allocation rules', () => {
     const invalid = await setRule({ channelCode: marketplace, kind: 'RESERVED_POOL' })
     expect(invalid.data.setAllocationRule.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'quantity'] })])
 
-    const listed = await t().gql(`{ channels(first: 100) { nodes { code allocationRules { id kind percentage sku { code } } } } }`, {}, { role: 'OPERATIONS' })
+    const listed = await t().gql(`{ channels(first: 20) { nodes { code allocationRules { id kind percentage sku { code } } } } }`, {}, { role: 'OPERATIONS' })
     const rules = listed.data.channels.nodes.find((c: { code: string }) => c.code === marketplace).allocationRules
     expect(rules.map((r: { percentage: number; sku: { code: string } | null }) => [r.percentage, r.sku?.code ?? null])).toEqual([[10, null], [60, sku]])
 

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { useTestApp } from '../helpers/test-app.ts'
+import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
+import { stockUp } from '../helpers/factories/stock.ts'
+import { createAllocatedOrder, orderInput, placeOrder } from '../helpers/factories/orders.ts'
+
+const t = useTestApp()
+
+const RELEASE = `mutation ($input: ReleaseOrdersInput!) { releaseOrders(input: $input) {
+  day afterCutoff capacity releasedBefore
+  released { number status order { number status serviceLevel } }
+  heldBack { code reason fulfillmentOrder { number order { number } } }
+  userErrors { field message code } } }`
+
+describe('node routing', () => {
+  it('does not split an order that one node can ship complete', async () => {
+    const channel = await createSalesChannel(t())
+    const [a, b] = [await createFulfilmentNode(t()), await createFulfilmentNode(t())]
+    const [x, y] = [await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), x, a, 5)
+    await stockUp(t(), y, a, 5)
+    await stockUp(t(), x, b, 5)
+    const { order } = await placeOrder(t(), orderInput(channel, [{ sku: x, quantity: 2 }, { sku: y, quantity: 2 }]))
+    expect(order.status).toBe('ALLOCATED')
+    expect(order.fulfillmentOrders.map((f: { location: { code: string } }) => f.location.code)).toEqual([a])
+    expect(order.routingDecision).toMatchObject({ rule: 'SHIP_COMPLETE', nodes: [{ location: { code: a }, quantity: 4 }] })
+    expect(order.routingDecision.rejected).toEqual([{ location: { code: b }, reason: 'cannot ship complete (2 of 4 units)' }])
+  })
+
+  it('splits an order no node can ship complete, one fulfillment order per node, and explains why', async () => {
+    const channel = await createSalesChannel(t())
+    const [a, b] = [await createFulfilmentNode(t()), await createFulfilmentNode(t())]
+    const [x, y] = [await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), x, a, 5)
+    await stockUp(t(), y, b, 5)
+    const { order } = await placeOrder(t(), orderInput(channel, [{ sku: x, quantity: 2 }, { sku: y, quantity: 3 }]))
+    expect(order.status).toBe('ALLOCATED')
+    expect(order.routingDecision.rule).toBe('SPLIT')
+    expect(order.routingDecision.summary).toMatch(/No single node can ship all 5 units/)
+    expect(order.fulfillmentOrders.map((f: { location: { code: string } }) => f.location.code).sort()).toEqual([a, b].sort())
+    expect(order.lines.map((l: { allocations: Array<{ location: { code: string } }> }) => l.allocations.map((al) => al.location.code))).toEqual([[a], [b]])
+  })
+
+  it('prefers the node in the ship-to region, and skips a node at capacity', async () => {
+    const channel = await createSalesChannel(t())
+    const near = await createFulfilmentNode(t(), { region: 'IL', postalCode: '60601', dailyPickCapacity: 1 })
+    const far = await createFulfilmentNode(t(), { region: 'NV', postalCode: '89101' })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, near, 10)
+    await stockUp(t(), sku, far, 10)
+    const first = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+    expect(first.order.fulfillmentOrders[0].location.code).toBe(near)
+    expect(first.order.routingDecision.nodes[0].reason).toMatch(/zone 1 \(same region IL\)/)
+
+    const release = await t().gql(RELEASE, { input: { locationCode: near, limit: 10 } }, { role: 'OPERATIONS' })
+    expect(release.data.releaseOrders.released).toHaveLength(1)
+
+    const second = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+    expect(second.order.fulfillmentOrders[0].location.code).toBe(far)
+    expect(second.order.routingDecision.rejected).toEqual([{ location: { code: near }, reason: expect.stringMatching(/^at capacity: released 1 of 1 for \d{4}-\d{2}-\d{2}$/) }])
+  })
+})
+
+describe('release by capacity', () => {
+  it('releases at-risk and express work first, up to the daily capacity, and says what it held back', async () => {
+    const channel = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 2 })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 20)
+    const standardOld = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
+    const standardAtRisk = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
+    const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
+    // Arrange: this standard order's ship-by has passed (e.g. it waited on a hold), so it is at risk.
+    await t().app.db.prisma.fulfillmentOrder.updateMany({ where: { number: standardAtRisk.fulfillmentOrders[0].number }, data: { shipBy: new Date(Date.now() - 3_600_000) } })
+
+    const res = await t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, { role: 'OPERATIONS' })
+    const payload = res.data.releaseOrders
+    expect(payload.userErrors).toEqual([])
+    expect(payload.capacity).toBe(2)
+    expect(payload.released.map((f: { order: { number: string } }) => f.order.number)).toEqual([standardAtRisk.number, express.number])
+    expect(payload.released.every((f: { status: string; order: { status: string } }) => f.status === 'RELEASED' && f.order.status === 'RELEASED')).toBe(true)
+    expect(payload.heldBack).toEqual([{ code: 'CAPACITY', reason: expect.stringMatching(/capacity reached/), fulfillmentOrder: { number: standardOld.fulfillmentOrders[0].number, order: { number: standardOld.number } } }])
+
+    const again = await t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, { role: 'OPERATIONS' })
+    expect(again.data.releaseOrders.released).toEqual([])
+    expect(again.data.releaseOrders.releasedBefore).toBe(2)
+    expect(again.data.releaseOrders.heldBack.map((h: { code: string }) => h.code)).toEqual(['CAPACITY'])
+
+    const prisma = t().app.db.prisma
+    expect(await prisma.outboxEvent.count({ where: { topic: 'fulfillment.released', payload: { path: ['locationId'], equals: (await prisma.location.findUniqueOrThrow({ where: { code: node } })).id } } })).toBe(2)
+  })
+
+  it('puts same-day before express before standard', async () => {
+    const channel = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 100 })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 20)
+    const standard = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
+    const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
+    const sameDay = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'SAME_DAY' })
+    const res = await t().gql(RELEASE, { input: { locationCode: node, limit: 2 } }, { role: 'OPERATIONS' })
+    expect(res.data.releaseOrders.released.map((f: { order: { number: string } }) => f.order.number)).toEqual([sameDay.number, express.number])
+    expect(standard.status).toBe('ALLOCATED')
+  })
+
+  it('refuses an unknown node and callers without OPERATIONS', async () => {
+    const bad = await t().gql(RELEASE, { input: { locationCode: 'NOPE', limit: 1 } }, { role: 'OPERATIONS' })
+    expect(bad.data.releaseOrders.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'locationCode'] })])
+    const forbidden = await t().gql(RELEASE, { input: { locationCode: 'NOPE', limit: 1 } }, { role: 'FINANCE' })
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN')
+  })
+})
