@@ -26,7 +26,9 @@ export function MetricCard({ id, label, value, format = formatCount, explain, fe
       <p className={styles.metricValue} data-value={ready ? value : undefined}>
         {ready ? format(value) : error ? '—' : <span className={styles.skeleton}>&nbsp;</span>}
       </p>
-      <p className={styles.metricExplain}>{explain}</p>
+      <p className={styles.metricExplain} data-explain>
+        {explain}
+      </p>
       {error && <p className={styles.metricError}>{describeError(error)}</p>}
       {footnote && <p className={styles.metricFootnote}>{footnote}</p>}
     </article>

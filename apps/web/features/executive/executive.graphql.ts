@@ -1,4 +1,4 @@
-import { startOfDayDaysAgo } from '@/lib/format'
+import { startOfDayDaysAgo } from '../../lib/format'
 
 export const EXECUTIVE_OVERVIEW_QUERY = /* GraphQL */ `
   query ExecutiveOverview($since7: DateTime!, $since14: DateTime!) {

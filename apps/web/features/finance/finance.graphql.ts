@@ -1,4 +1,4 @@
-import { startOfDayDaysAgo } from '@/lib/format'
+import { startOfDayDaysAgo } from '../../lib/format'
 
 export const FINANCE_WINDOW_DAYS = 30
 

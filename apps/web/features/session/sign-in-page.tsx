@@ -79,12 +79,12 @@ export function SignInPage() {
         </header>
 
         {session.status === 'signed-out' && session.reason && (
-          <p className={styles.notice} role="status">
+          <p className={styles.notice} role="status" data-testid="sign-in-notice">
             {session.reason}
           </p>
         )}
         {error && (
-          <p className={styles.error} role="alert">
+          <p className={styles.error} role="alert" data-testid="sign-in-error">
             {error}
           </p>
         )}

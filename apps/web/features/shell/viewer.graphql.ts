@@ -1,4 +1,4 @@
-import type { Role } from '@/features/session/roles'
+import type { Role } from '../session/roles'
 
 export const VIEWER_QUERY = /* GraphQL */ `
   query Viewer {
