@@ -5,12 +5,15 @@ import { moveStock } from '../inventory/ledger.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
 import { binSlots, planPicks } from './bin-plan.ts'
 import { announceStock, releaseChannelUnits } from './stock-events.ts'
+import { workingDay } from '../orders/business-calendar.ts'
+import { holidaysFor } from '../shipments/delivery-projection.ts'
+import { moveFulfillmentStatus } from './status-moves.ts'
 
 export interface ShortPickOutcome {
   exceptionId: number
   /** Units re-reserved at the same node and queued as new pick tasks in the same wave. */
   sameNode: number
-  /** Units re-reserved at other nodes (new allocation on an OPEN fulfillment order there, released by capacity). */
+  /** Units re-reserved at other nodes (new allocation on a fulfillment order there, released at once). */
   otherNodes: Array<{ locationId: number; quantity: number }>
   backordered: number
 }
@@ -47,8 +50,8 @@ async function tryReserve(tx: Tx, skuId: number, locationId: number, quantity: n
  * A short pick: the bin held fewer units than the book said. The book is corrected (bin and position, with a
  * PICK_SHORT ledger event that takes the missing units out of on-hand and reserved), a PICK_SHORT exception goes
  * to operations, and the missing units are re-reserved: first from other bins at the same node (new tasks in the
- * same wave), then at other nodes with available stock (a new allocation on an OPEN fulfillment order there,
- * which release-by-capacity picks up), and whatever is left is backordered on the order line.
+ * same wave), then at other nodes with available stock (a new allocation on a fulfillment order there, released at once
+ * against its capacity), and whatever is left is backordered on the order line.
  */
 export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: number, actor: Actor): Promise<ShortPickOutcome> {
   const missing = task.quantity - pickedQuantity
@@ -119,6 +122,7 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
         existing ??
         (await tx.fulfillmentOrder.create({ data: { orderId: fo.orderId, locationId, priority: fo.priority, shipBy: fo.shipBy } }))
       await tx.allocation.create({ data: { orderLineId: allocation.orderLineId, locationId, fulfillmentOrderId: target.id, quantity: take } })
+      if (target.status === 'OPEN') await releaseRecoveredWork(tx, target.id, locationId, actor)
       outcome.otherNodes.push({ locationId, quantity: take })
       remaining -= take
     }
@@ -150,11 +154,29 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
   await tx.orderEvent.create({
     data: {
       orderId: fo.orderId,
-      kind: 'PICK_SHORT',
+      kind: 'pick_short',
       title: `Short pick of ${task.sku.code}`,
       detail: `${missing} missing in bin ${task.bin.code}: ${parts.join(', ') || 'nothing to re-allocate'}`,
       actor: actor.id,
     },
   })
   return outcome
+}
+
+/**
+ * Work re-allocated after a short pick belongs to an order already in fulfillment, so it skips the release queue
+ * (which only serves orders not yet started) and is released at once, still counted against the node's capacity
+ * for its working day.
+ */
+async function releaseRecoveredWork(tx: Tx, fulfillmentOrderId: number, locationId: number, actor: Actor) {
+  const location = await tx.location.findUniqueOrThrow({ where: { id: locationId }, select: { code: true, timezone: true, cutoffMinutes: true } })
+  const { day } = workingDay(new Date(), location, await holidaysFor(tx, locationId))
+  await tx.$executeRaw`
+    INSERT INTO node_day_loads (location_id, day, released) VALUES (${locationId}, ${day}::date, 1)
+    ON CONFLICT (location_id, day) DO UPDATE SET released = node_day_loads.released + 1`
+  await moveFulfillmentStatus(tx, fulfillmentOrderId, 'RELEASED', actor, {
+    title: `Released to ${location.code} after a short pick`,
+    detail: `Missing units re-allocated to ${location.code} for ${day}`,
+    data: { releasedAt: new Date() },
+  })
 }

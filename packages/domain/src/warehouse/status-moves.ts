@@ -30,7 +30,7 @@ export async function moveOrderStatus(tx: Tx, orderId: number, to: OrderStatus, 
   await tx.orderEvent.create({
     data: {
       orderId,
-      kind: 'STATUS_CHANGED',
+      kind: 'status',
       fromStatus: order.status,
       toStatus: to,
       title: note.title,
@@ -70,7 +70,7 @@ export async function moveFulfillmentStatus(tx: Tx, fulfillmentOrderId: number, 
   await tx.orderEvent.create({
     data: {
       orderId: fo.orderId,
-      kind: 'FULFILLMENT_STATUS',
+      kind: 'fulfillment_status',
       title: note.title,
       detail: note.detail ?? `${fo.number}: ${fo.status} -> ${to}`,
       actor: actor.id,

@@ -3,7 +3,7 @@ import type { PrismaClient, Tx } from '@ops-hub/db'
 export const TIMELINE_KINDS = ['ORDER', 'FULFILLMENT', 'WAREHOUSE', 'CARRIER', 'RETURN', 'EXCEPTION'] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
-export interface TimelineEntry {
+export interface OrderTimelineItem {
   at: Date
   kind: TimelineKind
   title: string
@@ -12,9 +12,15 @@ export interface TimelineEntry {
 }
 
 // Entries written in one transaction share its timestamp; this keeps cause before effect among them.
-const KIND_ORDER: Record<TimelineKind, number> = { WAREHOUSE: 0, FULFILLMENT: 1, ORDER: 2, CARRIER: 3, RETURN: 4, EXCEPTION: 5 }
+const KIND_ORDER: Record<TimelineKind, number> = { WAREHOUSE: 0, CARRIER: 1, FULFILLMENT: 2, ORDER: 3, RETURN: 4, EXCEPTION: 5 }
 
-const EVENT_KIND: Record<string, TimelineKind> = { FULFILLMENT_STATUS: 'FULFILLMENT', PICK_SHORT: 'WAREHOUSE', RETURN: 'RETURN' }
+// OrderEvent.kind values written by the workflows (lower snake case) mapped to what the agent sees.
+const EVENT_KIND: Record<string, TimelineKind> = {
+  fulfillment_status: 'FULFILLMENT',
+  fulfillment_released: 'FULFILLMENT',
+  pick_short: 'WAREHOUSE',
+  return: 'RETURN',
+}
 
 function titleCase(status: string) {
   return status.charAt(0) + status.slice(1).toLowerCase().replaceAll('_', ' ')
@@ -25,7 +31,7 @@ function titleCase(status: string) {
  * order events (status changes, fulfillment steps, short-pick outcomes, return steps), confirmed picks,
  * pack mismatches, carrier milestones (with the late ones marked) and exceptions opened and resolved.
  */
-export async function orderTimeline(db: Tx | PrismaClient, orderId: number): Promise<TimelineEntry[]> {
+export async function orderTimeline(db: Tx | PrismaClient, orderId: number): Promise<OrderTimelineItem[]> {
   const [events, picks, mismatches, milestones, exceptions] = await Promise.all([
     db.orderEvent.findMany({ where: { orderId }, orderBy: { id: 'asc' } }),
     db.pickTask.findMany({
@@ -46,9 +52,9 @@ export async function orderTimeline(db: Tx | PrismaClient, orderId: number): Pro
     db.exception.findMany({ where: { orderId }, orderBy: { id: 'asc' } }),
   ])
 
-  const entries: Array<TimelineEntry & { seq: number }> = []
+  const entries: Array<OrderTimelineItem & { seq: number }> = []
   let seq = 0
-  const push = (e: TimelineEntry) => entries.push({ ...e, seq: seq++ })
+  const push = (e: OrderTimelineItem) => entries.push({ ...e, seq: seq++ })
 
   for (const e of events) push({ at: e.occurredAt, kind: EVENT_KIND[e.kind] ?? 'ORDER', title: e.title, detail: e.detail, actor: e.actor })
   for (const p of picks) {

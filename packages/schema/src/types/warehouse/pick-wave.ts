@@ -105,7 +105,7 @@ const ShortPickOutcome = builder.simpleObject('ShortPickOutcome', {
   fields: (t) => ({
     exception: t.field({ type: ExceptionNode, description: 'The PICK_SHORT exception (owned by OPERATIONS).' }),
     reallocatedSameNode: t.int({ description: 'Units re-reserved in other bins of the node (new tasks in the same wave).' }),
-    reallocatedOtherNodes: t.int({ description: 'Units re-reserved at other nodes (released there by capacity).' }),
+    reallocatedOtherNodes: t.int({ description: 'Units re-reserved at other nodes (a fulfillment order there, released at once).' }),
     backordered: t.int(),
   }),
 })
