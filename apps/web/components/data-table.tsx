@@ -5,6 +5,8 @@ export interface Column<Row> {
   header: string
   cell: (row: Row) => ReactNode
   align?: 'left' | 'right'
+  /** Keep the cell on one line (codes, numbers, dates). */
+  nowrap?: boolean
 }
 
 export function DataTable<Row>({
@@ -38,7 +40,7 @@ export function DataTable<Row>({
           {rows?.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c) => (
-                <td key={c.header} style={{ textAlign: c.align ?? 'left' }}>
+                <td key={c.header} style={{ textAlign: c.align ?? 'left', whiteSpace: c.nowrap ? 'nowrap' : undefined }}>
                   {c.cell(row)}
                 </td>
               ))}

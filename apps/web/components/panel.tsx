@@ -2,9 +2,24 @@ import type { ReactNode } from 'react'
 import styles from './components.module.css'
 
 /** A titled card holding a table or chart, with a line saying what it shows. */
-export function Panel({ title, explain, children, actions, id }: { title: string; explain?: ReactNode; children: ReactNode; actions?: ReactNode; id?: string }) {
+export function Panel({
+  title,
+  explain,
+  children,
+  actions,
+  id,
+  wide,
+}: {
+  title: string
+  explain?: ReactNode
+  children: ReactNode
+  actions?: ReactNode
+  id?: string
+  /** Take the whole row of a PanelGrid (wide tables). */
+  wide?: boolean
+}) {
   return (
-    <section className={styles.panel} data-panel={id}>
+    <section className={`${styles.panel} ${wide ? styles.wide : ''}`} data-panel={id}>
       <header className={styles.panelHeader}>
         <div>
           <h2>{title}</h2>
@@ -21,6 +36,7 @@ export function MetricGrid({ children }: { children: ReactNode }) {
   return <div className={styles.metricGrid}>{children}</div>
 }
 
-export function PanelGrid({ children }: { children: ReactNode }) {
-  return <div className={styles.panelGrid}>{children}</div>
+/** Panels side by side: even columns, or a narrow one (a small chart) beside a wide one (a table). */
+export function PanelGrid({ children, layout = 'even' }: { children: ReactNode; layout?: 'even' | 'narrow-wide' }) {
+  return <div className={`${styles.panelGrid} ${layout === 'narrow-wide' ? styles.narrowWide : ''}`}>{children}</div>
 }

@@ -107,10 +107,10 @@ function ExecutiveFigures() {
             rowKey={(l) => l.id}
             empty="No locations yet."
             columns={[
-              { header: 'Code', cell: (l) => <strong>{l.code}</strong> },
+              { header: 'Code', cell: (l) => <strong>{l.code}</strong>, nowrap: true },
               { header: 'Name', cell: (l) => l.name },
-              { header: 'Kind', cell: (l) => humanize(l.kind) },
-              { header: 'Pick / day', cell: (l) => formatCount(l.dailyPickCapacity), align: 'right' },
+              { header: 'Kind', cell: (l) => humanize(l.kind), nowrap: true },
+              { header: 'Pick / day', cell: (l) => formatCount(l.dailyPickCapacity), align: 'right', nowrap: true },
               { header: 'Cut-off', cell: (l) => l.cutoffTime, align: 'right' },
             ]}
           />

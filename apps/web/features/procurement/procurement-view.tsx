@@ -59,7 +59,7 @@ function ProcurementFigures() {
           explain="Exceptions owned by Procurement (late purchase orders, replenishment risk…) still open or in progress."
         />
       </MetricGrid>
-      <PanelGrid>
+      <PanelGrid layout="narrow-wide">
         <Panel id="abc-classes" title="Catalog by ABC class" explain="SKUs per Pareto class by sales value: A items are counted and replenished most often.">
           <CountBarChart id="abc-classes" data={classes} name="SKUs" height={200} />
         </Panel>
@@ -71,8 +71,18 @@ function ProcurementFigures() {
             rowKey={(p) => p.id}
             empty="No stock positions yet."
             columns={[
-              { header: 'SKU', cell: (p) => (<><strong>{p.sku.code}</strong> <span style={{ color: 'var(--muted)' }}>{p.sku.name}</span></>) },
-              { header: 'Location', cell: (p) => p.location.code },
+              {
+                header: 'SKU',
+                cell: (p) => (
+                  <>
+                    <strong>{p.sku.code}</strong>
+                    <br />
+                    <span style={{ color: 'var(--muted)', fontSize: 12 }}>{p.sku.name}</span>
+                  </>
+                ),
+                nowrap: true,
+              },
+              { header: 'Location', cell: (p) => p.location.code, nowrap: true },
               { header: 'On hand', cell: (p) => formatCount(p.onHand), align: 'right' },
               { header: 'Reserved', cell: (p) => formatCount(p.reserved), align: 'right' },
               { header: 'Available', cell: (p) => (p.available <= p.safetyStock ? <Badge tone="warn">{formatCount(p.available)}</Badge> : formatCount(p.available)), align: 'right' },

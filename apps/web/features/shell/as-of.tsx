@@ -2,6 +2,7 @@
 
 import { useCallback, useState } from 'react'
 import { formatDateTime } from '@/lib/format'
+import { ViewActions } from './view-gate'
 import styles from './shell.module.css'
 
 type Reexecute = (opts: { requestPolicy: 'network-only' }) => void
@@ -17,14 +18,16 @@ export function useRefresh(reexecutors: Reexecute[]) {
   return { asOf, refresh }
 }
 
-/** "Figures as of <time>" and a Refresh button, above a view's cards. */
+/** "Figures as of <time>" and a Refresh button, beside the view's title. */
 export function AsOfBar({ asOf, refresh }: { asOf: Date; refresh: () => void }) {
   return (
-    <div className={styles.asOf}>
-      <span>Figures as of {formatDateTime(asOf)}</span>
-      <button type="button" onClick={refresh}>
-        Refresh
-      </button>
-    </div>
+    <ViewActions>
+      <div className={styles.asOf}>
+        <span>Figures as of {formatDateTime(asOf)}</span>
+        <button type="button" onClick={refresh}>
+          Refresh
+        </button>
+      </div>
+    </ViewActions>
   )
 }
