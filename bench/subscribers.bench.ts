@@ -23,9 +23,11 @@ const now = () => performance.timeOrigin + performance.now()
 
 /** Forks a TypeScript child with IPC; the open-files soft limit is raised to the hard limit first. */
 function child(script: string, env: Record<string, string>): ChildProcess {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the servers (not the load generator) there.
+  const profile = process.env.BENCH_CPU_PROF && script !== 'subscriber-load.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   return fork(path.join(dir, 'support', script), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
+    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
 }

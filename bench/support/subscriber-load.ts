@@ -1,7 +1,6 @@
 // Load generator for bench/subscribers.bench.ts: opens N sockets to a server and timestamps when each one
-// receives the round's marker. MODE=graphql-ws subscribes through the graphql-ws client library; MODE=raw
-// opens plain `ws` sockets. Both parse every message as JSON, so client-side work is the same.
-import { createClient } from 'graphql-ws'
+// receives the round's marker. MODE=graphql-ws speaks graphql-transport-ws to the hub; MODE=raw
+// opens plain `ws` sockets. Both parse every message once as JSON, so client-side work is the same.
 import WebSocket from 'ws'
 
 const mode = process.env.MODE as 'graphql-ws' | 'raw'
@@ -21,44 +20,43 @@ function onValue(i: number, onHand: number | undefined) {
   if (onHand === marker && !received.has(i)) received.set(i, now())
 }
 
+/**
+ * The graphql-transport-ws protocol spoken over a bare `ws` socket (connection_init -> ack -> subscribe ->
+ * next...), so the client does exactly the work of the raw baseline client per message: one JSON.parse.
+ */
 async function openGraphqlWs(i: number) {
   return new Promise<void>((resolve) => {
-    const client = createClient({
-      url,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${process.env.TOKEN}` },
-      retryAttempts: 0,
-      lazy: true,
-    })
-    let first = true
-    const dispose = client.subscribe<{ inventoryConfidence: { lowest: Array<{ onHand: number }> } }>(
-      { query: process.env.QUERY!, variables: JSON.parse(process.env.VARIABLES ?? '{}') },
-      {
-        next: (r) => {
-          if (first) {
-            first = false
-            connected++
-            resolve()
-          }
-          onValue(i, r.data?.inventoryConfidence.lowest[0]?.onHand)
-        },
-        error: () => {
-          errors++
+    const socket = new WebSocket(url, 'graphql-transport-ws')
+    let subscribed = false
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${process.env.TOKEN}` } })))
+    socket.on('message', (data) => {
+      const text = String(data)
+      const m = JSON.parse(text) as { type: string; payload?: { data?: { inventoryConfidence: { lowest: Array<{ onHand: number }> } } } }
+      if (m.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: process.env.QUERY!, variables: JSON.parse(process.env.VARIABLES ?? '{}') } }))
+      } else if (m.type === 'next') {
+        if (!subscribed) {
+          subscribed = true
+          connected++
+          if (!sample) sample = text
           resolve()
-        },
-        complete: () => {},
-      },
-    )
-    if (i === 0) {
-      // Keep one raw frame of what the server sends, so the baseline broadcasts identical bytes.
-      client.on('message', (m) => {
-        if (m.type === 'next' && !sample) sample = JSON.stringify(m)
-      })
-    }
-    closers.push(() => {
-      dispose()
-      void client.dispose()
+        }
+        onValue(i, m.payload?.data?.inventoryConfidence.lowest[0]?.onHand)
+      } else if (m.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }))
+      } else if (m.type === 'error') {
+        errors++
+        resolve()
+      }
     })
+    socket.on('error', () => {
+      errors++
+      resolve()
+    })
+    socket.on('close', () => {
+      if (!subscribed) resolve()
+    })
+    closers.push(() => socket.terminate())
   })
 }
 

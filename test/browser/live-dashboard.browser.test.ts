@@ -168,7 +168,7 @@ describe('live views in Chromium', () => {
     expect(cancel.errors ?? cancel.data.cancelOrder.userErrors).toEqual([])
     await page.locator(`[data-order="${placed.number}"][data-status="CANCELLED"]`).waitFor({ timeout: 5000 })
     await expect(page.locator(`[data-order="${placed.number}"]`).textContent()).resolves.toContain('Customer changed their mind')
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'customer-service-live-cancel.png'), fullPage: false })
+    await page.locator(`[data-order="${placed.number}"]`).screenshot({ path: path.join(SCREENSHOTS, 'customer-service-live-cancel.png') })
     await signOut()
   })
 })

@@ -68,7 +68,7 @@ export function OrderLookup({ onOpen }: { onOpen: (number: string) => void }) {
                   ),
                 },
                 { header: 'Customer', cell: (o) => (<>{o.customerName}<br /><span className={styles.muted}>{o.customerEmail}</span></>) },
-                { header: 'Channel', cell: (o) => `${o.channel.code} · ${o.externalId}` },
+                { header: 'Channel', cell: (o) => <span title={`External id ${o.externalId}`}>{o.channel.code}</span> },
                 { header: 'Status', cell: (o) => <OrderStatusBadge status={o.status} /> },
                 { header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
               ]}

@@ -38,7 +38,10 @@ export interface LiveMetricsOptions {
   /** Topic that carries committed outbox events. */
   outboxTopic: string
   lease?: TopicLease
-  /** Coalescing window: a dirty snapshot is recomputed at most once per tick. */
+  /**
+   * Coalescing window: a snapshot is recomputed at most once per window. The first event after a quiet
+   * spell is computed at once (leading edge); the rest of a burst waits for the window to end (trailing).
+   */
   tickMs?: number
   /**
    * Age buckets and "overdue" shift with the clock, not only with events (an order crosses 4h by sitting
@@ -91,12 +94,29 @@ export class LiveMetrics {
   private timers: NodeJS.Timeout[] = []
   private outbox?: AsyncIterator<unknown>
   private ticking = false
+  private kicked = false
+  /** topic key -> when it was last computed here (the coalescing window runs from it). */
+  private readonly computedAt = new Map<string, number>()
   private stopped = false
 
   constructor(private readonly options: LiveMetricsOptions) {
     this.prisma = options.prisma
     this.pubsub = options.pubsub
     this.lease = options.lease ?? localLease
+  }
+
+  private get window() {
+    return this.options.tickMs ?? 250
+  }
+
+  /** Leading edge: run a tick as soon as the current batch of events has been marked. */
+  private kick() {
+    if (this.kicked || this.stopped) return
+    this.kicked = true
+    setTimeout(() => {
+      this.kicked = false
+      void this.tick()
+    }, 0)
   }
 
   private key(spec: TopicSpec) {
@@ -106,7 +126,8 @@ export class LiveMetrics {
   start() {
     this.outbox = this.pubsub.subscribe(this.options.outboxTopic)[Symbol.asyncIterator]()
     void this.consume(this.outbox, (e) => this.onEvent(e as OutboxEventLike))
-    this.timers.push(setInterval(() => void this.tick(), this.options.tickMs ?? 250))
+    // A fine-grained poll of the dirty set; the per-topic window (tickMs) is what limits recomputation.
+    this.timers.push(setInterval(() => void this.tick(), Math.max(10, Math.floor(this.window / 5))))
     this.timers.push(setInterval(() => this.markAll(), this.options.refreshMs ?? 30_000))
     for (const t of this.timers) t.unref()
     return this
@@ -195,6 +216,7 @@ export class LiveMetrics {
     if (this.watched.get(topic.key) !== topic) return
     this.watched.delete(topic.key)
     this.dirty.delete(topic.key)
+    this.computedAt.delete(topic.key)
     await topic.bridge?.return?.()
     await this.lease.release(topic.key).catch((err) => this.options.onError?.(err, 'lease release'))
   }
@@ -227,6 +249,7 @@ export class LiveMetrics {
   private markDirty(key: string, at: number) {
     if (!this.watched.has(key)) return
     this.dirty.set(key, Math.max(at, this.dirty.get(key) ?? 0))
+    this.kick()
   }
 
   private markAll() {
@@ -274,14 +297,18 @@ export class LiveMetrics {
     this.ticking = true
     try {
       await this.resolvePendingOrders()
+      const now = Date.now()
       for (const key of [...this.dirty.keys()]) {
         const topic = this.watched.get(key)
         if (!topic) {
           this.dirty.delete(key)
           continue
         }
+        if (now - (this.computedAt.get(key) ?? 0) < this.window) continue
         // Another instance holds the topic: it computes and publishes; our dirt clears when that arrives.
-        if (!(await this.lease.claim(key))) continue
+        const claimed = await this.lease.claim(key)
+        this.computedAt.set(key, Date.now())
+        if (!claimed) continue
         const snapshot = await this.compute(topic.spec)
         // Events seen while it ran stay dirty for the next tick.
         if ((this.dirty.get(key) ?? Infinity) < asOfMs(snapshot)) this.dirty.delete(key)
