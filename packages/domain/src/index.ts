@@ -68,7 +68,7 @@ export { recordCarrierEvent, recordCarrierEventInput, SHIPMENT_STATUSES, type Re
 export { returnMachine, refundMachine } from './returns/return.machine.ts'
 export { requestReturn } from './returns/commands/request-return.ts'
 export { receiveReturn } from './returns/commands/receive-return.ts'
-export { inspectReturnLine, DISPOSITION_MOVES } from './returns/commands/inspect-return-line.ts'
+export { inspectReturnLine } from './returns/commands/inspect-return-line.ts'
 export { issueRefund } from './returns/commands/issue-refund.ts'
 export { orderTimeline, TIMELINE_KINDS, type OrderTimelineItem, type TimelineKind } from './service/queries/order-timeline.ts'
 export { projectOrder, type OrderProjection } from './service/queries/order-projections.ts'

@@ -14,7 +14,7 @@ export async function markRefunded(tx: Tx, rma: { id: number; number: string; or
   refundMachine.assertTransition(rma.refundStatus, 'REFUNDED')
   const amount = await refundAmountOf(tx, rma.id)
   await tx.return.update({ where: { id: rma.id }, data: { refundStatus: 'REFUNDED', refundAmount: amount } })
-  await tx.orderEvent.create({ data: { orderId: rma.orderId, kind: 'RETURN', title: `Refund issued (${rma.number})`, detail: `${Number(amount).toFixed(2)} refunded`, actor: actor.id } })
+  await tx.orderEvent.create({ data: { orderId: rma.orderId, kind: 'return', title: `Refund issued (${rma.number})`, detail: `${Number(amount).toFixed(2)} refunded`, actor: actor.id } })
 }
 
 /**
@@ -32,7 +32,7 @@ export async function settleIfInspected(tx: Tx, returnId: number, actor: Actor) 
   const closed = await tx.return.update({ where: { id: rma.id }, data: { status: 'CLOSED', closedAt } })
   const hours = (closedAt.getTime() - rma.requestedAt.getTime()) / 3_600_000
   await tx.orderEvent.create({
-    data: { orderId: rma.orderId, kind: 'RETURN', title: `Return closed (${rma.number})`, detail: `Processed in ${hours.toFixed(1)} h`, actor: actor.id },
+    data: { orderId: rma.orderId, kind: 'return', title: `Return closed (${rma.number})`, detail: `Processed in ${hours.toFixed(1)} h`, actor: actor.id },
   })
   const stillOpen = await tx.return.count({ where: { orderId: rma.orderId, status: { in: ['REQUESTED', 'RECEIVED', 'INSPECTED'] } } })
   if (stillOpen === 0) await moveOrderStatusIfAllowed(tx, rma.orderId, 'RETURNED', actor, { title: 'Returned', detail: `${rma.number} closed` })

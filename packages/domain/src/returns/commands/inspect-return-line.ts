@@ -1,10 +1,11 @@
 import { z } from 'zod'
-import type { ReturnDisposition, Tx } from '@ops-hub/db'
+import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { recordEvents } from '../../shared/outbox.ts'
-import { moveStock, type StockMovement } from '../../inventory/ledger.ts'
+import { moveStock } from '../../inventory/ledger.ts'
+import { dispositionReturnedUnits } from '../../inventory/commands/disposition-returned-units.ts'
 import { announceStock } from '../../warehouse/stock-events.ts'
 import { illegal } from '../../warehouse/status-moves.ts'
 import { settleIfInspected } from '../settle-return.ts'
@@ -16,18 +17,10 @@ export const inspectReturnLineInput = z.object({
 })
 
 /**
- * Where inspected units go. They were received into quality control (on hand, not sellable): RESTOCK releases them
- * to available; DAMAGED moves them to the damaged bucket (still on hand, never sold); SCRAP and RETURN_TO_VENDOR
- * take them off hand.
+ * Inspects one received return line once. Its units were received into quality control (on hand, not sellable);
+ * they leave QC and go where inventory's dispositionReturnedUnits puts them: RESTOCK -> available, DAMAGED -> the
+ * damaged bucket, SCRAP and RETURN_TO_VENDOR -> off hand. The last inspection settles the return.
  */
-export const DISPOSITION_MOVES: Record<ReturnDisposition, Pick<StockMovement, 'type' | 'reasonCode' | 'deltas'>> = {
-  RESTOCK: { type: 'QUALITY_RELEASED', reasonCode: 'RETURN_RESTOCK', deltas: { qualityControl: -1 } },
-  DAMAGED: { type: 'DAMAGED', reasonCode: 'RETURN_DAMAGED', deltas: { qualityControl: -1, damaged: 1 } },
-  SCRAP: { type: 'ADJUSTED', reasonCode: 'RETURN_SCRAP', deltas: { qualityControl: -1, onHand: -1 } },
-  RETURN_TO_VENDOR: { type: 'ADJUSTED', reasonCode: 'RETURN_TO_VENDOR', deltas: { qualityControl: -1, onHand: -1 } },
-}
-
-/** Inspects one received return line once, moving its units into the bucket its disposition dictates; the last inspection settles the return. */
 export async function inspectReturnLine(tx: Tx, rawInput: z.input<typeof inspectReturnLineInput>, actor: Actor) {
   const input = parseInput(inspectReturnLineInput, rawInput)
   const line = await tx.returnLine.findUnique({ where: { id: input.returnLineId }, include: { return: true, sku: { select: { code: true } } } })
@@ -40,19 +33,23 @@ export async function inspectReturnLine(tx: Tx, rawInput: z.input<typeof inspect
   if (fresh.receivedQuantity === 0) throw illegal('Nothing of this line was received, so there is nothing to inspect', ['input', 'returnLineId'])
 
   const n = fresh.receivedQuantity
-  const move = DISPOSITION_MOVES[input.disposition]
-  const deltas = Object.fromEntries(Object.entries(move.deltas).map(([k, v]) => [k, (v ?? 0) * n]))
-  const position = await moveStock(tx, {
-    skuId: line.skuId, locationId: rma.locationId!, type: move.type, reasonCode: move.reasonCode, deltas, actor, orderId: rma.orderId,
-    referenceDocumentUri: `return:${rma.number}`, metadata: { returnLineId: line.id, note: input.note ?? null },
+  const ref = `return:${rma.number}/line/${line.id}`
+  // The units leave the quality-control area they were received into...
+  const released = await moveStock(tx, {
+    skuId: line.skuId, locationId: rma.locationId!, type: 'QUALITY_RELEASED', reasonCode: 'RETURN_INSPECTED', deltas: { onHand: -n, qualityControl: -n },
+    actor, orderId: rma.orderId, referenceDocumentUri: ref, metadata: { returnLineId: line.id, note: input.note ?? null },
   })
-  await announceStock(tx, position, `return_${input.disposition.toLowerCase()}`)
+  await announceStock(tx, released, 'return_inspected')
+  // ...and land where the disposition says (inventory's rule: RESTOCK sellable, DAMAGED segregated, SCRAP/RTV gone).
+  const position = await dispositionReturnedUnits(tx, {
+    skuId: line.skuId, locationId: rma.locationId!, quantity: n, disposition: input.disposition, actor, reference: ref, orderId: rma.orderId,
+  })
   const inspected = await tx.returnLine.update({
     where: { id: line.id },
     data: { disposition: input.disposition, inspectionNote: input.note ?? null, inspectedBy: actor.id, inspectedAt: new Date() },
   })
   await tx.orderEvent.create({
-    data: { orderId: rma.orderId, kind: 'RETURN', title: `Return inspected: ${n} x ${line.sku.code} ${input.disposition.replaceAll('_', ' ').toLowerCase()}`, detail: input.note ?? null, actor: actor.id },
+    data: { orderId: rma.orderId, kind: 'return', title: `Return inspected: ${n} x ${line.sku.code} ${input.disposition.replaceAll('_', ' ').toLowerCase()}`, detail: input.note ?? null, actor: actor.id },
   })
   await recordEvents(tx, [{ topic: 'return.changed', aggregateType: 'Return', aggregateId: rma.id, payload: { returnLineId: line.id, disposition: input.disposition, orderId: rma.orderId } }])
   const settled = await settleIfInspected(tx, rma.id, actor)

@@ -61,7 +61,7 @@ export async function receiveReturn(tx: Tx, rawInput: z.input<typeof receiveRetu
     data: { status: 'RECEIVED', refundStatus: 'PENDING', receivedAt: new Date(), locationId: location.id },
   })
   await tx.orderEvent.create({
-    data: { orderId: rma.orderId, kind: 'RETURN', title: `Return received (${rma.number})`, detail: `${total} unit(s) at ${location.code}, awaiting inspection; refund pending`, actor: actor.id },
+    data: { orderId: rma.orderId, kind: 'return', title: `Return received (${rma.number})`, detail: `${total} unit(s) at ${location.code}, awaiting inspection; refund pending`, actor: actor.id },
   })
   await recordEvents(tx, [{ topic: 'return.changed', aggregateType: 'Return', aggregateId: rma.id, payload: { status: 'RECEIVED', orderId: rma.orderId, units: total } }])
   return updated

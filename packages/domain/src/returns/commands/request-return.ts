@@ -59,7 +59,7 @@ export async function requestReturn(tx: Tx, rawInput: z.input<typeof requestRetu
   if (order.status !== 'RETURN_REQUESTED') {
     await moveOrderStatus(tx, order.id, 'RETURN_REQUESTED', actor, { title: `Return requested (${rma.number})`, detail: `${units} unit(s): ${rows.map((r) => r.reason).join('; ')}` })
   } else {
-    await tx.orderEvent.create({ data: { orderId: order.id, kind: 'RETURN', title: `Return requested (${rma.number})`, detail: `${units} unit(s)`, actor: actor.id } })
+    await tx.orderEvent.create({ data: { orderId: order.id, kind: 'return', title: `Return requested (${rma.number})`, detail: `${units} unit(s)`, actor: actor.id } })
   }
   await recordEvents(tx, [{ topic: 'return.changed', aggregateType: 'Return', aggregateId: rma.id, payload: { status: 'REQUESTED', orderId: order.id, units } }])
   return rma
