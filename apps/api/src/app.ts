@@ -17,6 +17,7 @@ import { useSharedSubscriptionExecution } from './realtime/shared-subscription-e
 import { LiveMetrics } from '@ops-hub/analytics'
 import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
+import { inventoryJobs } from './inventory-jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
@@ -206,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
+    ...inventoryJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
 

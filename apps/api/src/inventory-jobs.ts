@@ -1,0 +1,30 @@
+import type { Database, Tx } from '@ops-hub/db'
+import { inTransaction, reconcileLedger, refreshConfidence, scheduleCycleCounts, systemActor } from '@ops-hub/domain'
+import type { Job } from './jobs.ts'
+
+const HOUR = 3_600_000
+
+/** Runs `fn` in a transaction only on the instance that wins the advisory lock, so N API instances do the work once. */
+function once(db: Database, lockId: number, fn: (tx: Tx) => Promise<unknown>) {
+  return () =>
+    inTransaction(
+      db.prisma,
+      async (tx) => {
+        const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${lockId}) AS locked`
+        return locked ? fn(tx) : null
+      },
+      { timeoutMs: 10 * 60_000 },
+    )
+}
+
+/**
+ * Inventory governance in the background: the nightly proof that every position equals its ledger, the daily
+ * ABC count schedule, and the confidence ageing pass (feed age and count age grow with time, not with events).
+ */
+export function inventoryJobs(db: Database): Job[] {
+  return [
+    { name: 'inventory.reconcile-ledger', everyMs: 24 * HOUR, run: once(db, 727_101, (tx) => reconcileLedger(tx, {}, systemActor)) },
+    { name: 'inventory.schedule-cycle-counts', everyMs: 24 * HOUR, run: once(db, 727_102, (tx) => scheduleCycleCounts(tx, {}, systemActor)) },
+    { name: 'inventory.refresh-confidence', everyMs: HOUR / 4, run: once(db, 727_103, (tx) => refreshConfidence(tx, { all: true })) },
+  ]
+}
