@@ -7,7 +7,7 @@ import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 
 const t = useTestApp()
 
-const LIST = `query ($filter: ExceptionFilter) { exceptions(first: 100, filter: $filter) { totalCount nodes { id type status ownerRole severity escalationLevel assignedTo resolution overdue nextStates order { number } } } }`
+const LIST = `query ($filter: ExceptionFilter) { exceptions(first: 100, filter: $filter) { totalCount nodes { id type status ownerRole severity escalationLevel assignedTo resolution overdue nextStates order { number } subject { __typename ... on Order { number } } } } }`
 const ASSIGN = `mutation ($input: AssignExceptionInput!) { assignException(input: $input) { exception { id status assignedTo nextStates } userErrors { code field message } } }`
 const RESOLVE = `mutation ($input: ResolveExceptionInput!) { resolveException(input: $input) { exception { id status resolution } userErrors { code field message } } }`
 
@@ -25,6 +25,7 @@ describe('exception queues', () => {
     const list = await t().gql(LIST, { filter: { type: ['PAYMENT_HOLD'], ownerRole: 'FINANCE', status: ['OPEN'] } }, { role: 'FINANCE' })
     const mine = list.data.exceptions.nodes.find((e: { order: { number: string } }) => e.order?.number === order.number)
     expect(mine).toMatchObject({ type: 'PAYMENT_HOLD', status: 'OPEN', ownerRole: 'FINANCE', overdue: false, nextStates: ['IN_PROGRESS', 'RESOLVED'] })
+    expect(mine.subject).toEqual({ __typename: 'Order', number: order.number })
     const byOtherOwner = await t().gql(LIST, { filter: { type: ['PAYMENT_HOLD'], ownerRole: 'CUSTOMER_SERVICE' } }, { role: 'OPERATIONS' })
     expect(byOtherOwner.data.exceptions.nodes.map((e: { id: string }) => e.id)).not.toContain(mine.id)
 

@@ -1,4 +1,3 @@
-import { brandWithType } from '@pothos/core'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
@@ -16,21 +15,6 @@ export const ExceptionTypeEnum = builder.enumType('ExceptionType', {
 })
 export const ExceptionSeverityEnum = builder.enumType('ExceptionSeverity', { values: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const })
 export const ExceptionStatusEnum = builder.enumType('ExceptionStatus', { values: ['OPEN', 'IN_PROGRESS', 'RESOLVED'] as const })
-
-// How an exception's (subjectType, subjectId) becomes a GraphQL Node.
-const SUBJECT_LOADERS: Record<string, (ctx: Context, id: number) => Promise<object | null>> = {
-  Order: (ctx, id) => ctx.prisma.order.findUnique({ where: { id } }),
-  StockPosition: (ctx, id) => ctx.prisma.stockPosition.findUnique({ where: { id } }),
-  FulfillmentOrder: (ctx, id) => ctx.prisma.fulfillmentOrder.findUnique({ where: { id } }),
-  Shipment: (ctx, id) => ctx.prisma.shipment.findUnique({ where: { id } }),
-  Adjustment: (ctx, id) => ctx.prisma.adjustment.findUnique({ where: { id } }),
-  CycleCount: (ctx, id) => ctx.prisma.cycleCount.findUnique({ where: { id } }),
-  InventoryFeed: (ctx, id) => ctx.prisma.inventoryFeed.findUnique({ where: { id } }),
-  Transfer: (ctx, id) => ctx.prisma.transfer.findUnique({ where: { id } }),
-  Return: (ctx, id) => ctx.prisma.return.findUnique({ where: { id } }),
-  PurchaseOrder: (ctx, id) => ctx.prisma.purchaseOrder.findUnique({ where: { id } }),
-  PickTask: (ctx, id) => ctx.prisma.pickTask.findUnique({ where: { id } }),
-}
 
 export const ExceptionNode = builder.prismaNode('Exception', {
   id: { field: 'id' },
@@ -51,16 +35,12 @@ export const ExceptionNode = builder.prismaNode('Exception', {
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
     resolution: t.exposeString('resolution', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    subject: t.field({
-      type: builder.nodeInterfaceRef(),
+    subject: t.node({
       nullable: true,
       description: 'What the exception is about: an order, a stock position, a shipment...',
       select: { subjectType: true, subjectId: true },
-      resolve: async (e, _args, ctx) => {
-        const load = SUBJECT_LOADERS[e.subjectType]
-        const row = load ? await load(ctx, e.subjectId) : null
-        return row ? brandWithType(row, e.subjectType as never) : null
-      },
+      // Resolved through the Node loaders, so each subject type's own visibility rules apply.
+      id: (e) => ({ type: e.subjectType, id: String(e.subjectId) }),
     }),
   }),
 })
