@@ -1,4 +1,4 @@
-import { orderLookupWhere, orderTimeline, projectOrder, TIMELINE_KINDS, LOOKUP_MIN_LENGTH, type OrderProjection, type TimelineEntry } from '@ops-hub/domain'
+import { orderLookupWhere, orderTimeline, projectOrder, TIMELINE_KINDS, LOOKUP_MIN_LENGTH, type OrderProjection, type OrderTimelineItem } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { orderVisibility } from '../orders/order.ts'
@@ -9,7 +9,7 @@ export const TimelineEntryKindEnum = builder.enumType('TimelineEntryKind', {
   values: TIMELINE_KINDS,
 })
 
-const TimelineEntryRef = builder.objectRef<TimelineEntry>('TimelineEntry').implement({
+const TimelineEntryRef = builder.objectRef<OrderTimelineItem>('TimelineEntry').implement({
   description: 'One thing that happened to an order.',
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
