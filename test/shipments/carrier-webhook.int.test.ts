@@ -80,9 +80,9 @@ describe('POST /webhooks/carrier', () => {
     const after = await shipmentState(trackingNumber)
     expect(after.projectedDeliveryAt!.getTime()).toBeGreaterThan(before.projectedDeliveryAt!.getTime())
 
-    const res = await t().gql(`{ exceptions(filter: { type: [CARRIER_DELAY], ownerRole: CUSTOMER_SERVICE }) { nodes { status title detail order { number } } } }`, {}, { role: 'CUSTOMER_SERVICE' })
+    const res = await t().gql(`{ exceptions(filter: { type: [CARRIER_DELAY], ownerRole: CUSTOMER_SERVICE }) { nodes { status title detail order { number } subject { ... on Shipment { trackingNumber } } } } }`, {}, { role: 'CUSTOMER_SERVICE' })
     expect(res.errors).toBeUndefined()
-    expect(res.data.exceptions.nodes).toEqual([{ status: 'OPEN', title: `Delivery exception on UPS ${trackingNumber}`, detail: 'Address not found', order: { number: order.number } }])
+    expect(res.data.exceptions.nodes).toEqual([{ status: 'OPEN', title: `Delivery exception on UPS ${trackingNumber}`, detail: 'Address not found', order: { number: order.number }, subject: { trackingNumber } }])
 
     // Delivered afterwards: the delay is settled and the order complete.
     const delivered = JSON.stringify({ trackingNumber, status: 'DELIVERED', occurredAt: new Date(Date.now() + 1000).toISOString() })
