@@ -26,7 +26,7 @@ function launch(name: string, args: string[], cwd: string) {
   child.on('exit', (code, signal) => {
     children.delete(name)
     if (stopping) {
-      if (children.size === 0) process.exit(0)
+      if (children.size === 0) process.exit(Number(process.exitCode ?? 0))
       return
     }
     say(`${name} exited (${signal ?? `code ${code}`}); stopping the rest.`)
