@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Client } from 'graphql-ws'
 import { useTestApp } from '../helpers/test-app.ts'
+import { uniqueCode } from '../helpers/unique.ts'
 import { liveClient, subscribe } from '../helpers/live-client.ts'
 import { createStockedPosition } from '../helpers/factories/inventory.ts'
 import { createChannel, createRoutedOrder } from '../helpers/factories/live-orders.ts'
+import { inTransaction, openException } from '@ops-hub/domain'
 
 // With REDIS_URL set (CI's second run) the same tests go through Redis pub/sub and the topic lease.
 const t = useTestApp({ redisUrl: process.env.REDIS_URL })
@@ -22,11 +24,13 @@ const ORDER_AGING = /* GraphQL */ `
   subscription ($loc: String) { orderAging(locationCode: $loc) { asOf locationCode total pastShipBy buckets { label count } byStatus { status total } } }`
 const CONFIDENCE = /* GraphQL */ `
   subscription ($loc: String) { inventoryConfidence(locationCode: $loc) { asOf overall positions belowThreshold threshold lowest(first: 3) { sku location score onHand factors { name value weight } } } }`
+const PLACE_ORDER = /* GraphQL */ `
+  mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { order { number status } userErrors { code message } } }`
 const ADJUST = /* GraphQL */ `
   mutation ($input: AdjustInventoryInput!) { adjustInventory(input: $input) { userErrors { code message } } }`
 
 describe('live metrics over graphql-ws', () => {
-  it('pushes a fresh order-aging snapshot for a node within 5 s of an order placed there', async () => {
+  it('pushes a fresh order-aging snapshot for a node within 5 s of an order placed there through the API', async () => {
     const prisma = t().app.db.prisma
     const { sku, location } = await createStockedPosition(prisma, { onHand: 50 })
     const channel = await createChannel(prisma)
@@ -41,12 +45,19 @@ describe('live metrics over graphql-ws', () => {
     expect(first.buckets.find((b: { label: string }) => b.label === '24-48h').count).toBe(1)
 
     const placedAt = Date.now()
-    await createRoutedOrder(prisma, { channelId: channel.id, skuId: sku.id, locationId: location.id })
+    const placed = await t().gql(PLACE_ORDER, {
+      input: {
+        channelCode: channel.code, externalId: uniqueCode('EXT'), customer: { email: 'aging@example.com', name: 'Aging Test' },
+        shipTo: { name: 'Aging Test', line1: '1 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+        payment: { status: 'AUTHORIZED', fraudScore: 0.01 }, lines: [{ sku: sku.code, quantity: 2, unitPrice: '10.00' }],
+      },
+    }, { role: 'OPERATIONS' })
+    expect(placed.errors ?? placed.data.placeOrder.userErrors).toEqual([])
     const fresh = (await sub.next((v) => v.orderAging.total === 2, 5000)).orderAging
     expect(Date.now() - placedAt).toBeLessThan(5000)
     expect(fresh.buckets[0]).toEqual({ label: '0-4h', count: 1 })
     expect(fresh.pastShipBy).toBe(1)
-    expect(fresh.byStatus).toEqual([{ status: 'ALLOCATED', total: 2 }])
+    expect(fresh.byStatus.reduce((n: number, s: { total: number }) => n + s.total, 0)).toBe(2)
     expect(new Date(fresh.asOf).getTime()).toBeGreaterThan(new Date(first.asOf).getTime())
     sub.close()
   })
@@ -121,6 +132,34 @@ describe('live metrics over graphql-ws', () => {
     expect(pushes).toBeGreaterThanOrEqual(1)
     expect(pushes).toBeLessThanOrEqual(8)
     expect(sub.values.at(-1)!.orderAging.total).toBe(50)
+    sub.close()
+  })
+
+  it('pushes the exception summary of a team when an exception opens and when it is resolved', async () => {
+    const prisma = t().app.db.prisma
+    const sub = subscribe<{ exceptionsChanged: { open: number; overdue: number; byType: Array<{ type: string; open: number }> } }>(
+      await client('PROCUREMENT'),
+      `subscription { exceptionsChanged(ownerRole: PROCUREMENT) { open overdue byType { type open } } }`,
+    )
+    const before = (await sub.next()).exceptionsChanged.open
+    const { position } = await createStockedPosition(prisma, { onHand: 5 })
+    const opened = await inTransaction(prisma, (tx) => openException(tx, {
+      type: 'REPLENISHMENT_RISK', severity: 'HIGH', ownerRole: 'PROCUREMENT', subjectType: 'StockPosition', subjectId: position.id,
+      title: 'Will run out before the next receipt', dueBy: new Date(Date.now() - 60_000),
+    }))
+    const fresh = (await sub.next((v) => v.exceptionsChanged.open === before + 1)).exceptionsChanged
+    expect(fresh.overdue).toBeGreaterThanOrEqual(1)
+    expect(fresh.byType).toContainEqual({ type: 'REPLENISHMENT_RISK', open: 1 })
+
+    const { data } = await t().gql(`{ exceptions(first: 1, filter: { ownerRole: PROCUREMENT, type: [REPLENISHMENT_RISK] }) { nodes { id title } } }`)
+    expect(data.exceptions.nodes[0].title).toBe(opened.title)
+    const resolved = await t().gql(
+      `mutation ($input: ResolveExceptionInput!) { resolveException(input: $input) { userErrors { code message } } }`,
+      { input: { id: data.exceptions.nodes[0].id, resolution: 'PO expedited' } },
+      { role: 'PROCUREMENT' },
+    )
+    expect(resolved.errors ?? resolved.data.resolveException.userErrors).toEqual([])
+    await sub.next((v) => v.exceptionsChanged.open === before)
     sub.close()
   })
 

@@ -62,22 +62,30 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('two API instances sharing live dat
     expect((await agingA.next()).orderAging.total).toBe(0)
     expect((await confB.next()).inventoryConfidence.lowest[0].onHand).toBe(30)
 
-    await createRoutedOrder(prisma, { channelId: channel.id, skuId: sku.id, locationId: location.id })
+    const token = await signToken(TEST_SECRET, { sub: 'ops@test', role: 'OPERATIONS' })
+    const gqlOnA = async (query: string, variables: Record<string, unknown>) =>
+      (await (await fetch(`${a.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      })).json()) as { data: any; errors?: unknown }
+    const placed = await gqlOnA(`mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { userErrors { code message } } }`, {
+      input: {
+        channelCode: channel.code, externalId: `EXT-${Date.now()}`, customer: { email: 'scale@example.com', name: 'Scale Out' },
+        shipTo: { name: 'Scale Out', line1: '1 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+        payment: { status: 'AUTHORIZED', fraudScore: 0.01 }, lines: [{ sku: sku.code, quantity: 1, unitPrice: '10.00' }],
+      },
+    })
+    expect(placed.errors ?? placed.data.placeOrder.userErrors).toEqual([])
     const onB = (await agingB.next((v) => v.orderAging.total === 1, 5000)).orderAging
     const onA = (await agingA.next((v) => v.orderAging.total === 1, 5000)).orderAging
     // One instance computed it; both pushed that very snapshot.
     expect(onB.asOf).toBe(onA.asOf)
 
-    const token = await signToken(TEST_SECRET, { sub: 'ops@test', role: 'OPERATIONS' })
-    const res = await fetch(`${a.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: `mutation ($input: AdjustInventoryInput!) { adjustInventory(input: $input) { userErrors { code } } }`,
-        variables: { input: { sku: sku.code, locationCode: location.code, quantityDelta: 5, reason: 'FOUND', referenceDocumentUri: 'test:found' } },
-      }),
+    const adjusted = await gqlOnA(`mutation ($input: AdjustInventoryInput!) { adjustInventory(input: $input) { userErrors { code } } }`, {
+      input: { sku: sku.code, locationCode: location.code, quantityDelta: 5, reason: 'FOUND', referenceDocumentUri: 'test:found' },
     })
-    expect((await res.json()).data.adjustInventory.userErrors).toEqual([])
+    expect(adjusted.data.adjustInventory.userErrors).toEqual([])
     await confB.next((v) => v.inventoryConfidence.lowest[0]?.onHand === 35, 5000)
   })
 
