@@ -1,11 +1,27 @@
 import type { Database } from '@ops-hub/db'
+import type { SeedReport } from '../../../prisma/seed/seed-demo.ts'
 import type { Logger } from './logger.ts'
 
-/** Seeds the demo scenario when the database has no channels yet (a fresh clone's first start). */
-export async function seedIfEmpty(db: Database, opts: { seed: number; logger: Logger }): Promise<void> {
+export interface SeedIfEmptyOptions {
+  seed: number
+  logger: Logger
+  /** Fraction of the full scenario (tests seed a small one). */
+  scale?: number
+  /** Progress bar on stderr (start-up shows it; tests do not). */
+  progress?: boolean
+}
+
+/** Seeds the demo scenario when the database has no channels yet (a fresh clone's first start); returns what it did. */
+export async function seedIfEmpty(db: Database, opts: SeedIfEmptyOptions): Promise<SeedReport | null> {
   const channels = await db.prisma.channel.count()
-  if (channels > 0) return
+  if (channels > 0) return null
   const { seedDemo } = await import('../../../prisma/seed/seed-demo.ts')
   opts.logger.info({ seed: opts.seed }, 'empty database: seeding the demo scenario')
-  await seedDemo(db, { seed: opts.seed, progress: true })
+  const report = await seedDemo(db, { seed: opts.seed, scale: opts.scale, progress: opts.progress ?? true })
+  if (!report.seeded) return null
+  opts.logger.info(
+    { seed: report.seed, orders: report.orders, rows: report.rows, generateMs: report.generateMs, writeMs: report.writeMs },
+    'demo scenario seeded',
+  )
+  return report
 }
