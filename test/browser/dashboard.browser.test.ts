@@ -21,6 +21,8 @@ let web: WebServer
 let context: BrowserContext
 let page: Page
 let world: DashboardWorld
+/** Uncaught errors in the page: a view must never crash, whatever the role. */
+const pageErrors: string[] = []
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
@@ -34,6 +36,7 @@ beforeAll(async () => {
   })
   page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(20_000)
+  page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`))
 }, 300_000)
 
 afterAll(async () => {
@@ -249,5 +252,9 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL(/\/sign-in/)
     await expect(page.getByTestId('sign-in-notice').textContent()).resolves.toMatch(/did not accept your token/)
     expect(await page.evaluate(() => window.localStorage.getItem('opsHub.token'))).toBeNull()
+  })
+
+  it('raised no uncaught error in any page along the way', () => {
+    expect(pageErrors).toEqual([])
   })
 })
