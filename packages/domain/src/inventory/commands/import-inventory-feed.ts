@@ -60,7 +60,7 @@ export async function importInventoryFeed(
   db: Database,
   rawInput: z.input<typeof importInventoryFeedInput> & { csv: FeedSource },
   actor: Actor,
-  opts: { now?: Date; onProgress?: (rowsRead: number) => void } = {},
+  opts: { now?: Date; onProgress?: (rowsRead: number) => void; onPhase?: (phase: 'transaction' | 'confidence', ms: number) => void } = {},
 ): Promise<FeedImportReport> {
   const { csv, ...rest } = rawInput
   const input = parseInput(importInventoryFeedInput, rest)
@@ -79,6 +79,7 @@ export async function importInventoryFeed(
   const dueBy = new Date(now.getTime() + slaHours * 3_600_000)
 
   const state: FeedParseState = { rowsRead: 0, errors: [], headerOk: false }
+  const started = performance.now()
   const report = await db.sql.transaction(async (c) => {
     await c.exec(`CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity bigint NOT NULL, bin text, lot text) ON COMMIT DROP`)
     await c.copyFrom(
@@ -93,7 +94,11 @@ export async function importInventoryFeed(
       fullSnapshot: input.fullSnapshot ?? false, toleranceUnits, toleranceRatio, dueBy, rowsRead: state.rowsRead,
     })
   })
+  opts.onPhase?.('transaction', performance.now() - started)
+  // Derived data, refreshed right after commit: every covered position's source freshness just changed.
+  const refreshStarted = performance.now()
   await refreshConfidence(prisma, { locationId: location.id }, now)
+  opts.onPhase?.('confidence', performance.now() - refreshStarted)
   return report
 }
 
@@ -147,7 +152,9 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
     )
   }
   await c.query(
-    `INSERT INTO stock_positions (sku_id, location_id, updated_at) SELECT sku_id, $1, $2 FROM feed_rows
+    `INSERT INTO stock_positions (sku_id, location_id, updated_at)
+     SELECT f.sku_id, $1, $2 FROM feed_rows f
+     WHERE NOT EXISTS (SELECT 1 FROM stock_positions sp WHERE sp.sku_id = f.sku_id AND sp.location_id = $1)
      ON CONFLICT (sku_id, location_id) DO NOTHING`,
     [a.locationId, a.now],
   )
@@ -186,14 +193,16 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
      FROM adj`,
     [a.locationId, reference, a.actor, a.now, feedId],
   )
+  // Buckets change only where a delta was accepted; every covered position records the snapshot time.
   await c.query(
-    `UPDATE stock_positions sp SET
-       on_hand = sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END,
-       version = sp.version + CASE WHEN d.outcome = 'ACCEPT' THEN 1 ELSE 0 END,
-       last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
-       updated_at = $2
-     FROM feed_diff d WHERE sp.id = d.position_id`,
+    `UPDATE stock_positions sp SET on_hand = sp.on_hand + d.delta, version = sp.version + 1, last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1), updated_at = $2
+     FROM feed_diff d WHERE sp.id = d.position_id AND d.outcome = 'ACCEPT'`,
     [a.asOf, a.now],
+  )
+  await c.query(
+    `UPDATE stock_positions sp SET last_feed_at = $1
+     FROM feed_diff d WHERE sp.id = d.position_id AND d.outcome <> 'ACCEPT' AND (sp.last_feed_at IS NULL OR sp.last_feed_at < $1)`,
+    [a.asOf],
   )
   // A newer snapshot supersedes older pending deltas of the same positions (and their exceptions).
   await c.query(

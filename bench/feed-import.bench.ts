@@ -1,0 +1,117 @@
+// 3PL feed import: a 100k-row snapshot for 100k SKUs imported by importInventoryFeed (domain level: stream parse,
+// COPY into staging, set-based validation, diff against the book as of the snapshot, FEED_SYNC adjustments and ledger
+// events, discrepancies with exceptions, lastFeedAt on every position, then the confidence refresh of the location)
+// on a fresh PostgreSQL database. Baseline: `psql -c "\copy staging FROM file CSV HEADER"` of the same file into a
+// bare two-column table on the same database, in the same run: the floor for getting those bytes into PostgreSQL.
+import { execFileSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { openDatabase } from '@ops-hub/db'
+import { importInventoryFeed } from '@ops-hub/domain'
+import type { Benchmark, BenchRow } from './harness.ts'
+
+const ROWS = Number(process.env.BENCH_FEED_ROWS ?? 100_000)
+
+function serverUrl(db?: string) {
+  const u = new URL(process.env.BENCH_DATABASE_URL!)
+  if (db) u.pathname = `/${db}`
+  return u.toString()
+}
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: serverUrl() })
+  await c.connect()
+  try {
+    await c.query(sql)
+  } finally {
+    await c.end()
+  }
+}
+
+const bench: Benchmark = {
+  name: 'feed-import',
+  requires: ['postgres'],
+  async run(): Promise<BenchRow[]> {
+    const name = `ops_hub_bench_feed_${crypto.randomBytes(4).toString('hex')}`
+    const file = path.join(os.tmpdir(), `${name}.csv`)
+    await admin(`CREATE DATABASE "${name}"`)
+    const db = await openDatabase({ databaseUrl: serverUrl(name), poolSize: 4 })
+    try {
+      await db.migrate()
+      // 100k SKUs with a booked position each at the 3PL, written set-based with their RECEIVED ledger events
+      // (so the ledger still reconciles) and dated a day back, before the snapshot.
+      await db.sql.exec(`
+        INSERT INTO locations (code, name, kind, feed_managed) VALUES ('BENCH-3PL', 'Bench 3PL', 'THIRD_PARTY', true);
+        INSERT INTO skus (code, name, unit_cost, updated_at) SELECT 'BF-' || g, 'Bench item ' || g, 2.5, now() FROM generate_series(1, ${ROWS}) g;
+        INSERT INTO stock_positions (sku_id, location_id, on_hand, updated_at, created_at)
+          SELECT s.id, l.id, 100 + (s.id % 900), now(), now() - interval '1 day' FROM skus s CROSS JOIN locations l WHERE l.code = 'BENCH-3PL';
+        INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, actor, on_hand_delta, occurred_at)
+          SELECT id, sku_id, location_id, 'RECEIVED', 'bench', on_hand, now() - interval '1 day' FROM stock_positions;
+        ANALYZE;`)
+      // The 3PL agrees on most rows; 2% differ within tolerance (+-3 units), 0.5% beyond it (+-60 units).
+      const rows = await db.sql.query(`SELECT s.code, sp.on_hand FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id ORDER BY sp.id`)
+      const out = fs.createWriteStream(file)
+      out.write('sku,quantity\n')
+      rows.forEach((r, i) => {
+        const book = Number(r.on_hand)
+        const qty = i % 200 === 7 ? book - 60 : i % 50 === 3 ? book + (i % 2 ? 3 : -3) : book
+        out.write(`${String(r.code)},${qty}\n`)
+      })
+      await new Promise<void>((resolve) => out.end(resolve))
+      const bytes = fs.statSync(file).size
+
+      await db.sql.exec('CREATE TABLE copy_baseline (sku text, quantity int)')
+      const copyRuns: number[] = []
+      for (let i = 0; i < 3; i++) {
+        await db.sql.exec('TRUNCATE copy_baseline')
+        const t0 = performance.now()
+        execFileSync('psql', [serverUrl(name), '-q', '-c', `\\copy copy_baseline FROM '${file}' CSV HEADER`], { stdio: 'pipe' })
+        copyRuns.push(performance.now() - t0)
+      }
+      const copyMs = Math.min(...copyRuns)
+
+      const phases: Record<string, number> = {}
+      const t0 = performance.now()
+      const report = await importInventoryFeed(
+        db,
+        { locationCode: 'BENCH-3PL', csv: fs.createReadStream(file), fileName: 'bench.csv' },
+        { id: 'bench', role: 'OPERATIONS' },
+        { onPhase: (phase, ms) => (phases[phase] = ms) },
+      )
+      const importMs = performance.now() - t0
+      const rss = process.memoryUsage().rss / 1024 / 1024
+
+      return [
+        {
+          name: `importInventoryFeed ${ROWS.toLocaleString('en-US')} rows (${(bytes / 1e6).toFixed(1)} MB)`,
+          value: importMs,
+          unit: 'ms',
+          baseline: { name: 'psql \\copy of the same file', value: copyMs, unit: 'ms' },
+          ratio: importMs / copyMs,
+          goal: '<= 3',
+          notes:
+            `${report.rowsRead} rows read, ${report.accepted} accepted (${report.adjusted} synced), ${report.discrepancies} discrepancies; ` +
+            `one transaction; process RSS after import ${rss.toFixed(0)} MB; \\copy best of ${copyRuns.map((m) => m.toFixed(0)).join('/')} ms`,
+        },
+        {
+          name: 'of which: the import transaction (parse, COPY, validate, diff, ledger writes, commit)',
+          value: phases.transaction,
+          unit: 'ms',
+          baseline: { name: 'psql \\copy', value: copyMs, unit: 'ms' },
+          ratio: phases.transaction / copyMs,
+        },
+        { name: 'of which: confidence refresh of the location after commit', value: phases.confidence, unit: 'ms' },
+        { name: 'importInventoryFeed throughput', value: (ROWS / importMs) * 1000, unit: 'rows/s' },
+      ]
+    } finally {
+      await db.close()
+      fs.rmSync(file, { force: true })
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    }
+  },
+}
+
+export default bench
