@@ -408,7 +408,12 @@ export class Governance {
           for (const r of rows) {
             let q = r.row.quantity as number
             q = Math.min(q, sim.stock.available(r.src))
-            if (q <= 0) continue
+            if (q <= 0) {
+              // Nothing left to spare at MAIN: the line is dropped from the transfer before it ships.
+              w.rows.transfer_lines.splice(w.rows.transfer_lines.indexOf(r.row), 1)
+              r.row.quantity = 0
+              continue
+            }
             r.row.quantity = q
             sim.stock.move(r.src, 'TRANSFERRED_OUT', { onHand: -q }, sim.t, { actor: w.users.supervisor, reason: 'TRANSFER_SHIPPED', ref }, 'available')
             sim.stock.move(r.dest, 'TRANSFERRED_IN', { inTransit: q }, sim.t, { actor: w.users.supervisor, reason: 'TRANSFER_SHIPPED', ref })
@@ -418,7 +423,7 @@ export class Governance {
           sim.at(sim.t + rng.uniform(1.5, 3) * DAY, () => {
             for (const r of rows) {
               const q = r.row.quantity as number
-              if (r.dest.inTransit < q) continue
+              if (q === 0) continue
               sim.stock.move(r.dest, 'TRANSFERRED_IN', { inTransit: -q, onHand: q }, sim.t, { actor: 'system', reason: 'TRANSFER_RECEIVED', ref })
               r.row.received_quantity = q
             }
