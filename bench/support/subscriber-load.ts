@@ -10,14 +10,20 @@ const now = () => performance.timeOrigin + performance.now()
 
 let marker = -1
 let received = new Map<number, number>()
+/** Per arrival, the snapshot's asOf (when the server started computing it), to split pipeline wait from fan-out. */
+let asOfs = new Map<number, number>()
 const arrivals: Array<Map<number, number>> = []
+const computed: Array<Map<number, number>> = []
 let sample: string | null = null
 let errors = 0
 let connected = 0
 const closers: Array<() => void> = []
 
-function onValue(i: number, onHand: number | undefined) {
-  if (onHand === marker && !received.has(i)) received.set(i, now())
+function onValue(i: number, onHand: number | undefined, asOf?: string) {
+  if (onHand === marker && !received.has(i)) {
+    received.set(i, now())
+    if (asOf) asOfs.set(i, Date.parse(asOf))
+  }
 }
 
 /**
@@ -31,7 +37,7 @@ async function openGraphqlWs(i: number) {
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${process.env.TOKEN}` } })))
     socket.on('message', (data) => {
       const text = String(data)
-      const m = JSON.parse(text) as { type: string; payload?: { data?: { inventoryConfidence: { lowest: Array<{ onHand: number }> } } } }
+      const m = JSON.parse(text) as { type: string; payload?: { data?: { inventoryConfidence: { asOf: string; lowest: Array<{ onHand: number }> } } } }
       if (m.type === 'connection_ack') {
         socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: process.env.QUERY!, variables: JSON.parse(process.env.VARIABLES ?? '{}') } }))
       } else if (m.type === 'next') {
@@ -41,7 +47,7 @@ async function openGraphqlWs(i: number) {
           if (!sample) sample = text
           resolve()
         }
-        onValue(i, m.payload?.data?.inventoryConfidence.lowest[0]?.onHand)
+        onValue(i, m.payload?.data?.inventoryConfidence.lowest[0]?.onHand, m.payload?.data?.inventoryConfidence.asOf)
       } else if (m.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }))
       } else if (m.type === 'error') {
@@ -89,14 +95,21 @@ process.on('message', async (msg: { cmd: string; marker?: number }) => {
     process.send!({ connected, errors, sample, connectMs: now() - started })
   }
   if (msg.cmd === 'round') {
-    if (marker !== -1) arrivals.push(received)
+    if (marker !== -1) {
+      arrivals.push(received)
+      computed.push(asOfs)
+    }
     received = new Map()
+    asOfs = new Map()
     marker = msg.marker!
     process.send!({ ok: true })
   }
   if (msg.cmd === 'collect') {
     arrivals.push(received)
-    process.send!({ rounds: arrivals.map((m) => [...m.values()]), connected, errors, rss: process.memoryUsage().rss })
+    computed.push(asOfs)
+    // Server fan-out: from the snapshot's asOf to arrival, per client (graphql-ws only; raw has no asOf).
+    const fanout = arrivals.flatMap((m, r) => [...m].flatMap(([i, at]) => (computed[r].has(i) ? [at - computed[r].get(i)!] : [])))
+    process.send!({ rounds: arrivals.map((m) => [...m.values()]), fanout, connected, errors, rss: process.memoryUsage().rss })
   }
   if (msg.cmd === 'stop') {
     for (const c of closers) c()

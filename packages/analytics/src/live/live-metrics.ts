@@ -1,4 +1,4 @@
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater'
+import { LatestValueIterator } from './latest-value-iterator.ts'
 import type { PrismaClient } from '@ops-hub/db'
 import { computeOrderAging, type OrderAgingSnapshot } from '../snapshots/order-aging.ts'
 import { computeInventoryConfidence, type InventoryConfidenceSnapshot } from '../snapshots/inventory-confidence.ts'
@@ -173,24 +173,24 @@ export class LiveMetrics {
 
   /** Snapshots of one topic: the current one first, then each fresh one (a slow reader only gets the newest). */
   watch<S extends TopicSpec>(spec: S): AsyncIterableIterator<SnapshotOf[S['metric']]> {
-    return new Repeater<SnapshotOf[S['metric']]>(async (push, stop) => {
-      const topic = this.attach(spec)
-      let sent = false
-      const listener = (s: Snapshot) => {
-        sent = true
-        void push(s as SnapshotOf[S['metric']])
-      }
-      topic.listeners.add(listener)
-      try {
-        const first = await this.current(spec)
-        if (!sent) void push(first)
-      } catch (err) {
-        stop(err)
-      }
-      await stop
+    const topic = this.attach(spec)
+    let sent = false
+    const listener = (s: Snapshot) => {
+      sent = true
+      iterator.push(s as SnapshotOf[S['metric']])
+    }
+    const iterator = new LatestValueIterator<SnapshotOf[S['metric']]>(() => {
       topic.listeners.delete(listener)
-      if (topic.listeners.size === 0) await this.detach(topic)
-    }, new SlidingBuffer(1))
+      if (topic.listeners.size === 0) void this.detach(topic)
+    })
+    topic.listeners.add(listener)
+    this.current(spec).then(
+      (first) => {
+        if (!sent) iterator.push(first as SnapshotOf[S['metric']])
+      },
+      (err) => iterator.fail(err),
+    )
+    return iterator
   }
 
   /** Number of topics this instance watches and listeners on them (for diagnostics and benches). */
