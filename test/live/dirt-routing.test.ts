@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { dirtFor } from '@ops-hub/analytics'
+
+const event = (topic: string, aggregateType: string, aggregateId: number, payload: Record<string, unknown> = {}) =>
+  ({ id: 1, topic, aggregateType, aggregateId, payload })
+
+// Which snapshots an event makes stale: the incremental part of live metrics (nothing else is recomputed).
+describe('events mark only the snapshots they can change', () => {
+  it('an order event touches aging and pick backlog of that order (its nodes are looked up later), not stock or exceptions', () => {
+    expect(dirtFor(event('order.placed', 'Order', 42))).toEqual([
+      { metric: 'orderAging', locations: [], orderIds: [42] },
+      { metric: 'pickBacklog', locations: [], orderIds: [42] },
+    ])
+  })
+
+  it('a fulfilment event names its node directly', () => {
+    expect(dirtFor(event('fulfillment.released', 'FulfillmentOrder', 7, { orderId: 42, locationId: 3 }))).toEqual([
+      { metric: 'orderAging', locations: [3], orderIds: [42] },
+      { metric: 'pickBacklog', locations: [3], orderIds: [42] },
+    ])
+  })
+
+  it('a stock change touches confidence at its node only; without a node, every node', () => {
+    expect(dirtFor(event('stock.changed', 'StockPosition', 9, { skuId: 1, locationId: 3, orderId: 42 }))).toEqual([
+      { metric: 'inventoryConfidence', locations: [3], everyScope: false },
+    ])
+    expect(dirtFor(event('stock.changed', 'StockPosition', 9))).toEqual([{ metric: 'inventoryConfidence', locations: [], everyScope: true }])
+  })
+
+  it('an exception event touches the summary of its owner team (old and new owner when it moved)', () => {
+    expect(dirtFor(event('exception.changed', 'Exception', 5, { ownerRole: 'FINANCE', previousOwnerRole: 'OPERATIONS' }))).toEqual([
+      { metric: 'exceptions', owners: ['FINANCE', 'OPERATIONS'], everyScope: false },
+    ])
+  })
+
+  it('events that change no live metric mark nothing', () => {
+    expect(dirtFor(event('catalog.changed', 'Sku', 1))).toEqual([])
+  })
+})
