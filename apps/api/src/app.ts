@@ -81,12 +81,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = options.db ?? (await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }))
   if (ownsDb) await db.migrate()
   const { pubsub, redis, close: closePubSub } = createHubPubSub(options.redisUrl)
+  const namespace = redis ? await liveNamespace(db) : undefined
+  // Domain events are namespaced like snapshots, so hubs on other databases sharing this Redis never see them.
+  const outboxTopic = namespace ? `${namespace}:${OUTBOX_TOPIC}` : OUTBOX_TOPIC
   const live = new LiveMetrics({
     prisma: db.prisma,
     pubsub,
-    outboxTopic: OUTBOX_TOPIC,
+    outboxTopic,
     lease: redis ? redisTopicLease(redis) : undefined,
-    namespace: redis ? await liveNamespace(db) : undefined,
+    namespace,
     onError: (err, what) => logger.error({ err }, `${what} failed`),
   }).start()
   const channelIds = new ChannelIdCache()
@@ -203,7 +206,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     wss,
   )
 
-  const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs)
+  const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs, outboxTopic)
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },

@@ -18,7 +18,7 @@ export const OUTBOX_TOPIC = 'outbox'
  * Publishes committed outbox events (at least once). Rows are claimed with FOR UPDATE SKIP LOCKED, so
  * several API instances share the work without publishing the same event twice in the normal case.
  */
-export function startOutboxRelay(db: Database, pubsub: PubSub, logger: Logger, intervalMs = 100) {
+export function startOutboxRelay(db: Database, pubsub: PubSub, logger: Logger, intervalMs = 100, topic = OUTBOX_TOPIC) {
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
@@ -38,7 +38,7 @@ export function startOutboxRelay(db: Database, pubsub: PubSub, logger: Logger, i
           payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
           createdAt: new Date(r.created_at).toISOString(),
         }
-        pubsub.publish(OUTBOX_TOPIC, event)
+        pubsub.publish(topic, event)
       }
       const ids = rows.map((r) => r.id)
       await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids}::int[])`

@@ -105,6 +105,11 @@ export class LiveMetrics {
     this.lease = options.lease ?? localLease
   }
 
+  /** The pub/sub topic committed domain events arrive on (namespaced when Redis is shared). */
+  get outboxTopic(): string {
+    return this.options.outboxTopic
+  }
+
   private get window() {
     return this.options.tickMs ?? 250
   }

@@ -4,9 +4,6 @@ import type { OutboxEventLike } from '@ops-hub/analytics'
 import { builder } from '../../builder.ts'
 import { orderVisibility } from '../orders/order.ts'
 
-/** Topic the outbox relay publishes every committed event on (apps/api/src/realtime/outbox-relay.ts). */
-const OUTBOX_TOPIC = 'outbox'
-
 function concernsOrder(event: OutboxEventLike, orderId: number) {
   if (event.aggregateType === 'Order' && event.aggregateId === orderId) return true
   const p = event.payload ?? {}
@@ -24,7 +21,8 @@ builder.subscriptionField('orderUpdated', (t) =>
     subscribe: async (_root, args, ctx) => {
       const order = await ctx.prisma.order.findFirst({ where: { number: args.number, ...orderVisibility(ctx) }, select: { id: true } })
       if (!order) throw new GraphQLError(`Unknown order "${args.number}"`, { extensions: { code: 'NOT_FOUND', field: 'number' } })
-      const events = ctx.pubsub.subscribe(OUTBOX_TOPIC)
+      // Every committed domain event, on the topic the outbox relay publishes to (see apps/api/src/realtime).
+      const events = ctx.pubsub.subscribe(ctx.live.outboxTopic)
       return new Repeater<number>(async (push, stop) => {
         void push(order.id)
         void (async () => {
