@@ -27,7 +27,16 @@ export interface TestApp {
  * Starts the real app in-process over HTTP on a fresh database for the current test file.
  * Use inside a describe/file: `const t = useTestApp()` then `t().gql(...)` in tests.
  */
-export function useTestApp(opts: { jobs?: boolean; redisUrl?: string; poolSize?: number; demoSignIn?: boolean } = {}): () => TestApp {
+export interface TestAppOptions {
+  jobs?: boolean
+  redisUrl?: string
+  poolSize?: number
+  demoSignIn?: boolean
+  /** Per-client budgets; tests default to effectively unlimited so bursts of requests are not throttled. */
+  rateLimits?: { partnerPerMinute: number; staffPerMinute: number }
+}
+
+export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
   let handle: TestApp | undefined
   beforeAll(async () => {
     const database = await createTestDatabase({ poolSize: opts.poolSize })

@@ -38,7 +38,6 @@ export const ExceptionNode = builder.prismaNode('Exception', {
     subject: t.node({
       nullable: true,
       description: 'What the exception is about: an order, a stock position, a shipment...',
-      select: { subjectType: true, subjectId: true },
       // Resolved through the Node loaders, so each subject type's own visibility rules apply.
       id: (e) => ({ type: e.subjectType, id: String(e.subjectId) }),
     }),

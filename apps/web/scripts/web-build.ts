@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 
-export const WEB_DIR = path.resolve(import.meta.dirname, '../apps/web')
+export const WEB_DIR = path.resolve(import.meta.dirname, '..')
 /** `next`'s CLI entry, run with this Node binary (no shell, so signals reach it directly). */
 export const NEXT_BIN = createRequire(path.join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next')
 

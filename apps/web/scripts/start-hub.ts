@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { ensureWebBuilt, NEXT_BIN, WEB_DIR } from './web-build.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
+const ROOT = path.resolve(import.meta.dirname, '../../..')
 const startedAt = Date.now()
 const apiPort = process.env.API_PORT || '4000'
 const webPort = process.env.WEB_PORT || '3000'
