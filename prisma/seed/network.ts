@@ -23,6 +23,8 @@ export function seedNetwork(w: World): void {
     w.channels.push({ id: row.id, code: c.code, kind: c.kind, priority: c.priority })
   }
 
+  // The 3PL's contracted capacity sits just above its usual weekday load (~70-90 fulfillment orders): it runs near
+  // full and routing sends the overflow back to MAIN on peak days, while MAIN has room to spare.
   const feedAt = w.now - 3 * 3_600_000 - 20 * 60_000
   for (const n of [
     {
@@ -32,7 +34,7 @@ export function seedNetwork(w: World): void {
     },
     {
       code: 'OVERFLOW-3PL', name: 'Overflow 3PL (Reno)', kind: 'THIRD_PARTY', timezone: 'America/Los_Angeles', cutoff_minutes: 13 * 60,
-      daily_pick_capacity: 250, daily_pack_capacity: 250, shipping_cost_per_order: 8.9, region: 'NV', postal_code: '89502',
+      daily_pick_capacity: 100, daily_pack_capacity: 100, shipping_cost_per_order: 8.9, region: 'NV', postal_code: '89502',
       latitude: 39.5296, longitude: -119.8138, feed_managed: true, last_feed_at: new Date(feedAt), pickup: 15 * 60,
     },
   ]) {

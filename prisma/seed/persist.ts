@@ -62,6 +62,8 @@ export async function persistWorld(db: Database, w: World, onTable: (phase: stri
         for (const table of tables) {
           await write(table, w.rows[table])
           onTable(phase, w.rows[table].length)
+          // Written rows are no longer needed: let them go before the next (large) table is serialized.
+          w.rows[table] = []
         }
       }
       if (indexes.length > 0) await client.exec(indexes.map((i) => String(i.indexdef)).join(';\n'))

@@ -108,6 +108,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   const generated = performance.now()
 
   const rows = WRITE_PHASES.flatMap(([, tables]) => tables).reduce((s, t) => s + w.rows[t].length, 0)
+  const orders = w.rows.orders.length
   let written = 0
   const wrote = await persistWorld(db, w, (phase, n) => {
     written += n
@@ -121,7 +122,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
     now: new Date(now),
     seeded: wrote,
     rows: wrote ? rows : 0,
-    orders: wrote ? w.rows.orders.length : 0,
+    orders: wrote ? orders : 0,
     generateMs: Math.round(generated - started),
     writeMs: Math.round(performance.now() - generated),
   }

@@ -33,7 +33,7 @@ describe('demo scenario seed (small scale, through the API)', () => {
       FROM locations l LEFT JOIN bins b ON b.location_id = l.id GROUP BY l.id ORDER BY l.id`)
     expect(nodes).toEqual([
       { code: 'MAIN', kind: 'WAREHOUSE', feed_managed: false, timezone: 'America/Chicago', cutoff_minutes: 900, daily_pick_capacity: 700, bins: 400 },
-      { code: 'OVERFLOW-3PL', kind: 'THIRD_PARTY', feed_managed: true, timezone: 'America/Los_Angeles', cutoff_minutes: 780, daily_pick_capacity: 250, bins: 100 },
+      { code: 'OVERFLOW-3PL', kind: 'THIRD_PARTY', feed_managed: true, timezone: 'America/Los_Angeles', cutoff_minutes: 780, daily_pick_capacity: 100, bins: 100 },
     ])
     const abc = Object.fromEntries((await db().sql.query(`SELECT abc_class, count(*)::int n FROM skus WHERE NOT is_bundle GROUP BY 1`)).map((r) => [r.abc_class, r.n]))
     expect(abc.A).toBeGreaterThanOrEqual(45)
