@@ -36,7 +36,6 @@ export const ExceptionNode = builder.prismaNode('Exception', {
     resolution: t.exposeString('resolution', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     subject: t.node({
-      nullable: true,
       description: 'What the exception is about: an order, a stock position, a shipment...',
       // Resolved through the Node loaders, so each subject type's own visibility rules apply.
       id: (e) => ({ type: e.subjectType, id: String(e.subjectId) }),
