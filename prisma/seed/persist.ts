@@ -60,6 +60,7 @@ export async function persistWorld(db: Database, w: World, onTable: (phase: stri
         : insertWriter(client)
       for (const [phase, tables] of WRITE_PHASES) {
         for (const table of tables) {
+          onTable(phase, 0)
           await write(table, w.rows[table])
           onTable(phase, w.rows[table].length)
           // Written rows are no longer needed: let them go before the next (large) table is serialized.

@@ -257,4 +257,3 @@ function round1(x: number): number {
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000
 }
-export { round2 }

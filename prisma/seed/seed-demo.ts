@@ -54,15 +54,15 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
         cliProgress.Presets.shades_classic,
       )
     : null
-  bar?.start(100, 0, { phase: 'catalog' })
+  bar?.start(100, 0, { phase: 'planning catalog' })
   const step = (value: number, phase: string) => bar?.update(value, { phase })
 
   const w = new World(new Rng(opts.seed), now, scale)
   seedCatalog(w)
-  step(2, 'network')
+  step(2, 'planning network')
   seedNetwork(w)
   seedUsers(w)
-  step(4, 'orders')
+  step(4, 'planning orders')
   const plans = planOrders(w)
   const sales = new Map<number, number>()
   for (const o of plans) {
@@ -75,14 +75,14 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   classifyAbc(w, sales)
   seedAllocationRules(w)
 
-  step(8, 'procurement')
+  step(8, 'planning procurement')
   const procurement = new Procurement(w)
   procurement.seedSuppliers()
   const rng = w.rng.fork('scarcity')
   const shortLead = w.skus.filter((s) => !s.isBundle && s.abc === 'B' && procurement.primary.get(s.id)!.leadMean <= 10 && s.dailyDemand * scale > 0)
   for (const s of rng.shuffle(shortLead).slice(0, 3)) procurement.scarce.add(s.id)
 
-  step(10, 'stock')
+  step(10, 'planning stock')
   const stock = new Stock(w)
   const exceptions = new Exceptions(w)
   const opened = now - OPENING_OFFSET
@@ -95,10 +95,10 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   const governance = new Governance(sim)
   governance.schedule(opened)
   governance.scheduleQualityHold(procurement.scarce)
-  step(12, 'orders')
+  step(12, 'simulating 90 days of orders, stock and procurement')
   sim.run()
 
-  step(30, 'governance')
+  step(30, 'closing the books: governance and exceptions')
   fulfilment.finish()
   seedWaves(w, fulfilment)
   governance.finish()
@@ -112,7 +112,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   let written = 0
   const wrote = await persistWorld(db, w, (phase, n) => {
     written += n
-    step(35 + Math.floor((65 * written) / Math.max(1, rows)), phase)
+    step(35 + Math.floor((65 * written) / Math.max(1, rows)), `writing ${phase}`)
   })
   bar?.update(100, { phase: 'done' })
   bar?.stop()

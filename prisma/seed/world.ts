@@ -126,8 +126,4 @@ export class World {
     if (!c) throw new Error(`seed: unknown channel ${code}`)
     return c
   }
-
-  date(t: number): Date {
-    return new Date(t)
-  }
 }
