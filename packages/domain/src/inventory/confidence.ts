@@ -1,4 +1,4 @@
-import { Prisma, type AbcClass, type Tx } from '@ops-hub/db'
+import type { AbcClass, Tx } from '@ops-hub/db'
 import { getSetting } from '../settings/settings.ts'
 
 /** Everything the confidence of one stock position depends on (loaded in one set-based query). */
@@ -112,43 +112,51 @@ export async function confidenceParams(tx: Tx): Promise<ConfidenceParams> {
 
 export type ConfidenceScope = { positionIds: number[] } | { locationId: number } | { all: true }
 
-interface InputRow {
-  id: number
-  abc_class: AbcClass
-  on_hand: number
-  created_at: Date
-  last_counted_at: Date | null
-  last_count_variance_ratio: number | null
-  feed_managed: boolean
-  last_feed_at: Date | null
-  unreconciled_units: number
-  manual_adjustments: number
+/** Runs one SQL text with positional parameters: Prisma's $queryRawUnsafe or the raw connection of a bulk command. */
+export type ConfidenceQuery = (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>
+
+export interface ConfidencePage {
+  /**
+   * SQL of the positions to score, one page: columns id, sku_id, location_id, on_hand, created_at, last_counted_at,
+   * last_feed_at, ordered by id, using $2 (after this id) and $3 (page size); further parameters from $4 on. A bulk
+   * command can project values it is about to write (a feed's new on_hand and last_feed_at) and write once.
+   */
+  positionsSql: string
+  params: unknown[]
 }
 
-/** Loads the inputs of every position in scope in one query (correlated sub-selects on indexed columns). */
-export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: Date, afterId = 0, limit = 5000) {
-  const where =
-    'positionIds' in scope
-      ? Prisma.sql`sp.id = ANY(${scope.positionIds}::int[])`
-      : 'locationId' in scope
-        ? Prisma.sql`sp.location_id = ${scope.locationId}`
-        : Prisma.sql`TRUE`
+/**
+ * The inputs of one page of positions in ONE set-based query: each source table is aggregated once for the page
+ * (hash joins for thousands of positions, index probes for one), not probed per position.
+ */
+export async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit = 5000) {
   const since = new Date(now.getTime() - 30 * DAY)
-  const rows = await tx.$queryRaw<InputRow[]>`
-    SELECT sp.id, s.abc_class::text AS abc_class, sp.on_hand, sp.created_at, sp.last_counted_at, l.feed_managed,
-      COALESCE(sp.last_feed_at, l.last_feed_at) AS last_feed_at,
-      (SELECT abs(cc.variance)::float8 / GREATEST(1, cc.book_quantity) FROM cycle_counts cc
-         WHERE cc.stock_position_id = sp.id AND cc.status = 'COMPLETED' AND cc.variance IS NOT NULL
-         ORDER BY cc.counted_at DESC NULLS LAST, cc.id DESC LIMIT 1) AS last_count_variance_ratio,
-      (SELECT COALESCE(sum(abs(fd.delta)), 0)::int FROM feed_discrepancies fd WHERE fd.stock_position_id = sp.id AND fd.status = 'PENDING')
-        + (SELECT COALESCE(sum(abs(cc.variance)), 0)::int FROM cycle_counts cc WHERE cc.stock_position_id = sp.id AND cc.status = 'PENDING_APPROVAL')
-        AS unreconciled_units,
-      (SELECT count(*)::int FROM adjustments a WHERE a.stock_position_id = sp.id AND a.created_at >= ${since}
-         AND a.reason NOT IN ('CYCLE_COUNT', 'FEED_SYNC', 'RECEIVED', 'RETURN')) AS manual_adjustments
-    FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id JOIN locations l ON l.id = sp.location_id
-    WHERE ${where} AND sp.id > ${afterId}
-    ORDER BY sp.id LIMIT ${limit}`
-  return rows.map((r) => ({
+  const rows = await run(
+    `WITH sp AS MATERIALIZED (${page.positionsSql}),
+     last_count AS (
+       SELECT DISTINCT ON (cc.stock_position_id) cc.stock_position_id, abs(cc.variance)::float8 / GREATEST(1, cc.book_quantity) AS ratio
+       FROM cycle_counts cc JOIN sp ON sp.id = cc.stock_position_id
+       WHERE cc.status = 'COMPLETED' AND cc.variance IS NOT NULL
+       ORDER BY cc.stock_position_id, cc.counted_at DESC NULLS LAST, cc.id DESC),
+     pending AS (
+       SELECT u.stock_position_id, sum(u.units)::int AS units FROM (
+         SELECT fd.stock_position_id, abs(fd.delta) AS units FROM feed_discrepancies fd JOIN sp ON sp.id = fd.stock_position_id WHERE fd.status = 'PENDING'
+         UNION ALL
+         SELECT cc.stock_position_id, abs(cc.variance) FROM cycle_counts cc JOIN sp ON sp.id = cc.stock_position_id WHERE cc.status = 'PENDING_APPROVAL'
+       ) u GROUP BY u.stock_position_id),
+     manual AS (
+       SELECT a.stock_position_id, count(*)::int AS n FROM adjustments a JOIN sp ON sp.id = a.stock_position_id
+       WHERE a.created_at >= $1 AND a.reason NOT IN ('CYCLE_COUNT', 'FEED_SYNC', 'RECEIVED', 'RETURN') GROUP BY a.stock_position_id)
+     SELECT sp.id, s.abc_class::text AS abc_class, sp.on_hand, sp.created_at, sp.last_counted_at, l.feed_managed,
+       COALESCE(sp.last_feed_at, l.last_feed_at) AS last_feed_at, lc.ratio AS last_count_variance_ratio,
+       COALESCE(p.units, 0) AS unreconciled_units, COALESCE(m.n, 0) AS manual_adjustments
+     FROM sp JOIN skus s ON s.id = sp.sku_id JOIN locations l ON l.id = sp.location_id
+       LEFT JOIN last_count lc ON lc.stock_position_id = sp.id LEFT JOIN pending p ON p.stock_position_id = sp.id
+       LEFT JOIN manual m ON m.stock_position_id = sp.id
+     ORDER BY sp.id`,
+    [since, afterId, limit, ...page.params],
+  )
+  return (rows as unknown as InputRow[]).map((r) => ({
     id: Number(r.id),
     inputs: {
       abcClass: r.abc_class,
@@ -162,6 +170,34 @@ export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: 
       manualAdjustments30d: Number(r.manual_adjustments),
     } satisfies ConfidenceInputs,
   }))
+}
+
+interface InputRow {
+  id: number
+  abc_class: AbcClass
+  on_hand: number
+  created_at: Date
+  last_counted_at: Date | null
+  last_count_variance_ratio: number | null
+  feed_managed: boolean
+  last_feed_at: Date | null
+  unreconciled_units: number
+  manual_adjustments: number
+}
+
+function scopePage(scope: ConfidenceScope): ConfidencePage {
+  const [where, params] =
+    'positionIds' in scope ? ['id = ANY($4::int[])', [scope.positionIds]] : 'locationId' in scope ? ['location_id = $4', [scope.locationId]] : ['TRUE', []]
+  return {
+    positionsSql: `SELECT id, sku_id, location_id, on_hand, created_at, last_counted_at, last_feed_at FROM stock_positions
+      WHERE ${where} AND id > $2 ORDER BY id LIMIT $3`,
+    params,
+  }
+}
+
+/** Loads the inputs of one page of the positions in scope (ordered by id, after `afterId`). */
+export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: Date, afterId = 0, limit = 5000) {
+  return queryConfidenceInputs((text, params) => tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params), scopePage(scope), now, afterId, limit)
 }
 
 /**
