@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inTransaction, moveStock, systemActor } from '@ops-hub/domain'
+import { inTransaction, moveStock, refreshConfidence, systemActor } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createSku, createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
 
@@ -81,6 +81,43 @@ describe('3PL batch feeds', () => {
     expect((await position(large.sku.id)).onHand).toBe(700)
     expect(await prisma.exception.count({ where: { type: 'FEED_DISCREPANCY', stockPositionId: (await position(large.sku.id)).id, status: 'OPEN' } })).toBe(0)
     expect((await prisma.inventoryFeed.findFirstOrThrow({ where: { locationId: location.id } })).status).toBe('APPLIED')
+  })
+
+  it('rescores confidence with the import: a stale 3PL position is promisable again, a held delta still weighs, each score is what a refresh gives', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const synced = await createStockedPosition(prisma, { onHand: 1000, location })
+    const held = await createStockedPosition(prisma, { onHand: 1000, location })
+    const absent = await createStockedPosition(prisma, { onHand: 50, location })
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000)
+    await prisma.stockPosition.updateMany({ where: { locationId: location.id }, data: { lastFeedAt: twoDaysAgo } })
+    await inTransaction(prisma, (tx) => refreshConfidence(tx, { locationId: location.id }, new Date()))
+    const QUERY = `query ($sku: String!, $loc: String!) { stockPosition(sku: $sku, locationCode: $loc) { confidence { score belowThreshold factors { name value } } } }`
+    const confidence = async (code: string) => (await t().gql(QUERY, { sku: code, loc: location.code })).data.stockPosition.confidence
+    expect((await confidence(synced.sku.code)).belowThreshold).toBe(true)
+
+    const csv = `sku,quantity\n${synced.sku.code},998\n${held.sku.code},700\n`
+    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)
+    expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], accepted: 1, adjusted: 1, discrepancies: 1 })
+
+    const factor = (c: { factors: Array<{ name: string; value: number }> }, name: string) => c.factors.find((f) => f.name === name)?.value
+    const after = await confidence(synced.sku.code)
+    expect(after.belowThreshold).toBe(false)
+    expect(factor(after, 'sourceFreshness')).toBe(1)
+    const heldAfter = await confidence(held.sku.code)
+    expect(factor(heldAfter, 'sourceFreshness')).toBe(1)
+    expect(factor(heldAfter, 'unreconciled')).toBeLessThan(0.5)
+    expect(factor(await confidence(absent.sku.code), 'sourceFreshness')).toBe(0)
+
+    // The import scores the book it is about to write in bulk; a plain refresh at the same instant must store the same.
+    const stored = async () =>
+      (await prisma.stockPosition.findMany({ where: { locationId: location.id }, orderBy: { id: 'asc' } })).map((p) => ({
+        id: p.id, onHand: p.onHand, confidence: p.confidence, factors: p.confidenceFactors, at: p.confidenceUpdatedAt,
+      }))
+    const byImport = await stored()
+    expect(byImport.map((p) => p.onHand)).toEqual([998, 1000, 50])
+    await inTransaction(prisma, (tx) => refreshConfidence(tx, { locationId: location.id }, byImport[0].at!))
+    expect(await stored()).toEqual(byImport)
   })
 
   it('diffs against the book as of the snapshot: picks booked after it are not mistaken for a discrepancy', async () => {

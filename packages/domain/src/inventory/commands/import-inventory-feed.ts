@@ -5,7 +5,7 @@ import { DomainError, userError, type UserErrorData } from '../../shared/errors.
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { getSetting } from '../../settings/settings.ts'
-import { refreshConfidence } from '../confidence.ts'
+import { confidenceParams, queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -53,8 +53,9 @@ function rowErrors(errors: FeedRowError[]): UserErrorData[] {
  * staging table by COPY, then set-based SQL validates it (every bad row is reported and nothing is applied), diffs
  * it against the book as of `asOf` (book then = on hand now minus on-hand movements booked since), books deltas
  * within tolerance as FEED_SYNC adjustments (ledger FEED_SYNCED) and holds larger ones as FeedDiscrepancy rows with a
- * FEED_DISCREPANCY exception for approval. Takes the Database rather than a Prisma transaction because COPY needs
- * the raw connection; the positions' confidence is refreshed right after commit.
+ * FEED_DISCREPANCY exception for approval, and rescores the confidence of the location's positions (their source
+ * freshness just changed) in the same transaction. Takes the Database rather than a Prisma transaction because COPY
+ * needs the raw connection.
  */
 export async function importInventoryFeed(
   db: Database,
@@ -77,6 +78,8 @@ export async function importInventoryFeed(
   const toleranceRatio = await getSetting(prisma, 'inventory.feedToleranceRatio')
   const slaHours = (await getSetting(prisma, 'exceptions.slaHours')).MEDIUM
   const dueBy = new Date(now.getTime() + slaHours * 3_600_000)
+  // Read before the transaction: on PGlite the raw transaction holds the connection Prisma would wait for.
+  const scoring = await confidenceParams(prisma)
 
   const state: FeedParseState = { rowsRead: 0, errors: [], headerOk: false }
   const started = performance.now()
@@ -91,14 +94,11 @@ export async function importInventoryFeed(
     if (state.errors.length) throw new FeedRejectedError(state)
     return applyFeed(c, {
       locationId: location.id, locationCode: location.code, asOf, now, actor: actor.id, fileName: input.fileName ?? null,
-      fullSnapshot: input.fullSnapshot ?? false, toleranceUnits, toleranceRatio, dueBy, rowsRead: state.rowsRead,
+      fullSnapshot: input.fullSnapshot ?? false, toleranceUnits, toleranceRatio, dueBy, rowsRead: state.rowsRead, scoring,
+      onConfidence: (ms) => opts.onPhase?.('confidence', ms),
     })
   })
   opts.onPhase?.('transaction', performance.now() - started)
-  // Derived data, refreshed right after commit: every covered position's source freshness just changed.
-  const refreshStarted = performance.now()
-  await refreshConfidence(prisma, { locationId: location.id }, now)
-  opts.onPhase?.('confidence', performance.now() - refreshStarted)
   return report
 }
 
@@ -128,6 +128,8 @@ interface ApplyArgs {
   toleranceRatio: number
   dueBy: Date
   rowsRead: number
+  scoring: ConfidenceParams
+  onConfidence: (ms: number) => void
 }
 
 async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> {
@@ -178,6 +180,8 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
        ) m ON m.stock_position_id = sp.id
      ) b`,
   )
+  // Temporary tables get no statistics from autovacuum: without them the joins below guess badly at 100k rows.
+  await c.exec(`CREATE UNIQUE INDEX ON feed_diff (position_id); ANALYZE feed_diff`)
   await c.query(
     `WITH adj AS (
        INSERT INTO adjustments (stock_position_id, sku_id, location_id, bucket, quantity_delta, reason, status,
@@ -192,17 +196,6 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
        jsonb_build_object('adjustmentId', id, 'feedId', $5::int), $4
      FROM adj`,
     [a.locationId, reference, a.actor, a.now, feedId],
-  )
-  // Buckets change only where a delta was accepted; every covered position records the snapshot time.
-  await c.query(
-    `UPDATE stock_positions sp SET on_hand = sp.on_hand + d.delta, version = sp.version + 1, last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1), updated_at = $2
-     FROM feed_diff d WHERE sp.id = d.position_id AND d.outcome = 'ACCEPT'`,
-    [a.asOf, a.now],
-  )
-  await c.query(
-    `UPDATE stock_positions sp SET last_feed_at = $1
-     FROM feed_diff d WHERE sp.id = d.position_id AND d.outcome <> 'ACCEPT' AND (sp.last_feed_at IS NULL OR sp.last_feed_at < $1)`,
-    [a.asOf],
   )
   // A newer snapshot supersedes older pending deltas of the same positions (and their exceptions).
   await c.query(
@@ -248,6 +241,9 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
     feedId, status, counts.accepted, counts.discrepancies,
   ])
   await c.query(`UPDATE locations SET last_feed_at = GREATEST(COALESCE(last_feed_at, $2), $2) WHERE id = $1`, [a.locationId, a.asOf])
+  const confidenceStarted = performance.now()
+  await writePositions(c, a)
+  a.onConfidence(performance.now() - confidenceStarted)
   await c.query(
     `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('stock.changed', 'InventoryFeed', $1, $2::jsonb)`,
     [feedId, JSON.stringify({ locationId: a.locationId, adjusted: Number(counts.adjusted), discrepancies: Number(counts.discrepancies) })],
@@ -260,4 +256,47 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
     rejected: 0,
     discrepancies: Number(counts.discrepancies),
   }
+}
+
+const SCORE_PAGE = 10_000
+
+/**
+ * Writes each position of the location ONCE: buckets where a delta was accepted, the snapshot time on every covered
+ * position, and the confidence of all of them (source freshness changed), scored by `scoreConfidence` from inputs
+ * that already see the new on hand and snapshot time. Scores go page by page into a temporary table (memory stays
+ * flat), then one UPDATE joins it; bucket changes stay relative, so a movement booked meanwhile is not overwritten.
+ */
+async function writePositions(c: SqlClient, a: ApplyArgs) {
+  await c.exec(`CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
+  const page = {
+    positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
+        sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
+        CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $5), $5) END AS last_feed_at
+      FROM stock_positions sp LEFT JOIN feed_diff d ON d.position_id = sp.id
+      WHERE sp.location_id = $4 AND sp.id > $2 ORDER BY sp.id LIMIT $3`,
+    params: [a.locationId, a.asOf],
+  }
+  for (let afterId = 0; ; ) {
+    const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
+    if (batch.length === 0) break
+    // COPY text format: JSON never holds a raw tab or newline, only backslashes need doubling.
+    const lines = batch.map((b) => {
+      const { score, factors } = scoreConfidence(b.inputs, a.now, a.scoring)
+      return `${b.id}\t${score}\t${JSON.stringify(factors).replace(/\\/g, '\\\\')}\n`
+    })
+    await c.copyFrom('COPY feed_confidence (id, score, factors) FROM STDIN', (async function* () { yield lines.join('') })())
+    afterId = batch[batch.length - 1].id
+    if (batch.length < SCORE_PAGE) break
+  }
+  await c.query(
+    `UPDATE stock_positions sp SET
+       on_hand = sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END,
+       version = sp.version + CASE WHEN d.outcome = 'ACCEPT' THEN 1 ELSE 0 END,
+       updated_at = CASE WHEN d.outcome = 'ACCEPT' THEN $2 ELSE sp.updated_at END,
+       last_feed_at = CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $1), $1) END,
+       confidence = fc.score, confidence_factors = fc.factors, confidence_updated_at = $2
+     FROM feed_confidence fc LEFT JOIN feed_diff d ON d.position_id = fc.id
+     WHERE sp.id = fc.id`,
+    [a.asOf, a.now],
+  )
 }
