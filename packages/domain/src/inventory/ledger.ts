@@ -62,19 +62,33 @@ export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition
     ? Prisma.sql`AND ${Prisma.raw(BUCKET_COLUMNS.find(([k]) => k === m.expectedQuantity!.bucket)![1])} = ${m.expectedQuantity.quantity}`
     : Prisma.empty
 
+  // The ledger event is written by the same statement as the bucket change (a data-modifying CTE): one round
+  // trip per movement, and the event exists exactly when the conditional UPDATE matched.
+  const ledger = Prisma.sql`
+    INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, reason_code, actor, reference_document_uri,
+      on_hand_delta, reserved_delta, damaged_delta, quality_control_delta, incoming_delta, in_transit_delta, safety_stock_delta,
+      order_id, metadata, occurred_at)
+    SELECT moved.id, moved.sku_id, moved.location_id, ${m.type}::"InventoryEventType", ${m.reasonCode ?? null}, ${m.actor.id},
+      ${m.referenceDocumentUri ?? null}, ${d.onHand}::int, ${d.reserved}::int, ${d.damaged}::int, ${d.qualityControl}::int,
+      ${d.incoming}::int, ${d.inTransit}::int, ${d.safetyStock}::int, ${m.orderId ?? null}::int,
+      ${m.metadata ? JSON.stringify(m.metadata) : null}::jsonb, ${new Date()}::timestamptz
+    FROM moved`
   const update = () => tx.$queryRaw<Array<Record<string, number>>>`
-    UPDATE stock_positions SET
-      on_hand = on_hand + ${d.onHand}, reserved = reserved + ${d.reserved}, damaged = damaged + ${d.damaged},
-      quality_control = quality_control + ${d.qualityControl}, incoming = incoming + ${d.incoming},
-      in_transit = in_transit + ${d.inTransit}, safety_stock = safety_stock + ${d.safetyStock},
-      version = version + 1, updated_at = now()
-    WHERE sku_id = ${m.skuId} AND location_id = ${m.locationId}
-      AND on_hand + ${d.onHand} >= 0 AND reserved + ${d.reserved} >= 0 AND damaged + ${d.damaged} >= 0
-      AND quality_control + ${d.qualityControl} >= 0 AND incoming + ${d.incoming} >= 0
-      AND in_transit + ${d.inTransit} >= 0 AND safety_stock + ${d.safetyStock} >= 0
-      AND (reserved + ${d.reserved}) + (damaged + ${d.damaged}) + (quality_control + ${d.qualityControl}) <= on_hand + ${d.onHand}
-      ${availableGuard} ${versionGuard} ${quantityGuard}
-    RETURNING id, sku_id, location_id, on_hand, reserved, damaged, quality_control, incoming, in_transit, safety_stock, version`
+    WITH moved AS (
+      UPDATE stock_positions SET
+        on_hand = on_hand + ${d.onHand}, reserved = reserved + ${d.reserved}, damaged = damaged + ${d.damaged},
+        quality_control = quality_control + ${d.qualityControl}, incoming = incoming + ${d.incoming},
+        in_transit = in_transit + ${d.inTransit}, safety_stock = safety_stock + ${d.safetyStock},
+        version = version + 1, updated_at = now()
+      WHERE sku_id = ${m.skuId} AND location_id = ${m.locationId}
+        AND on_hand + ${d.onHand} >= 0 AND reserved + ${d.reserved} >= 0 AND damaged + ${d.damaged} >= 0
+        AND quality_control + ${d.qualityControl} >= 0 AND incoming + ${d.incoming} >= 0
+        AND in_transit + ${d.inTransit} >= 0 AND safety_stock + ${d.safetyStock} >= 0
+        AND (reserved + ${d.reserved}) + (damaged + ${d.damaged}) + (quality_control + ${d.qualityControl}) <= on_hand + ${d.onHand}
+        ${availableGuard} ${versionGuard} ${quantityGuard}
+      RETURNING id, sku_id, location_id, on_hand, reserved, damaged, quality_control, incoming, in_transit, safety_stock, version
+    ), event AS (${ledger})
+    SELECT * FROM moved`
 
   let rows = await update()
   if (rows.length === 0) {
@@ -119,25 +133,5 @@ export async function moveStock(tx: Tx, m: StockMovement): Promise<MovedPosition
   }
   position.available = availableOf(position)
 
-  await tx.inventoryEvent.create({
-    data: {
-      stockPositionId: position.id,
-      skuId: m.skuId,
-      locationId: m.locationId,
-      type: m.type,
-      reasonCode: m.reasonCode ?? null,
-      actor: m.actor.id,
-      referenceDocumentUri: m.referenceDocumentUri ?? null,
-      onHandDelta: d.onHand,
-      reservedDelta: d.reserved,
-      damagedDelta: d.damaged,
-      qualityControlDelta: d.qualityControl,
-      incomingDelta: d.incoming,
-      inTransitDelta: d.inTransit,
-      safetyStockDelta: d.safetyStock,
-      orderId: m.orderId ?? null,
-      metadata: (m.metadata ?? undefined) as object | undefined,
-    },
-  })
   return position
 }
