@@ -26,9 +26,18 @@ export async function lockChannelCounters(tx: Tx, keys: Array<{ channelId: numbe
 export async function adjustChannelCounters(tx: Tx, channelId: number, perSku: Map<number, number>): Promise<void> {
   const entries = [...perSku].filter(([, q]) => q !== 0)
   if (entries.length === 0) return
+  await tx.$executeRaw(channelCountersUpdateSql(channelId, perSku))
+}
+
+/**
+ * The UPDATE behind `adjustChannelCounters`, for commands that fold it into one larger statement.
+ * `perSku` must hold at least one non-zero quantity.
+ */
+export function channelCountersUpdateSql(channelId: number, perSku: Map<number, number>): Prisma.Sql {
+  const entries = [...perSku].filter(([, q]) => q !== 0)
   // Floored at zero: counters created after orders already held stock (seeded data) must not block a release.
-  await tx.$executeRaw`
+  return Prisma.sql`
     UPDATE channel_reservations cr SET reserved = GREATEST(0, cr.reserved + v.q)
     FROM (VALUES ${Prisma.join(entries.map(([sku, q]) => Prisma.sql`(${sku}::int, ${q}::int)`))}) AS v(sku_id, q)
-    WHERE cr.channel_id = ${channelId} AND cr.sku_id = v.sku_id`
+    WHERE cr.channel_id = ${channelId}::int AND cr.sku_id = v.sku_id`
 }

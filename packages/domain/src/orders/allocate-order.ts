@@ -2,11 +2,11 @@ import { Prisma, type ServiceLevel, type Tx } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
 import { DomainError } from '../shared/errors.ts'
 import type { OutboxMessage } from '../shared/outbox.ts'
-import { getSetting } from '../settings/settings.ts'
+import { SETTING_DEFAULTS } from '../settings/settings.ts'
 import { moveStock } from '../inventory/ledger.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
 import { channelLimit, poolOwners, type AllocationRuleRow } from '../channels/allocation-rules.ts'
-import { adjustChannelCounters, lockChannelCounters } from '../channels/channel-reservations.ts'
+import { channelCountersUpdateSql, lockChannelCounters } from '../channels/channel-reservations.ts'
 import { addDays, localParts, workingDay, type IsoDate } from './business-calendar.ts'
 import { planRouting, type RoutingAssignment, type RoutingDecision, type RoutingLine, type RoutingNode } from './routing.ts'
 import { computePriority, computeShipBy } from './ship-by.ts'
@@ -71,6 +71,8 @@ interface PositionRow {
   timezone: string
   cutoff_minutes: number
   daily_pick_capacity: number
+  /** Released fulfillment orders per local day ('YYYY-MM-DD') at the node. */
+  released_by_day: Record<string, number>
 }
 
 /**
@@ -94,11 +96,8 @@ export async function allocateOrder(
   const timeline: TimelineEntry[] = []
   const shipTo = { country: order.shipToCountry, region: order.shipToRegion, postalCode: order.shipToPostalCode }
 
-  const rules = skuIds.length
-    ? await tx.$queryRaw<AllocationRuleRow[]>`
-        SELECT id, channel_id AS "channelId", sku_id AS "skuId", kind::text AS kind, quantity, percentage::float8 AS percentage, active
-        FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)`
-    : []
+  // Read before any lock is taken: rules, holidays and settings are not what the locks protect.
+  const { rules, holidays: holidayRows, threshold } = await readAllocationContext(tx, skuIds, options.now)
 
   // 1. Channel counters first, in (sku, channel) order: our own (kept in step with every reservation) and
   // those of channels whose reserved pools fence this SKU, so pools and caps are checked under lock.
@@ -108,13 +107,6 @@ export async function allocateOrder(
   }
   const reservedByChannel = await lockChannelCounters(tx, counterKeys.map(([skuId, channelId]) => ({ skuId, channelId })))
 
-  const threshold = await getSetting(tx, 'inventory.confidenceThreshold')
-  const today = localParts(options.now, 'UTC').date
-  const holidayRows = skuIds.length
-    ? await tx.$queryRaw<Array<{ day: string; location_id: number | null }>>`
-        SELECT to_char(date, 'YYYY-MM-DD') AS day, location_id FROM holidays
-        WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date`
-    : []
   const holidaysFor = (locationId: number): Set<IsoDate> =>
     new Set(holidayRows.filter((h) => h.location_id === null || h.location_id === locationId).map((h) => h.day))
 
@@ -129,13 +121,7 @@ export async function allocateOrder(
   const nodeInfo = new Map<number, PositionRow>()
 
   for (let round = 0; round < 3 && skuIds.length; round++) {
-    const positions = await tx.$queryRaw<PositionRow[]>`
-      SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
-             l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
-             l.cutoff_minutes, l.daily_pick_capacity
-      FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
-      WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node
-      ORDER BY sp.sku_id, sp.location_id`
+    const positions = await readPositions(tx, skuIds, options.now)
     for (const p of positions) nodeInfo.set(p.location_id, p)
 
     const available = (p: PositionRow) => Math.max(0, p.on_hand - p.reserved - p.safety_stock - p.damaged - p.quality_control)
@@ -173,7 +159,7 @@ export async function allocateOrder(
       break
     }
 
-    const nodes = await routingNodes(tx, positions, promisable, holidaysFor, options.now)
+    const nodes = routingNodes(positions, promisable, holidaysFor, options.now)
     const plan = planRouting(routingLines, nodes, shipTo)
     if (!decision) decision = plan.decision
     else if (plan.assignments.length) {
@@ -228,14 +214,12 @@ export async function allocateOrder(
   const reservedUnits = assignmentsDone.reduce((s, a) => s + a.quantity, 0)
   const perSku = new Map<number, number>()
   for (const a of assignmentsDone) perSku.set(a.skuId, (perSku.get(a.skuId) ?? 0) + a.quantity)
-  await adjustChannelCounters(tx, order.channelId, perSku)
 
-  // 3. One fulfillment order per node, allocations per line x node, lines kept in step.
+  // 3. One fulfillment order per node, allocations per line x node, lines and channel counters kept in step.
   let shipBy: Date | null = order.shipBy
   const priorityNow = (sb: Date | null) => computePriority({ serviceLevel: order.serviceLevel, placedAt: order.placedAt, shipBy: sb, now: options.now })
   const locationIds = [...new Set(assignmentsDone.map((a) => a.locationId))].sort((a, b) => a - b)
-  const foByLocation = new Map<number, number>()
-  for (const locationId of locationIds) {
+  const fulfillment = locationIds.map((locationId) => {
     const node = nodeInfo.get(locationId)!
     const foShipBy = computeShipBy({
       placedAt: order.placedAt,
@@ -244,31 +228,18 @@ export async function allocateOrder(
       holidays: holidaysFor(locationId),
     })
     if (!shipBy || foShipBy < shipBy) shipBy = foShipBy
-    const [fo] = await tx.$queryRaw<Array<{ id: number }>>`
-      INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, updated_at)
-      VALUES (${order.id}, ${locationId}, 'OPEN'::"FulfillmentStatus", ${priorityNow(foShipBy)}, ${foShipBy}, now())
-      ON CONFLICT (order_id, location_id) DO UPDATE SET updated_at = now()
-      RETURNING id`
-    foByLocation.set(locationId, fo.id)
+    return { locationId, shipBy: foShipBy, priority: priorityNow(foShipBy) }
+  })
+  const merged = new Map<string, RoutingAssignment>()
+  for (const a of assignmentsDone) {
+    const k = `${a.lineId}:${a.locationId}`
+    const m = merged.get(k)
+    merged.set(k, m ? { ...m, quantity: m.quantity + a.quantity } : { ...a })
   }
-  if (assignmentsDone.length) {
-    const merged = new Map<string, RoutingAssignment>()
-    for (const a of assignmentsDone) {
-      const k = `${a.lineId}:${a.locationId}`
-      const m = merged.get(k)
-      merged.set(k, m ? { ...m, quantity: m.quantity + a.quantity } : { ...a })
-    }
-    await tx.allocation.createMany({
-      data: [...merged.values()].map((a) => ({ orderLineId: a.lineId, locationId: a.locationId, fulfillmentOrderId: foByLocation.get(a.locationId)!, quantity: a.quantity })),
-    })
-  }
-  const lineUpdates = lines.filter((l) => need.get(l.id)! > 0)
-  if (lineUpdates.length) {
-    await tx.$executeRaw`
-      UPDATE order_lines ol SET allocated_quantity = ol.allocated_quantity + v.a, backordered_quantity = v.b
-      FROM (VALUES ${Prisma.join(lineUpdates.map((l) => Prisma.sql`(${l.id}::int, ${placedByLine.get(l.id) ?? 0}::int, ${need.get(l.id)! - (placedByLine.get(l.id) ?? 0)}::int)`))}) AS v(id, a, b)
-      WHERE ol.id = v.id`
-  }
+  const lineUpdates = lines
+    .filter((l) => need.get(l.id)! > 0)
+    .map((l) => ({ lineId: l.id, allocated: placedByLine.get(l.id) ?? 0, backordered: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) }))
+  await writeAllocation(tx, { orderId: order.id, channelId: order.channelId, fulfillment, allocations: [...merged.values()], lineUpdates, perSku })
   for (const p of [...placedAt.values()]) {
     events.push({ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: p.clock.id, payload: { skuId: p.skuId, locationId: p.locationId, reservedDelta: p.quantity, orderId: order.id } })
   }
@@ -332,28 +303,60 @@ export async function allocateOrder(
   return { status, lowConfidence, routing: decision, shipBy, priority: priorityNow(shipBy), reservedUnits, backorderedUnits, events, timeline }
 }
 
+/**
+ * Allocation rules for the SKUs (and channel-wide ones), holidays around today and the confidence threshold,
+ * in one round trip.
+ */
+async function readAllocationContext(tx: Tx, skuIds: number[], now: Date) {
+  if (skuIds.length === 0) return { rules: [] as AllocationRuleRow[], holidays: [] as HolidayRow[], threshold: SETTING_DEFAULTS['inventory.confidenceThreshold'] as number }
+  const today = localParts(now, 'UTC').date
+  const [row] = await tx.$queryRaw<Array<{ rules: AllocationRuleRow[]; holidays: HolidayRow[]; threshold: number | null }>>`
+    SELECT
+      (SELECT COALESCE(json_agg(json_build_object('id', id, 'channelId', channel_id, 'skuId', sku_id, 'kind', kind::text, 'quantity', quantity,
+                'percentage', percentage::float8, 'active', active)), '[]'::json)
+         FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)) AS rules,
+      (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
+         FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS holidays,
+      (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold') AS threshold`
+  return { rules: row.rules, holidays: row.holidays, threshold: Number(row.threshold ?? SETTING_DEFAULTS['inventory.confidenceThreshold']) }
+}
+
+interface HolidayRow {
+  day: string
+  location_id: number | null
+}
+
+/**
+ * Positions of the SKUs at active fulfilment nodes, with each node's released counts for the days around today
+ * (its working day is one of them), in one round trip. Runs after the channel counters are locked, so
+ * what it reads of other orders' reservations is current.
+ */
+async function readPositions(tx: Tx, skuIds: number[], now: Date): Promise<PositionRow[]> {
+  const today = localParts(now, 'UTC').date
+  return tx.$queryRaw<PositionRow[]>`
+    SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
+           l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
+           l.cutoff_minutes, l.daily_pick_capacity,
+           (SELECT COALESCE(json_object_agg(to_char(d.day, 'YYYY-MM-DD'), d.released), '{}'::json) FROM node_day_loads d
+             WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day
+    FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
+    WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node
+    ORDER BY sp.sku_id, sp.location_id`
+}
+
 /** Candidate nodes with promisable stock per SKU and whether their working day's release capacity is used up. */
-async function routingNodes(
-  tx: Tx,
+function routingNodes(
   positions: PositionRow[],
   promisable: (p: PositionRow) => number,
   holidaysFor: (locationId: number) => Set<IsoDate>,
   now: Date,
-): Promise<RoutingNode[]> {
+): RoutingNode[] {
   const byLocation = new Map<number, PositionRow[]>()
   for (const p of positions) byLocation.set(p.location_id, [...(byLocation.get(p.location_id) ?? []), p])
-  const days = new Map<number, IsoDate>()
-  for (const [locationId, [p]] of byLocation) {
-    days.set(locationId, workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day)
-  }
-  const loads = byLocation.size
-    ? await tx.$queryRaw<Array<{ location_id: number; released: number }>>`
-        SELECT location_id, released FROM node_day_loads
-        WHERE (location_id, day) IN (${Prisma.join([...days].map(([id, day]) => Prisma.sql`(${id}::int, ${day}::date)`))})`
-    : []
   return [...byLocation].map(([locationId, ps]) => {
     const p = ps[0]
-    const released = Number(loads.find((l) => l.location_id === locationId)?.released ?? 0)
+    const day = workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day
+    const released = Number(p.released_by_day[day] ?? 0)
     return {
       locationId,
       code: p.code,
@@ -362,10 +365,53 @@ async function routingNodes(
       postalCode: p.postal_code,
       shippingCost: Number(p.shipping_cost),
       atCapacity: released >= p.daily_pick_capacity,
-      capacityNote: `released ${released} of ${p.daily_pick_capacity} for ${days.get(locationId)}`,
+      capacityNote: `released ${released} of ${p.daily_pick_capacity} for ${day}`,
       stock: new Map(ps.map((x) => [x.sku_id, Math.max(0, promisable(x))])),
     }
   })
+}
+
+/**
+ * Everything an allocation writes after its reservations - fulfillment orders, allocations, order lines and the
+ * channel counters - as one statement (a data-modifying CTE): these run while the counter and position
+ * locks are held, so each round trip saved shortens the time concurrent orders for the same SKU wait.
+ */
+async function writeAllocation(
+  tx: Tx,
+  w: {
+    orderId: number
+    channelId: number
+    fulfillment: Array<{ locationId: number; shipBy: Date; priority: number }>
+    allocations: RoutingAssignment[]
+    lineUpdates: Array<{ lineId: number; allocated: number; backordered: number }>
+    perSku: Map<number, number>
+  },
+): Promise<void> {
+  const now = new Date()
+  const parts: Prisma.Sql[] = []
+  if (w.fulfillment.length) {
+    // Upsert: a re-allocation (hold release) may add to a node that already has this order's fulfillment order.
+    parts.push(Prisma.sql`fo AS (
+      INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, created_at, updated_at)
+      VALUES ${Prisma.join(w.fulfillment.map((f) => Prisma.sql`(${w.orderId}::int, ${f.locationId}::int, 'OPEN'::"FulfillmentStatus", ${f.priority}::int, ${f.shipBy}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)`))}
+      ON CONFLICT (order_id, location_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+      RETURNING id, location_id)`)
+  }
+  if (w.allocations.length) {
+    parts.push(Prisma.sql`alloc AS (
+      INSERT INTO allocations (order_line_id, location_id, fulfillment_order_id, quantity, status, created_at, updated_at)
+      SELECT v.line_id, v.location_id, fo.id, v.quantity, 'RESERVED'::"AllocationStatus", ${now}::timestamptz, ${now}::timestamptz
+      FROM (VALUES ${Prisma.join(w.allocations.map((a) => Prisma.sql`(${a.lineId}::int, ${a.locationId}::int, ${a.quantity}::int)`))}) AS v(line_id, location_id, quantity)
+      JOIN fo ON fo.location_id = v.location_id)`)
+  }
+  if (w.lineUpdates.length) {
+    parts.push(Prisma.sql`line AS (
+      UPDATE order_lines ol SET allocated_quantity = ol.allocated_quantity + v.a, backordered_quantity = v.b
+      FROM (VALUES ${Prisma.join(w.lineUpdates.map((l) => Prisma.sql`(${l.lineId}::int, ${l.allocated}::int, ${l.backordered}::int)`))}) AS v(id, a, b)
+      WHERE ol.id = v.id)`)
+  }
+  if ([...w.perSku.values()].some((q) => q !== 0)) parts.push(Prisma.sql`counters AS (${channelCountersUpdateSql(w.channelId, w.perSku)})`)
+  if (parts.length) await tx.$executeRaw`WITH ${Prisma.join(parts, ', ')} SELECT 1`
 }
 
 /**

@@ -2,15 +2,15 @@ import { z } from 'zod'
 import { Prisma, type HoldReason, type OrderModel as Order, type OrderStatus, type Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
-import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
+import { outboxInsertSql, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { getSetting } from '../../settings/settings.ts'
+import { SETTING_DEFAULTS } from '../../settings/settings.ts'
 import { openException } from '../../exceptions/commands/open-exception.ts'
 import { orderMachine } from '../order.machine.ts'
 import { evaluateHolds, HOLD_EXCEPTIONS, type HoldFinding } from '../holds.ts'
 import { allocateOrder } from '../allocate-order.ts'
-import { recordOrderEvents, type TimelineEntry } from '../order-timeline.ts'
+import { orderEventsInsertSql, type TimelineEntry } from '../order-timeline.ts'
 import { computePriority } from '../ship-by.ts'
 
 // Address fields are free text here on purpose: a bad address is a hold for customer service, not a refusal.
@@ -62,20 +62,17 @@ export interface PlaceOrderResult {
  */
 export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInput>, actor: Actor, now = new Date()): Promise<PlaceOrderResult> {
   const input = parseInput(placeOrderInput, rawInput)
-  const channel = await tx.channel.findUnique({ where: { code: input.channelCode } })
+  const codes = [...new Set(input.lines.map((l) => l.sku))]
+  const intake = await readIntake(tx, input.channelCode, input.externalId, codes)
+  const channel = intake.channel
   if (!channel || !channel.active) throw userError('NOT_FOUND', `Unknown or inactive channel ${input.channelCode}`, ['input', 'channelCode'])
   if (actor.role === 'PARTNER' && actor.channelCode !== channel.code) {
     throw userError('FORBIDDEN', 'A partner may only place orders for its own channel', ['input', 'channelCode'])
   }
 
-  const existing = await tx.order.findUnique({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
-  if (existing) return { order: existing, created: false }
+  if (intake.existingOrderId !== null) return { order: await tx.order.findUniqueOrThrow({ where: { id: intake.existingOrderId } }), created: false }
 
-  const codes = [...new Set(input.lines.map((l) => l.sku))]
-  // Raw SQL on the intake hot path: these run once per order and Prisma's model layer costs several times a round trip.
-  const skus = await tx.$queryRaw<Array<{ id: number; code: string; active: boolean }>>`
-    SELECT id, code, active FROM skus WHERE code IN (${Prisma.join(codes)})`
-  const skuByCode = new Map(skus.map((s) => [s.code, s]))
+  const skuByCode = new Map(intake.skus.map((s) => [s.code, s]))
   const unknown: UserErrorData[] = input.lines.flatMap((l, i) =>
     skuByCode.get(l.sku)?.active ? [] : [{ code: 'NOT_FOUND' as const, message: `Unknown or inactive SKU ${l.sku}`, field: ['input', 'lines', String(i), 'sku'] }],
   )
@@ -87,35 +84,42 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     paymentStatus: input.payment.status,
     fraudScore,
     shipTo: input.shipTo,
-    fraudScoreThreshold: await getSetting(tx, 'orders.fraudScoreThreshold'),
+    fraudScoreThreshold: intake.fraudScoreThreshold,
   })
   const total = input.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0)
 
   // ON CONFLICT DO NOTHING: when the same order arrives twice at once, the second insert waits for the first
-  // transaction and then returns nothing, and the winner - committed by then - is read back instead.
+  // transaction and then returns nothing (and inserts no lines), and the winner - committed by then - is read
+  // back instead. Order and lines go in one statement: one round trip fewer per order.
   const initialPriority = computePriority({ serviceLevel, placedAt: now, shipBy: null, now })
-  const [inserted] = await tx.$queryRaw<Array<{ id: number; number: string }>>`
-    INSERT INTO orders (channel_id, external_id, status, service_level, priority, placed_at, customer_email, customer_name, customer_phone,
-      ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postal_code, ship_to_country,
-      payment_status, fraud_score, total_amount, updated_at)
-    VALUES (${channel.id}, ${input.externalId}, 'PENDING'::"OrderStatus", ${serviceLevel}::"ServiceLevel", ${initialPriority}, ${now},
-      ${input.customer.email.toLowerCase()}, ${input.customer.name}, ${input.customer.phone ?? null},
-      ${input.shipTo.name.trim()}, ${input.shipTo.line1.trim()}, ${input.shipTo.line2?.trim() || null}, ${input.shipTo.city.trim()},
-      ${input.shipTo.region?.trim() || null}, ${input.shipTo.postalCode.trim()}, ${input.shipTo.country.trim().toUpperCase()},
-      ${input.payment.status}::"PaymentStatus", ${fraudScore}, ${Math.round(total * 100) / 100}, now())
-    ON CONFLICT (channel_id, external_id) DO NOTHING
-    RETURNING id, number`
+  const [inserted] = await tx.$queryRaw<Array<{ id: number; number: string; lines: Array<{ id: number; line_number: number; sku_id: number; quantity: number }> }>>`
+    WITH placed AS (
+      INSERT INTO orders (channel_id, external_id, status, service_level, priority, placed_at, customer_email, customer_name, customer_phone,
+        ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postal_code, ship_to_country,
+        payment_status, fraud_score, total_amount, updated_at)
+      VALUES (${channel.id}, ${input.externalId}, 'PENDING'::"OrderStatus", ${serviceLevel}::"ServiceLevel", ${initialPriority}, ${now},
+        ${input.customer.email.toLowerCase()}, ${input.customer.name}, ${input.customer.phone ?? null},
+        ${input.shipTo.name.trim()}, ${input.shipTo.line1.trim()}, ${input.shipTo.line2?.trim() || null}, ${input.shipTo.city.trim()},
+        ${input.shipTo.region?.trim() || null}, ${input.shipTo.postalCode.trim()}, ${input.shipTo.country.trim().toUpperCase()},
+        ${input.payment.status}::"PaymentStatus", ${fraudScore}, ${Math.round(total * 100) / 100}, now())
+      ON CONFLICT (channel_id, external_id) DO NOTHING
+      RETURNING id, number
+    ), line AS (
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price)
+      SELECT placed.id, v.line_number, v.sku_id, v.quantity, v.unit_price
+      FROM placed, (VALUES ${Prisma.join(input.lines.map((l, i) => Prisma.sql`(${i + 1}::int, ${skuByCode.get(l.sku)!.id}::int, ${l.quantity}::int, ${l.unitPrice}::numeric)`))})
+        AS v(line_number, sku_id, quantity, unit_price)
+      RETURNING id, line_number, sku_id, quantity
+    )
+    SELECT placed.id, placed.number,
+      (SELECT json_agg(json_build_object('id', id, 'line_number', line_number, 'sku_id', sku_id, 'quantity', quantity) ORDER BY line_number) FROM line) AS lines
+    FROM placed`
   if (!inserted) {
     const winner = await tx.order.findUniqueOrThrow({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
     return { order: winner, created: false }
   }
 
-  const lines = (
-    await tx.$queryRaw<Array<{ id: number; line_number: number; sku_id: number; quantity: number }>>`
-      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price)
-      VALUES ${Prisma.join(input.lines.map((l, i) => Prisma.sql`(${inserted.id}, ${i + 1}, ${skuByCode.get(l.sku)!.id}, ${l.quantity}, ${l.unitPrice})`))}
-      RETURNING id, line_number, sku_id, quantity`
-  ).map((l) => ({ id: l.id, lineNumber: l.line_number, skuId: l.sku_id, quantity: l.quantity, allocatedQuantity: 0, cancelledQuantity: 0, shippedQuantity: 0 }))
+  const lines = inserted.lines.map((l) => ({ id: l.id, lineNumber: l.line_number, skuId: l.sku_id, quantity: l.quantity, allocatedQuantity: 0, cancelledQuantity: 0, shippedQuantity: 0 }))
   const placed = { ...inserted, channelId: channel.id, serviceLevel, placedAt: now, priority: initialPriority, shipToCountry: input.shipTo.country.trim().toUpperCase(), shipToRegion: input.shipTo.region?.trim() || null, shipToPostalCode: input.shipTo.postalCode.trim() }
 
   const timeline: TimelineEntry[] = [
@@ -158,13 +162,78 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     }
   }
 
-  const order = await tx.order.update({
-    where: { id: inserted.id },
-    data: { status: path[path.length - 1], holds, routing: routing as never, shipBy, priority, version: { increment: 1 } },
+  const order = await finishOrder(tx, {
+    id: inserted.id,
+    status: path[path.length - 1],
+    holds,
+    routing,
+    shipBy,
+    priority,
+    timeline,
+    events,
+    actor,
   })
-  await recordOrderEvents(tx, order.id, timeline, actor)
-  await recordEvents(tx, events)
   return { order, created: true }
+}
+
+/**
+ * What intake needs to decide before writing anything, in one round trip: the channel, whether this
+ * (channel, external id) is already known, the ordered SKUs and the fraud threshold.
+ */
+async function readIntake(tx: Tx, channelCode: string, externalId: string, skuCodes: string[]) {
+  const [row] = await tx.$queryRaw<
+    Array<{
+      channel: { id: number; code: string; name: string; active: boolean } | null
+      existing_order_id: number | null
+      skus: Array<{ id: number; code: string; active: boolean }>
+      fraud_score_threshold: number | null
+    }>
+  >`
+    SELECT
+      (SELECT json_build_object('id', c.id, 'code', c.code, 'name', c.name, 'active', c.active) FROM channels c WHERE c.code = ${channelCode}) AS channel,
+      (SELECT o.id FROM orders o JOIN channels c ON c.id = o.channel_id WHERE c.code = ${channelCode} AND o.external_id = ${externalId}) AS existing_order_id,
+      (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'code', s.code, 'active', s.active)), '[]'::json) FROM skus s
+        WHERE s.code IN (${Prisma.join(skuCodes)})) AS skus,
+      (SELECT value FROM settings WHERE key = 'orders.fraudScoreThreshold') AS fraud_score_threshold`
+  return {
+    channel: row.channel,
+    existingOrderId: row.existing_order_id,
+    skus: row.skus,
+    fraudScoreThreshold: Number(row.fraud_score_threshold ?? SETTING_DEFAULTS['orders.fraudScoreThreshold']),
+  }
+}
+
+/**
+ * The order's final state, its timeline and its outbox events in one statement (a data-modifying CTE):
+ * on the allocation path this runs while stock locks are held, so it is one round trip, not three.
+ */
+async function finishOrder(
+  tx: Tx,
+  f: { id: number; status: OrderStatus; holds: HoldReason[]; routing: object | undefined; shipBy: Date | null; priority: number; timeline: TimelineEntry[]; events: OutboxMessage[]; actor: Actor },
+): Promise<Order> {
+  const now = new Date()
+  const holds = f.holds.length ? Prisma.sql`ARRAY[${Prisma.join(f.holds)}]::"HoldReason"[]` : Prisma.sql`'{}'::"HoldReason"[]`
+  const routing = f.routing === undefined ? Prisma.sql`routing` : Prisma.sql`${JSON.stringify(f.routing)}::jsonb`
+  const writes = [
+    ...(f.timeline.length ? [Prisma.sql`timeline AS (${orderEventsInsertSql(f.id, f.timeline, f.actor, now)})`] : []),
+    ...(f.events.length ? [Prisma.sql`outbox AS (${outboxInsertSql(f.events, now)})`] : []),
+  ]
+  const [row] = await tx.$queryRaw<Array<Record<string, unknown>>>`
+    WITH updated AS (
+      UPDATE orders SET status = ${f.status}::"OrderStatus", holds = ${holds}, routing = ${routing}, ship_by = ${f.shipBy}::timestamptz,
+        priority = ${f.priority}::int, version = version + 1, updated_at = ${now}::timestamptz
+      WHERE id = ${f.id}::int
+      RETURNING *
+    )${writes.length ? Prisma.sql`, ${Prisma.join(writes, ', ')}` : Prisma.empty}
+    SELECT * FROM updated`
+  return orderFromRow(row)
+}
+
+/** A raw `orders` row as the Prisma model (columns are the snake_case of the fields; enum arrays come back as text). */
+function orderFromRow(row: Record<string, unknown>): Order {
+  const order = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]))
+  if (typeof order.holds === 'string') order.holds = order.holds.replace(/^\{|\}$/g, '').split(',').filter(Boolean)
+  return order as unknown as Order
 }
 
 export function statusTitle(status: OrderStatus, reserved: number, backordered: number): string {
