@@ -21,6 +21,15 @@ describe('demo scenario seed (small scale, through the API)', () => {
     expect(report?.orders).toBe(1000)
   })
 
+  it('scores inventory confidence for every position as part of seeding, lower where the 3PL feed is stale', async () => {
+    const unscored = await one('SELECT count(*)::int AS n FROM stock_positions WHERE confidence_updated_at IS NULL')
+    expect(unscored.n).toBe(0)
+    const byNode = await db().sql.query(`SELECT l.code, avg(sp.confidence)::float AS avg, min(sp.confidence)::float AS min
+      FROM stock_positions sp JOIN locations l ON l.id = sp.location_id GROUP BY l.code ORDER BY l.code`)
+    expect(byNode.every((r) => Number(r.avg) > 0 && Number(r.avg) <= 1)).toBe(true)
+    expect(Math.min(...byNode.map((r) => Number(r.min)))).toBeLessThan(1)
+  })
+
   it('builds the scenario: four channels, two nodes with bins and capacity, 500 SKUs in ABC classes, 8 suppliers', async () => {
     const channels = await db().sql.query('SELECT code, kind, priority FROM channels ORDER BY priority')
     expect(channels).toEqual([
