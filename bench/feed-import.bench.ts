@@ -1,8 +1,10 @@
 // 3PL feed import: a 100k-row snapshot for 100k SKUs imported by importInventoryFeed (domain level: stream parse,
 // COPY into staging, set-based validation, diff against the book as of the snapshot, FEED_SYNC adjustments and ledger
-// events, discrepancies with exceptions, lastFeedAt on every position, then the confidence refresh of the location)
-// on a fresh PostgreSQL database. Baseline: `psql -c "\copy staging FROM file CSV HEADER"` of the same file into a
-// bare two-column table on the same database, in the same run: the floor for getting those bytes into PostgreSQL.
+// events, discrepancies with exceptions, then each position of the location written once with its snapshot time and
+// rescored confidence, all in one transaction) on a fresh PostgreSQL database. The file is written by the server
+// (COPY TO) and streamed from disk, so the process memory reported is the import's own. Baseline:
+// `psql -c "\copy staging FROM file CSV HEADER"` of the same file into a bare two-column table on the same database,
+// in the same run: the floor for getting those bytes into PostgreSQL.
 import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -52,15 +54,10 @@ const bench: Benchmark = {
           SELECT id, sku_id, location_id, 'RECEIVED', 'bench', on_hand, now() - interval '1 day' FROM stock_positions;
         ANALYZE;`)
       // The 3PL agrees on most rows; 2% differ within tolerance (+-3 units), 0.5% beyond it (+-60 units).
-      const rows = await db.sql.query(`SELECT s.code, sp.on_hand FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id ORDER BY sp.id`)
-      const out = fs.createWriteStream(file)
-      out.write('sku,quantity\n')
-      rows.forEach((r, i) => {
-        const book = Number(r.on_hand)
-        const qty = i % 200 === 7 ? book - 60 : i % 50 === 3 ? book + (i % 2 ? 3 : -3) : book
-        out.write(`${String(r.code)},${qty}\n`)
-      })
-      await new Promise<void>((resolve) => out.end(resolve))
+      const snapshot = `SELECT s.code AS sku, CASE WHEN i % 200 = 7 THEN sp.on_hand - 60 WHEN i % 50 = 3 THEN sp.on_hand + CASE WHEN i % 2 = 1 THEN 3 ELSE -3 END
+          ELSE sp.on_hand END AS quantity
+        FROM (SELECT *, row_number() OVER (ORDER BY id) - 1 AS i FROM stock_positions) sp JOIN skus s ON s.id = sp.sku_id ORDER BY sp.id`
+      execFileSync('psql', [serverUrl(name), '-q', '-c', `\\copy (${snapshot.replace(/\s+/g, ' ')}) TO '${file}' CSV HEADER`], { stdio: 'pipe' })
       const bytes = fs.statSync(file).size
 
       await db.sql.exec('CREATE TABLE copy_baseline (sku text, quantity int)')
@@ -74,6 +71,10 @@ const bench: Benchmark = {
       const copyMs = Math.min(...copyRuns)
 
       const phases: Record<string, number> = {}
+      global.gc?.()
+      const rssBefore = process.memoryUsage().rss
+      let rssPeak = rssBefore
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10)
       const t0 = performance.now()
       const report = await importInventoryFeed(
         db,
@@ -82,7 +83,9 @@ const bench: Benchmark = {
         { onPhase: (phase, ms) => (phases[phase] = ms) },
       )
       const importMs = performance.now() - t0
-      const rss = process.memoryUsage().rss / 1024 / 1024
+      clearInterval(sampler)
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss)
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(0)
 
       return [
         {
@@ -94,16 +97,16 @@ const bench: Benchmark = {
           goal: '<= 3',
           notes:
             `${report.rowsRead} rows read, ${report.accepted} accepted (${report.adjusted} synced), ${report.discrepancies} discrepancies; ` +
-            `one transaction; process RSS after import ${rss.toFixed(0)} MB; \\copy best of ${copyRuns.map((m) => m.toFixed(0)).join('/')} ms`,
+            `one transaction; process RSS peak during the import ${mb(rssPeak)} MB (${mb(rssBefore)} MB before it); \\copy best of ${copyRuns.map((m) => m.toFixed(0)).join('/')} ms`,
         },
         {
-          name: 'of which: the import transaction (parse, COPY, validate, diff, ledger writes, commit)',
+          name: 'of which: the import transaction (parse, COPY, validate, diff, ledger writes, rescoring, position writes, commit)',
           value: phases.transaction,
           unit: 'ms',
           baseline: { name: 'psql \\copy', value: copyMs, unit: 'ms' },
           ratio: phases.transaction / copyMs,
         },
-        { name: 'of which: confidence refresh of the location after commit', value: phases.confidence, unit: 'ms' },
+        { name: 'of which: scoring and writing every position of the location (inside the transaction)', value: phases.confidence, unit: 'ms' },
         { name: 'importInventoryFeed throughput', value: (ROWS / importMs) * 1000, unit: 'rows/s' },
       ]
     } finally {
