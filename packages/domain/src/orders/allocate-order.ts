@@ -2,6 +2,7 @@ import { Prisma, type ServiceLevel, type Tx } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
 import { DomainError } from '../shared/errors.ts'
 import type { OutboxMessage } from '../shared/outbox.ts'
+import { writeTogether } from '../shared/write-together.ts'
 import { SETTING_DEFAULTS } from '../settings/settings.ts'
 import { moveStock } from '../inventory/ledger.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
@@ -51,6 +52,11 @@ export interface AllocationOutcome {
   backorderedUnits: number
   events: OutboxMessage[]
   timeline: TimelineEntry[]
+  /**
+   * With `deferWrites`: fulfillment orders, allocations, line and counter updates still to run (CTE parts for
+   * `writeTogether`), in this transaction, before it commits. Empty otherwise.
+   */
+  pendingWrites: Prisma.Sql[]
 }
 
 interface PositionRow {
@@ -88,7 +94,12 @@ export async function allocateOrder(
   order: AllocatableOrder,
   lines: AllocatableLine[],
   actor: Actor,
-  options: { now: Date; trustLowConfidence?: boolean },
+  options: {
+    now: Date
+    trustLowConfidence?: boolean
+    /** Leave the final writes to the caller (`pendingWrites`), to run in one statement with its own. */
+    deferWrites?: boolean
+  },
 ): Promise<AllocationOutcome> {
   const need = new Map(lines.map((l) => [l.id, Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
   const skuIds = [...new Set(lines.filter((l) => need.get(l.id)! > 0).map((l) => l.skuId))].sort((a, b) => a - b)
@@ -239,7 +250,8 @@ export async function allocateOrder(
   const lineUpdates = lines
     .filter((l) => need.get(l.id)! > 0)
     .map((l) => ({ lineId: l.id, allocated: placedByLine.get(l.id) ?? 0, backordered: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) }))
-  await writeAllocation(tx, { orderId: order.id, channelId: order.channelId, fulfillment, allocations: [...merged.values()], lineUpdates, perSku })
+  const writes = allocationWrites({ orderId: order.id, channelId: order.channelId, fulfillment, allocations: [...merged.values()], lineUpdates, perSku })
+  if (!options.deferWrites) await writeTogether(tx, writes)
   for (const p of [...placedAt.values()]) {
     events.push({ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: p.clock.id, payload: { skuId: p.skuId, locationId: p.locationId, reservedDelta: p.quantity, orderId: order.id } })
   }
@@ -300,7 +312,18 @@ export async function allocateOrder(
     timeline.push({ kind: 'backorder', title: `${backorderedUnits} unit${backorderedUnits === 1 ? '' : 's'} backordered`, detail: decision.summary })
   }
 
-  return { status, lowConfidence, routing: decision, shipBy, priority: priorityNow(shipBy), reservedUnits, backorderedUnits, events, timeline }
+  return {
+    status,
+    lowConfidence,
+    routing: decision,
+    shipBy,
+    priority: priorityNow(shipBy),
+    reservedUnits,
+    backorderedUnits,
+    events,
+    timeline,
+    pendingWrites: options.deferWrites ? writes : [],
+  }
 }
 
 /**
@@ -373,20 +396,17 @@ function routingNodes(
 
 /**
  * Everything an allocation writes after its reservations - fulfillment orders, allocations, order lines and the
- * channel counters - as one statement (a data-modifying CTE): these run while the counter and position
+ * channel counters - as CTE parts for one statement (`writeTogether`): these run while the counter and position
  * locks are held, so each round trip saved shortens the time concurrent orders for the same SKU wait.
  */
-async function writeAllocation(
-  tx: Tx,
-  w: {
-    orderId: number
-    channelId: number
-    fulfillment: Array<{ locationId: number; shipBy: Date; priority: number }>
-    allocations: RoutingAssignment[]
-    lineUpdates: Array<{ lineId: number; allocated: number; backordered: number }>
-    perSku: Map<number, number>
-  },
-): Promise<void> {
+function allocationWrites(w: {
+  orderId: number
+  channelId: number
+  fulfillment: Array<{ locationId: number; shipBy: Date; priority: number }>
+  allocations: RoutingAssignment[]
+  lineUpdates: Array<{ lineId: number; allocated: number; backordered: number }>
+  perSku: Map<number, number>
+}): Prisma.Sql[] {
   const now = new Date()
   const parts: Prisma.Sql[] = []
   if (w.fulfillment.length) {
@@ -411,7 +431,7 @@ async function writeAllocation(
       WHERE ol.id = v.id)`)
   }
   if ([...w.perSku.values()].some((q) => q !== 0)) parts.push(Prisma.sql`counters AS (${channelCountersUpdateSql(w.channelId, w.perSku)})`)
-  if (parts.length) await tx.$executeRaw`WITH ${Prisma.join(parts, ', ')} SELECT 1`
+  return parts
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { outboxInsertSql, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
+import { writeTogether } from '../../shared/write-together.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { SETTING_DEFAULTS } from '../../settings/settings.ts'
 import { openException } from '../../exceptions/commands/open-exception.ts'
@@ -141,13 +142,15 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   let routing: object | undefined
   let shipBy: Date | null = null
   let priority = initialPriority
+  // The allocation's own writes, folded into the order's final statement (see finishOrder).
+  let pendingWrites: Prisma.Sql[] = []
   if (findings.length) {
     holds = findings.map((f) => f.hold)
     move('ON_HOLD', `On hold: ${holds.join(', ')}`, findings.map((f) => f.detail).join('; '))
     await openHoldExceptions(tx, placed, findings)
   } else {
     move('VALIDATED', 'Payment, fraud and address checks passed')
-    const outcome = await allocateOrder(tx, { ...placed, shipBy: null }, lines, actor, { now })
+    const outcome = await allocateOrder(tx, { ...placed, shipBy: null }, lines, actor, { now, deferWrites: true })
     timeline.push(...outcome.timeline)
     events.push(...outcome.events)
     routing = outcome.routing
@@ -156,9 +159,11 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     if (outcome.lowConfidence) {
       holds = ['LOW_CONFIDENCE_STOCK']
       move('ON_HOLD', 'On hold: LOW_CONFIDENCE_STOCK', 'Part of the order depends on stock whose count is uncertain')
+      await writeTogether(tx, outcome.pendingWrites)
       await tx.fulfillmentOrder.updateMany({ where: { orderId: inserted.id, status: 'OPEN' }, data: { status: 'ON_HOLD' } })
     } else {
       move(outcome.status, statusTitle(outcome.status, outcome.reservedUnits, outcome.backorderedUnits))
+      pendingWrites = outcome.pendingWrites
     }
   }
 
@@ -172,6 +177,7 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     timeline,
     events,
     actor,
+    pendingWrites,
   })
   return { order, created: true }
 }
@@ -204,17 +210,19 @@ async function readIntake(tx: Tx, channelCode: string, externalId: string, skuCo
 }
 
 /**
- * The order's final state, its timeline and its outbox events in one statement (a data-modifying CTE):
- * on the allocation path this runs while stock locks are held, so it is one round trip, not three.
+ * The order's final state, its timeline, its outbox events and the allocation's pending writes in one
+ * statement (a data-modifying CTE): on the allocation path this runs while stock locks are held, so it is
+ * one round trip, not seven.
  */
 async function finishOrder(
   tx: Tx,
-  f: { id: number; status: OrderStatus; holds: HoldReason[]; routing: object | undefined; shipBy: Date | null; priority: number; timeline: TimelineEntry[]; events: OutboxMessage[]; actor: Actor },
+  f: { id: number; status: OrderStatus; holds: HoldReason[]; routing: object | undefined; shipBy: Date | null; priority: number; timeline: TimelineEntry[]; events: OutboxMessage[]; actor: Actor; pendingWrites: Prisma.Sql[] },
 ): Promise<Order> {
   const now = new Date()
   const holds = f.holds.length ? Prisma.sql`ARRAY[${Prisma.join(f.holds)}]::"HoldReason"[]` : Prisma.sql`'{}'::"HoldReason"[]`
   const routing = f.routing === undefined ? Prisma.sql`routing` : Prisma.sql`${JSON.stringify(f.routing)}::jsonb`
   const writes = [
+    ...f.pendingWrites,
     ...(f.timeline.length ? [Prisma.sql`timeline AS (${orderEventsInsertSql(f.id, f.timeline, f.actor, now)})`] : []),
     ...(f.events.length ? [Prisma.sql`outbox AS (${outboxInsertSql(f.events, now)})`] : []),
   ]
