@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
 import { parse } from 'csv-parse'
 
 export type FeedSource = string | AsyncIterable<string | Uint8Array> | Readable
@@ -24,6 +25,90 @@ function field(v: string | undefined): string {
   return `"${v.replace(/"/g, '""')}"`
 }
 
+/** CSV options of a feed: every reader of a feed file must see exactly what this parser sees. */
+export const FEED_CSV_OPTIONS = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true } as const
+
+/** A line needing no CSV rules beyond splitting at commas and trimming: printable ASCII or tab, no quote, no CR. */
+const PLAIN_LINE = /^[\t\x20\x21\x23-\x7e]*$/
+
+export interface FeedRecord {
+  record: string[]
+  /** Line of the file the record ends on (1 = header). */
+  line: number
+}
+
+/**
+ * The records of a feed file with their line numbers, exactly as csv-parse with FEED_CSV_OPTIONS reads them (files
+ * mixing LF and CRLF endings aside, where csv-parse's own line count drifts). 3PL snapshots are plain
+ * `sku,quantity[,bin,lot]` lines, which are split by hand (csv-parse took most of the import's parse time); from the
+ * first line that is not plain (a quote, non-ASCII, a whitespace-only line, a line ending other than the file's first
+ * one), csv-parse reads the rest of the file, so quoting keeps its full CSV meaning.
+ */
+export async function* feedRecords(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<FeedRecord> {
+  const source = input[Symbol.asyncIterator]()
+  try {
+    yield* readRecords(source)
+  } finally {
+    // Stopped early (a bad header) or failed: let the file go.
+    await source.return?.()
+  }
+}
+
+async function* readRecords(source: AsyncIterator<string | Uint8Array>): AsyncGenerator<FeedRecord> {
+  const decoder = new StringDecoder('utf8')
+  const decode = (chunk: string | Uint8Array) => (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer))
+  let carry = ''
+  let line = 0
+  let crlf: boolean | null = null
+  let started = false
+  let rest = ''
+  /** Yields the plain lines of `text` (the last one only when `final`); returns false at the first line that is not plain. */
+  const plainLines = function* (text: string, final: boolean): Generator<FeedRecord, boolean> {
+    let start = 0
+    for (;;) {
+      const nl = text.indexOf('\n', start)
+      if (nl < 0 && !(final && start < text.length)) break
+      const stop = nl < 0 ? text.length : nl
+      const hasCr = nl > start && text.charCodeAt(nl - 1) === 13
+      if (nl >= 0 && crlf === null) crlf = hasCr
+      const body = text.slice(start, nl >= 0 && hasCr ? stop - 1 : stop)
+      if ((nl >= 0 && hasCr !== crlf) || !PLAIN_LINE.test(body) || (body.length > 0 && body.trim() === '')) {
+        rest = text.slice(start)
+        return false
+      }
+      line++
+      if (body.length > 0) yield { record: body.split(',').map((f) => f.trim()), line }
+      if (nl < 0) {
+        start = text.length
+        break
+      }
+      start = nl + 1
+    }
+    carry = text.slice(start)
+    return true
+  }
+  for (;;) {
+    const next = await source.next()
+    let text = carry + (next.done ? decoder.end() : decode(next.value))
+    if (!started && text.length > 0) {
+      started = true
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    if (!(yield* plainLines(text, Boolean(next.done)))) break
+    if (next.done) return
+  }
+  const offset = line
+  const remaining = async function* () {
+    yield rest
+    for (let next = await source.next(); !next.done; next = await source.next()) yield decode(next.value)
+    yield decoder.end()
+  }
+  const parser = Readable.from(remaining()).pipe(parse({ ...FEED_CSV_OPTIONS, info: true }))
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { record, line: offset + info.lines }
+  }
+}
+
 /**
  * Streams a 3PL snapshot (`sku,quantity` header, optional `bin`, `lot`) and yields staging rows for
  * `COPY feed_staging (row_no, sku, quantity, bin, lot) FROM STDIN (FORMAT csv)` in chunks of whole rows, so a
@@ -38,15 +123,13 @@ export async function* feedStagingChunks(
   const chunkRows = opts.chunkRows ?? 5000
   const maxErrors = opts.maxErrors ?? 10_000
   const input = typeof source === 'string' ? Readable.from([source]) : source instanceof Readable ? source : Readable.from(source)
-  const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }))
   let columns: { sku: number; quantity: number; bin: number; lot: number; width: number } | null = null
   let buffer: string[] = []
   const fail = (row: number, message: string) => {
     if (state.errors.length < maxErrors) state.errors.push({ row, message })
     else if (state.errors.length === maxErrors) state.errors.push({ row, message: 'Too many bad rows; later ones are not listed' })
   }
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const row = info.lines
+  for await (const { record, line: row } of feedRecords(input)) {
     if (!columns) {
       const names = record.map((n) => n.trim().toLowerCase())
       const unknown = names.filter((n) => !(KNOWN as readonly string[]).includes(n))
@@ -54,7 +137,6 @@ export async function* feedStagingChunks(
       if (!names.includes('sku') || !names.includes('quantity') || unknown.length || dupes.length) {
         fail(row, `Header must be sku,quantity with optional bin,lot; got "${record.join(',')}"`)
         state.headerOk = false
-        parser.destroy()
         return
       }
       state.headerOk = true
