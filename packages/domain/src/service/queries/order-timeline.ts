@@ -47,7 +47,10 @@ export async function orderTimeline(db: Tx | PrismaClient, orderId: number): Pro
     db.shipmentMilestone.findMany({
       where: { shipment: { orderId }, status: { not: 'LABEL_CREATED' } },
       orderBy: { id: 'asc' },
-      select: { status: true, occurredAt: true, location: true, description: true, source: true, shipment: { select: { carrier: true, trackingNumber: true, status: true, statusAt: true } } },
+      select: {
+        shipmentId: true, status: true, occurredAt: true, receivedAt: true, location: true, description: true, source: true,
+        shipment: { select: { carrier: true, trackingNumber: true } },
+      },
     }),
     db.exception.findMany({ where: { orderId }, orderBy: { id: 'asc' } }),
   ])
@@ -77,8 +80,10 @@ export async function orderTimeline(db: Tx | PrismaClient, orderId: number): Pro
     })
   }
   for (const m of milestones) {
-    // A report that did not become the shipment's status because a later milestone was already known.
-    const late = m.occurredAt < m.shipment.statusAt && m.status !== m.shipment.status
+    // Reported late: the carrier told us about it after it had already reported something that happened later.
+    const late = milestones.some(
+      (o) => o.shipmentId === m.shipmentId && o.occurredAt > m.occurredAt && o.receivedAt < m.receivedAt,
+    )
     push({
       at: m.occurredAt,
       kind: 'CARRIER',
