@@ -71,6 +71,7 @@ function CustomerServiceFigures() {
             columns={[
               {
                 header: 'Order',
+                nowrap: true,
                 cell: (o) => (
                   <button type="button" className={styles.linkButton} onClick={() => setLookup(o.number)}>
                     {o.number}
@@ -81,7 +82,7 @@ function CustomerServiceFigures() {
               { header: 'Channel', cell: (o) => o.channel.code },
               { header: 'Status', cell: (o) => <OrderStatusBadge status={o.status} /> },
               { header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
-              { header: 'Total', cell: (o) => formatMoney(o.totalAmount, o.currency), align: 'right' },
+              { header: 'Total', cell: (o) => formatMoney(o.totalAmount, o.currency), align: 'right', nowrap: true },
             ]}
           />
         </Panel>

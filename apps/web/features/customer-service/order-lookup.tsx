@@ -61,6 +61,7 @@ export function OrderLookup({ onOpen }: { onOpen: (number: string) => void }) {
               columns={[
                 {
                   header: 'Order',
+                  nowrap: true,
                   cell: (o) => (
                     <button type="button" className={styles.linkButton} onClick={() => onOpen(o.number)} data-open-order={o.number}>
                       {o.number}
