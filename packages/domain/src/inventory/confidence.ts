@@ -127,12 +127,11 @@ export interface ConfidencePage {
 
 /**
  * The inputs of one page of positions in ONE set-based query: each source table is aggregated once for the page
- * (hash joins for thousands of positions, index probes for one), not probed per position.
+ * (hash joins for thousands of positions, index probes for one), not probed per position. Parameters: $1 the start of
+ * the manual-adjustment window (`confidenceWindowStart`), then the page's. Columns: what `toConfidenceInputs` reads.
  */
-export async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit = 5000) {
-  const since = new Date(now.getTime() - 30 * DAY)
-  const rows = await run(
-    `WITH sp AS MATERIALIZED (${page.positionsSql}),
+export function confidenceInputsSql(page: Pick<ConfidencePage, 'positionsSql'>): string {
+  return `WITH sp AS MATERIALIZED (${page.positionsSql}),
      last_count AS (
        SELECT DISTINCT ON (cc.stock_position_id) cc.stock_position_id, abs(cc.variance)::float8 / GREATEST(1, cc.book_quantity) AS ratio
        FROM cycle_counts cc JOIN sp ON sp.id = cc.stock_position_id
@@ -153,10 +152,21 @@ export async function queryConfidenceInputs(run: ConfidenceQuery, page: Confiden
      FROM sp JOIN skus s ON s.id = sp.sku_id JOIN locations l ON l.id = sp.location_id
        LEFT JOIN last_count lc ON lc.stock_position_id = sp.id LEFT JOIN pending p ON p.stock_position_id = sp.id
        LEFT JOIN manual m ON m.stock_position_id = sp.id
-     ORDER BY sp.id`,
-    [since, afterId, limit, ...page.params],
-  )
-  return (rows as unknown as InputRow[]).map((r) => ({
+     ORDER BY sp.id`
+}
+
+export const confidenceWindowStart = (now: Date) => new Date(now.getTime() - 30 * DAY)
+
+/** One page of positions with their inputs; pass `limit` null for all of them at once. */
+export async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit: number | null = 5000) {
+  const rows = await run(confidenceInputsSql(page), [confidenceWindowStart(now), afterId, limit, ...page.params])
+  return rows.map(toConfidenceInputs)
+}
+
+/** A row of `confidenceInputsSql` as scoring inputs. */
+export function toConfidenceInputs(row: Record<string, unknown>) {
+  const r = row as unknown as InputRow
+  return {
     id: Number(r.id),
     inputs: {
       abcClass: r.abc_class,
@@ -169,7 +179,7 @@ export async function queryConfidenceInputs(run: ConfidenceQuery, page: Confiden
       unreconciledUnits: Number(r.unreconciled_units),
       manualAdjustments30d: Number(r.manual_adjustments),
     } satisfies ConfidenceInputs,
-  }))
+  }
 }
 
 interface InputRow {

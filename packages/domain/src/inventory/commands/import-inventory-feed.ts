@@ -5,7 +5,7 @@ import { DomainError, userError, type UserErrorData } from '../../shared/errors.
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { getSetting } from '../../settings/settings.ts'
-import { confidenceParams, queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
+import { confidenceInputsSql, confidenceParams, confidenceWindowStart, scoreConfidence, toConfidenceInputs, type ConfidenceParams } from '../confidence.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -263,21 +263,27 @@ const SCORE_PAGE = 10_000
 /**
  * Writes each position of the location ONCE: buckets where a delta was accepted, the snapshot time on every covered
  * position, and the confidence of all of them (source freshness changed), scored by `scoreConfidence` from inputs
- * that already see the new on hand and snapshot time. Scores go page by page into a temporary table (memory stays
- * flat), then one UPDATE joins it; bucket changes stay relative, so a movement booked meanwhile is not overwritten.
+ * that already see the new on hand and snapshot time. The inputs of all positions come from one set-based statement
+ * into a temporary table; they are scored page by page (memory stays flat) and the scores COPYed into another; one
+ * UPDATE joins them. Bucket changes stay relative, so a movement booked meanwhile is not overwritten.
  */
 async function writePositions(c: SqlClient, a: ApplyArgs) {
-  await c.exec(`CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
-  const page = {
-    positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
-        sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
-        CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $5), $5) END AS last_feed_at
-      FROM stock_positions sp LEFT JOIN feed_diff d ON d.position_id = sp.id
-      WHERE sp.location_id = $4 AND sp.id > $2 ORDER BY sp.id LIMIT $3`,
-    params: [a.locationId, a.asOf],
-  }
+  const positionsSql = `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
+      sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
+      CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $5), $5) END AS last_feed_at
+    FROM stock_positions sp LEFT JOIN feed_diff d ON d.position_id = sp.id
+    WHERE sp.location_id = $4 AND sp.id > $2 ORDER BY sp.id LIMIT $3`
+  await c.exec(`CREATE TEMP TABLE feed_confidence_inputs (id int PRIMARY KEY, abc_class text, on_hand bigint, created_at timestamptz,
+      last_counted_at timestamptz, feed_managed boolean, last_feed_at timestamptz, last_count_variance_ratio float8,
+      unreconciled_units int, manual_adjustments int) ON COMMIT DROP;
+    CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
+  await c.query(
+    `INSERT INTO feed_confidence_inputs (id, abc_class, on_hand, created_at, last_counted_at, feed_managed, last_feed_at,
+       last_count_variance_ratio, unreconciled_units, manual_adjustments) ${confidenceInputsSql({ positionsSql })}`,
+    [confidenceWindowStart(a.now), 0, null, a.locationId, a.asOf],
+  )
   for (let afterId = 0; ; ) {
-    const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
+    const batch = (await c.query(`SELECT * FROM feed_confidence_inputs WHERE id > $1 ORDER BY id LIMIT ${SCORE_PAGE}`, [afterId])).map(toConfidenceInputs)
     if (batch.length === 0) break
     // COPY text format: JSON never holds a raw tab or newline, only backslashes need doubling.
     const lines = batch.map((b) => {
