@@ -108,7 +108,12 @@ export async function allocateOrder(
   const shipTo = { country: order.shipToCountry, region: order.shipToRegion, postalCode: order.shipToPostalCode }
 
   // Read before any lock is taken: rules, holidays and settings are not what the locks protect.
-  const { rules, holidays: holidayRows, threshold } = await readAllocationContext(tx, skuIds, options.now)
+  const { rules, holidays: holidayRows, threshold, positions: unlockedPositions } = await readAllocationContext(tx, skuIds, options.now)
+  // The first round may plan on positions read before the counter locks when nothing needs the locked read:
+  // with no allocation rule in play there is no pool or cap to check against current stock, and with every
+  // position confident there is no buffer to keep; the conditional UPDATE still refuses to oversell, and a
+  // reservation that falls short re-reads under the locks and re-plans. Otherwise the locked read decides.
+  const planOnUnlockedRead = rules.length === 0 && (!!options.trustLowConfidence || unlockedPositions.every((p) => p.confidence >= threshold))
 
   // 1. Channel counters first, in (sku, channel) order: our own (kept in step with every reservation) and
   // those of channels whose reserved pools fence this SKU, so pools and caps are checked under lock.
@@ -121,7 +126,7 @@ export async function allocateOrder(
   const holidaysFor = (locationId: number): Set<IsoDate> =>
     new Set(holidayRows.filter((h) => h.location_id === null || h.location_id === locationId).map((h) => h.day))
 
-  // Channel limit per SKU is decided once, from the first read under the counter locks.
+  // Channel limit per SKU is decided once, from the first read (under the counter locks whenever a rule applies).
   let skuLimits: Map<number, number> | null = null
   const limitNotes: string[] = []
   let decision: RoutingDecision | null = null
@@ -132,7 +137,7 @@ export async function allocateOrder(
   const nodeInfo = new Map<number, PositionRow>()
 
   for (let round = 0; round < 3 && skuIds.length; round++) {
-    const positions = await readPositions(tx, skuIds, options.now)
+    const positions = round === 0 && planOnUnlockedRead ? unlockedPositions : await readPositions(tx, skuIds, options.now)
     for (const p of positions) nodeInfo.set(p.location_id, p)
 
     const available = (p: PositionRow) => Math.max(0, p.on_hand - p.reserved - p.safety_stock - p.damaged - p.quality_control)
@@ -327,21 +332,23 @@ export async function allocateOrder(
 }
 
 /**
- * Allocation rules for the SKUs (and channel-wide ones), holidays around today and the confidence threshold,
- * in one round trip.
+ * Allocation rules for the SKUs (and channel-wide ones), holidays around today, the confidence threshold and
+ * the SKUs' positions as they are before any lock is taken, in one round trip.
  */
 async function readAllocationContext(tx: Tx, skuIds: number[], now: Date) {
-  if (skuIds.length === 0) return { rules: [] as AllocationRuleRow[], holidays: [] as HolidayRow[], threshold: SETTING_DEFAULTS['inventory.confidenceThreshold'] as number }
+  const defaultThreshold = SETTING_DEFAULTS['inventory.confidenceThreshold'] as number
+  if (skuIds.length === 0) return { rules: [] as AllocationRuleRow[], holidays: [] as HolidayRow[], threshold: defaultThreshold, positions: [] as PositionRow[] }
   const today = localParts(now, 'UTC').date
-  const [row] = await tx.$queryRaw<Array<{ rules: AllocationRuleRow[]; holidays: HolidayRow[]; threshold: number | null }>>`
+  const [row] = await tx.$queryRaw<Array<{ rules: AllocationRuleRow[]; holidays: HolidayRow[]; threshold: number | null; positions: PositionRow[] }>>`
     SELECT
       (SELECT COALESCE(json_agg(json_build_object('id', id, 'channelId', channel_id, 'skuId', sku_id, 'kind', kind::text, 'quantity', quantity,
                 'percentage', percentage::float8, 'active', active)), '[]'::json)
          FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)) AS rules,
       (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
          FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS holidays,
-      (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold') AS threshold`
-  return { rules: row.rules, holidays: row.holidays, threshold: Number(row.threshold ?? SETTING_DEFAULTS['inventory.confidenceThreshold']) }
+      (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold') AS threshold,
+      (SELECT COALESCE(json_agg(p ORDER BY p.sku_id, p.location_id), '[]'::json) FROM (${positionsSql(skuIds, now)}) p) AS positions`
+  return { rules: row.rules, holidays: row.holidays, threshold: Number(row.threshold ?? defaultThreshold), positions: row.positions }
 }
 
 interface HolidayRow {
@@ -355,16 +362,19 @@ interface HolidayRow {
  * what it reads of other orders' reservations is current.
  */
 async function readPositions(tx: Tx, skuIds: number[], now: Date): Promise<PositionRow[]> {
+  return tx.$queryRaw<PositionRow[]>`${positionsSql(skuIds, now)} ORDER BY sp.sku_id, sp.location_id`
+}
+
+function positionsSql(skuIds: number[], now: Date): Prisma.Sql {
   const today = localParts(now, 'UTC').date
-  return tx.$queryRaw<PositionRow[]>`
+  return Prisma.sql`
     SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
            l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
            l.cutoff_minutes, l.daily_pick_capacity,
            (SELECT COALESCE(json_object_agg(to_char(d.day, 'YYYY-MM-DD'), d.released), '{}'::json) FROM node_day_loads d
              WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day
     FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
-    WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node
-    ORDER BY sp.sku_id, sp.location_id`
+    WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node`
 }
 
 /** Candidate nodes with promisable stock per SKU and whether their working day's release capacity is used up. */
