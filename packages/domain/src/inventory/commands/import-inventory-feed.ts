@@ -182,6 +182,9 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
   )
   // Temporary tables get no statistics from autovacuum: without them the joins below guess badly at 100k rows.
   await c.exec(`CREATE UNIQUE INDEX ON feed_diff (position_id); ANALYZE feed_diff`)
+  // Accepted positions get their buckets written at the end (with every position, once). Lock them now, so a
+  // reservation cannot land between the check above (on hand + delta covers reserved) and that write.
+  await c.query(`SELECT count(*) FROM (SELECT sp.id FROM stock_positions sp JOIN feed_diff d ON d.position_id = sp.id WHERE d.outcome = 'ACCEPT' FOR UPDATE OF sp) locked`)
   await c.query(
     `WITH adj AS (
        INSERT INTO adjustments (stock_position_id, sku_id, location_id, bucket, quantity_delta, reason, status,
