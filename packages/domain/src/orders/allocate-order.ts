@@ -59,7 +59,7 @@ export interface AllocationOutcome {
   pendingWrites: Prisma.Sql[]
 }
 
-interface PositionRow {
+export interface PositionRow {
   id: number
   sku_id: number
   location_id: number
@@ -99,6 +99,8 @@ export async function allocateOrder(
     trustLowConfidence?: boolean
     /** Leave the final writes to the caller (`pendingWrites`), to run in one statement with its own. */
     deferWrites?: boolean
+    /** Read by the caller (allocationContextSql, for the lines' SKUs, before any lock); read here when absent. */
+    context?: AllocationContext
   },
 ): Promise<AllocationOutcome> {
   const need = new Map(lines.map((l) => [l.id, Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
@@ -108,7 +110,10 @@ export async function allocateOrder(
   const shipTo = { country: order.shipToCountry, region: order.shipToRegion, postalCode: order.shipToPostalCode }
 
   // Read before any lock is taken: rules, holidays and settings are not what the locks protect.
-  const { rules, holidays: holidayRows, threshold, positions: unlockedPositions } = await readAllocationContext(tx, skuIds, options.now)
+  const context = options.context ?? (await readAllocationContext(tx, skuIds, options.now))
+  const { rules, holidays: holidayRows, positions: unlockedPositions } = context
+  // A stored setting is json; a missing one falls back to the default.
+  const threshold = Number(context.threshold ?? SETTING_DEFAULTS['inventory.confidenceThreshold'])
   // The first round may plan on positions read before the counter locks when nothing needs the locked read:
   // with no allocation rule in play there is no pool or cap to check against current stock, and with every
   // position confident there is no buffer to keep; the conditional UPDATE still refuses to oversell, and a
@@ -331,27 +336,40 @@ export async function allocateOrder(
   }
 }
 
-/**
- * Allocation rules for the SKUs (and channel-wide ones), holidays around today, the confidence threshold and
- * the SKUs' positions as they are before any lock is taken, in one round trip.
- */
-async function readAllocationContext(tx: Tx, skuIds: number[], now: Date) {
-  const defaultThreshold = SETTING_DEFAULTS['inventory.confidenceThreshold'] as number
-  if (skuIds.length === 0) return { rules: [] as AllocationRuleRow[], holidays: [] as HolidayRow[], threshold: defaultThreshold, positions: [] as PositionRow[] }
-  const today = localParts(now, 'UTC').date
-  const [row] = await tx.$queryRaw<Array<{ rules: AllocationRuleRow[]; holidays: HolidayRow[]; threshold: number | null; positions: PositionRow[] }>>`
-    SELECT
-      (SELECT COALESCE(json_agg(json_build_object('id', id, 'channelId', channel_id, 'skuId', sku_id, 'kind', kind::text, 'quantity', quantity,
-                'percentage', percentage::float8, 'active', active)), '[]'::json)
-         FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)) AS rules,
-      (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
-         FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS holidays,
-      (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold') AS threshold,
-      (SELECT COALESCE(json_agg(p ORDER BY p.sku_id, p.location_id), '[]'::json) FROM (${positionsSql(skuIds, now)}) p) AS positions`
-  return { rules: row.rules, holidays: row.holidays, threshold: Number(row.threshold ?? defaultThreshold), positions: row.positions }
+/** What allocation reads before taking any lock. */
+export interface AllocationContext {
+  rules: AllocationRuleRow[]
+  holidays: HolidayRow[]
+  /** The stored `inventory.confidenceThreshold`, null when the default applies. */
+  threshold: number | null
+  /** The SKUs' positions as they were before the counter locks were taken. */
+  positions: PositionRow[]
 }
 
-interface HolidayRow {
+/**
+ * Allocation rules for the SKUs (and channel-wide ones), holidays around today, the confidence threshold and
+ * the SKUs' positions, as one json value: `readAllocationContext` selects it, and placeOrder folds it into
+ * the statement that inserts the order so intake spends no extra round trip on it.
+ */
+export function allocationContextSql(skuIds: number[], now: Date): Prisma.Sql {
+  const today = localParts(now, 'UTC').date
+  return Prisma.sql`json_build_object(
+    'rules', (SELECT COALESCE(json_agg(json_build_object('id', id, 'channelId', channel_id, 'skuId', sku_id, 'kind', kind::text, 'quantity', quantity,
+                'percentage', percentage::float8, 'active', active)), '[]'::json)
+              FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)),
+    'holidays', (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
+              FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date),
+    'threshold', (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold'),
+    'positions', (SELECT COALESCE(json_agg(p ORDER BY p.sku_id, p.location_id), '[]'::json) FROM (${positionsSql(skuIds, now)}) p))`
+}
+
+async function readAllocationContext(tx: Tx, skuIds: number[], now: Date): Promise<AllocationContext> {
+  if (skuIds.length === 0) return { rules: [], holidays: [], threshold: null, positions: [] }
+  const [row] = await tx.$queryRaw<Array<{ context: AllocationContext }>>`SELECT ${allocationContextSql(skuIds, now)} AS context`
+  return row.context
+}
+
+export interface HolidayRow {
   day: string
   location_id: number | null
 }

@@ -10,7 +10,7 @@ import { SETTING_DEFAULTS } from '../../settings/settings.ts'
 import { openException } from '../../exceptions/commands/open-exception.ts'
 import { orderMachine } from '../order.machine.ts'
 import { evaluateHolds, HOLD_EXCEPTIONS, type HoldFinding } from '../holds.ts'
-import { allocateOrder } from '../allocate-order.ts'
+import { allocateOrder, allocationContextSql, type AllocationContext } from '../allocate-order.ts'
 import { orderEventsInsertSql, type TimelineEntry } from '../order-timeline.ts'
 import { computePriority } from '../ship-by.ts'
 
@@ -93,7 +93,12 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   // transaction and then returns nothing (and inserts no lines), and the winner - committed by then - is read
   // back instead. Order and lines go in one statement: one round trip fewer per order.
   const initialPriority = computePriority({ serviceLevel, placedAt: now, shipBy: null, now })
-  const [inserted] = await tx.$queryRaw<Array<{ id: number; number: string; lines: Array<{ id: number; line_number: number; sku_id: number; quantity: number }> }>>`
+  // An order that passes the checks is allocated next: what allocation reads before locking comes back with the insert.
+  const skuIds = [...new Set(input.lines.map((l) => skuByCode.get(l.sku)!.id))].sort((a, b) => a - b)
+  const allocationContext = findings.length ? Prisma.sql`NULL::json` : allocationContextSql(skuIds, now)
+  const [inserted] = await tx.$queryRaw<
+    Array<{ id: number; number: string; lines: Array<{ id: number; line_number: number; sku_id: number; quantity: number }>; allocation_context: AllocationContext | null }>
+  >`
     WITH placed AS (
       INSERT INTO orders (channel_id, external_id, status, service_level, priority, placed_at, customer_email, customer_name, customer_phone,
         ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postal_code, ship_to_country,
@@ -113,7 +118,8 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
       RETURNING id, line_number, sku_id, quantity
     )
     SELECT placed.id, placed.number,
-      (SELECT json_agg(json_build_object('id', id, 'line_number', line_number, 'sku_id', sku_id, 'quantity', quantity) ORDER BY line_number) FROM line) AS lines
+      (SELECT json_agg(json_build_object('id', id, 'line_number', line_number, 'sku_id', sku_id, 'quantity', quantity) ORDER BY line_number) FROM line) AS lines,
+      ${allocationContext} AS allocation_context
     FROM placed`
   if (!inserted) {
     const winner = await tx.order.findUniqueOrThrow({ where: { channelId_externalId: { channelId: channel.id, externalId: input.externalId } } })
@@ -150,7 +156,7 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     await openHoldExceptions(tx, placed, findings)
   } else {
     move('VALIDATED', 'Payment, fraud and address checks passed')
-    const outcome = await allocateOrder(tx, { ...placed, shipBy: null }, lines, actor, { now, deferWrites: true })
+    const outcome = await allocateOrder(tx, { ...placed, shipBy: null }, lines, actor, { now, deferWrites: true, context: inserted.allocation_context ?? undefined })
     timeline.push(...outcome.timeline)
     events.push(...outcome.events)
     routing = outcome.routing
