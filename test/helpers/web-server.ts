@@ -2,7 +2,7 @@
 // then `next start` on a free port with the API URL pointed at the in-process test app.
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
-import { ensureWebBuilt, NEXT_BIN, WEB_DIR } from '../../apps/web/scripts/web-build.ts'
+import { ensureWebBuilt, NEXT_BIN, WEB_DIR } from '../../apps/web/scripts/web-build.mts'
 
 export interface WebServer {
   url: string

@@ -3,7 +3,7 @@
 // prints where they are and how to sign in, and stops both on Ctrl+C or when either one dies.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { ensureWebBuilt, NEXT_BIN, WEB_DIR } from './web-build.ts'
+import { ensureWebBuilt, NEXT_BIN, WEB_DIR } from './web-build.mts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const startedAt = Date.now()
