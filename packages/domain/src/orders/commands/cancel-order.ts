@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Tx } from '@ops-hub/db'
+import type { PickWaveStatus, Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
@@ -11,6 +11,7 @@ import { orderMachine } from '../order.machine.ts'
 import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { lockOrder } from '../load-order.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
+import { pickTaskMachine, pickWaveMachine } from '../../warehouse/pick.machine.ts'
 
 export const cancelOrderInput = z.object({
   orderId: z.number().int().positive(),
@@ -20,7 +21,9 @@ export const cancelOrderInput = z.object({
 /**
  * Cancels an order before it ships: every reservation is released back to available (ledger RELEASED), the
  * channel's counters drop, allocations and fulfillment orders are cancelled and its open exceptions closed.
- * Fulfillment orders already being picked or packed block the cancellation (the units are off the shelf).
+ * Work already in the warehouse is unwound: open pick tasks are cancelled and picked units go back to the bin
+ * they came from (they never left on-hand, so only the bin count moves). Once anything has shipped the order
+ * cannot be cancelled: the order machine refuses PARTIALLY_SHIPPED/SHIPPED (partial cancel is not offered).
  */
 export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderInput>, actor: Actor, now = new Date()) {
   const input = parseInput(cancelOrderInput, rawInput)
@@ -30,8 +33,11 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
   const fos = await tx.fulfillmentOrder.findMany({ where: { orderId: order.id, status: { not: 'CANCELLED' } } })
   for (const fo of fos) fulfillmentMachine.assertTransition(fo.status, 'CANCELLED', ['input', 'orderId'])
 
+  const putBack = await unwindPicking(tx, fos.filter((f) => f.status === 'PICKING' || f.status === 'PACKED').map((f) => f.id), now)
+
+  // Picked units stay reserved until shipment, so PICKED allocations are released like unpicked ones.
   const allocations = await tx.allocation.findMany({
-    where: { orderLine: { orderId: order.id }, status: 'RESERVED' },
+    where: { orderLine: { orderId: order.id }, status: { in: ['RESERVED', 'PICKED'] } },
     include: { orderLine: { select: { skuId: true } } },
   })
   const perPosition = new Map<string, { skuId: number; locationId: number; quantity: number }>()
@@ -78,14 +84,74 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
   await recordOrderEvents(
     tx,
     order.id,
-    [{ kind: 'status', fromStatus: order.status, toStatus: 'CANCELLED', title: 'Order cancelled', detail: `${input.reason}${released ? ` - ${released} reserved unit(s) released` : ''}` }],
+    [
+      ...putBack.map((b) => ({
+        kind: 'warehouse',
+        title: `Picked units returned to bin ${b.binCode}`,
+        detail: `${b.foNumber}: ${b.quantity} x ${b.skuCode} put back in ${b.binCode}`,
+      })),
+      ...(putBack.cancelledTasks ? [{ kind: 'warehouse', title: 'Open pick tasks cancelled', detail: `${putBack.cancelledTasks} open pick task(s) cancelled` }] : []),
+      ...fos.map((fo) => ({ kind: 'fulfillment_status', title: `${fo.number} cancelled`, detail: `${fo.number}: ${fo.status} -> CANCELLED` })),
+      { kind: 'status', fromStatus: order.status, toStatus: 'CANCELLED', title: 'Order cancelled', detail: `${input.reason}${released ? ` - ${released} reserved unit(s) released` : ''}` },
+    ],
     actor,
   )
   await recordEvents(tx, [
     ...events,
     { topic: 'order.status_changed', aggregateType: 'Order', aggregateId: order.id, payload: { from: order.status, to: 'CANCELLED', channelId: order.channelId } },
     { topic: 'order.cancelled', aggregateType: 'Order', aggregateId: order.id, payload: { reason: input.reason, releasedUnits: released } },
-    ...fos.map((fo) => ({ topic: 'fulfillment.changed' as const, aggregateType: 'FulfillmentOrder', aggregateId: fo.id, payload: { from: fo.status, to: 'CANCELLED', locationId: fo.locationId } })),
+    ...fos.map((fo) => ({ topic: 'fulfillment.changed' as const, aggregateType: 'FulfillmentOrder', aggregateId: fo.id, payload: { from: fo.status, to: 'CANCELLED', locationId: fo.locationId, orderId: order.id } })),
   ])
   return updated
+}
+
+type PutBack = Array<{ foNumber: string; binCode: string; skuCode: string; quantity: number }> & {
+  cancelledTasks: number
+  waves: Array<{ id: number; from: PickWaveStatus; to: PickWaveStatus }>
+}
+
+/**
+ * Unwinds warehouse work on fulfillment orders being picked or packed: open tasks are cancelled, units already
+ * picked (full or short) return to their bin, and a wave left without open tasks is closed (cancelled if none of
+ * its tasks was worked, otherwise completed).
+ */
+async function unwindPicking(tx: Tx, foIds: number[], now: Date): Promise<PutBack> {
+  const result = Object.assign([], { cancelledTasks: 0, waves: [] }) as PutBack
+  if (foIds.length === 0) return result
+  await tx.$queryRaw`SELECT id FROM pick_tasks WHERE fulfillment_order_id = ANY(${foIds}::int[]) ORDER BY id FOR UPDATE`
+  const tasks = await tx.pickTask.findMany({
+    where: { fulfillmentOrderId: { in: foIds } },
+    include: { bin: { select: { code: true } }, sku: { select: { code: true } }, fulfillmentOrder: { select: { number: true } } },
+    orderBy: [{ binId: 'asc' }, { skuId: 'asc' }],
+  })
+  const open = tasks.filter((t) => t.status === 'OPEN')
+  for (const t of open) pickTaskMachine.assertTransition(t.status, 'CANCELLED')
+  if (open.length) {
+    await tx.pickTask.updateMany({ where: { id: { in: open.map((t) => t.id) } }, data: { status: 'CANCELLED' } })
+    result.cancelledTasks = open.length
+  }
+  const perBin = new Map<string, PutBack[number] & { binId: number; skuId: number }>()
+  for (const t of tasks) {
+    if ((t.status !== 'PICKED' && t.status !== 'SHORT') || t.pickedQuantity <= 0) continue
+    const key = `${t.binId}:${t.skuId}:${t.fulfillmentOrderId}`
+    const entry = perBin.get(key) ?? { binId: t.binId, skuId: t.skuId, foNumber: t.fulfillmentOrder.number, binCode: t.bin.code, skuCode: t.sku.code, quantity: 0 }
+    entry.quantity += t.pickedQuantity
+    perBin.set(key, entry)
+  }
+  for (const e of perBin.values()) {
+    await tx.$executeRaw`
+      INSERT INTO bin_stocks (bin_id, sku_id, quantity) VALUES (${e.binId}, ${e.skuId}, ${e.quantity})
+      ON CONFLICT (bin_id, sku_id) DO UPDATE SET quantity = bin_stocks.quantity + EXCLUDED.quantity`
+    result.push({ foNumber: e.foNumber, binCode: e.binCode, skuCode: e.skuCode, quantity: e.quantity })
+  }
+  const waveIds = [...new Set(tasks.map((t) => t.waveId))].sort((a, b) => a - b)
+  for (const waveId of waveIds) {
+    const wave = await tx.pickWave.findUniqueOrThrow({ where: { id: waveId }, include: { tasks: { select: { status: true } } } })
+    if (wave.status === 'COMPLETED' || wave.status === 'CANCELLED' || wave.tasks.some((t) => t.status === 'OPEN')) continue
+    const to: PickWaveStatus = wave.tasks.every((t) => t.status === 'CANCELLED') ? 'CANCELLED' : 'COMPLETED'
+    pickWaveMachine.assertTransition(wave.status, to)
+    await tx.pickWave.update({ where: { id: waveId }, data: { status: to, ...(to === 'COMPLETED' ? { completedAt: now } : {}) } })
+    result.waves.push({ id: waveId, from: wave.status, to })
+  }
+  return result
 }

@@ -19,6 +19,7 @@ const EVENT_KIND: Record<string, TimelineKind> = {
   fulfillment_status: 'FULFILLMENT',
   fulfillment_released: 'FULFILLMENT',
   pick_short: 'WAREHOUSE',
+  warehouse: 'WAREHOUSE',
   return: 'RETURN',
 }
 
