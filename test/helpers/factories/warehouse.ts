@@ -1,34 +1,39 @@
-// The physical warehouse: bins with their stock and the carrier services a node ships with. There is no API for
-// putaway or carrier contracts yet, so these are written directly, shaped as operations would set them up.
+// The physical warehouse: bins with their stock and the carrier services a node ships with, set up through the
+// admin API the way operations would (createBin, putAwayStock, upsertCarrierService).
 import type { TestApp } from '../test-app.ts'
 
 export interface BinSpec {
   code: string
   sequence: number
-  /** Units per SKU code held in the bin. */
+  /** Units per SKU code held in the bin (put away from stock already on hand: stock up first). */
   stock?: Record<string, number>
+}
+
+async function adminOk(app: TestApp, query: string, input: Record<string, unknown>, field: string) {
+  const res = await app.gql(query, { input }, { role: 'OPERATIONS' })
+  const payload = res.data?.[field]
+  if (!payload || payload.userErrors.length) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? payload.userErrors)}`)
+  return payload
 }
 
 /** Bins at a node in walk order, with the units each holds. */
 export async function createBins(app: TestApp, locationCode: string, bins: BinSpec[]) {
-  const prisma = app.app.db.prisma
-  const location = await prisma.location.findUniqueOrThrow({ where: { code: locationCode } })
   for (const spec of bins) {
-    const bin = await prisma.bin.create({ data: { locationId: location.id, code: spec.code, sequence: spec.sequence } })
-    for (const [skuCode, quantity] of Object.entries(spec.stock ?? {})) {
-      const sku = await prisma.sku.findUniqueOrThrow({ where: { code: skuCode } })
-      await prisma.binStock.create({ data: { binId: bin.id, skuId: sku.id, quantity } })
+    await adminOk(app, `mutation ($input: CreateBinInput!) { createBin(input: $input) { userErrors { code message } } }`, { locationCode, code: spec.code, sequence: spec.sequence }, 'createBin')
+    for (const [sku, quantity] of Object.entries(spec.stock ?? {})) {
+      await adminOk(app, `mutation ($input: PutAwayStockInput!) { putAwayStock(input: $input) { userErrors { code message } } }`, { locationCode, binCode: spec.code, sku, quantity }, 'putAwayStock')
     }
   }
 }
 
 /** A carrier service with its transit time (business days). Idempotent per (carrier, service). */
 export async function createCarrierService(app: TestApp, carrier: string, service: string, transitDaysMean = 2, transitDaysMax = 4) {
-  await app.app.db.prisma.carrierService.upsert({
-    where: { carrier_service: { carrier, service } },
-    create: { carrier, service, transitDaysMean, transitDaysMax },
-    update: {},
-  })
+  await adminOk(
+    app,
+    `mutation ($input: UpsertCarrierServiceInput!) { upsertCarrierService(input: $input) { userErrors { code message } } }`,
+    { carrier, service, transitDaysMean, transitDaysMax, costPerShipment: 0 },
+    'upsertCarrierService',
+  )
 }
 
 export async function binQuantity(app: TestApp, locationCode: string, binCode: string, skuCode: string) {
