@@ -3,7 +3,7 @@ import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { binQuantity, createBins, createCarrierService, ledgerBalance } from '../helpers/factories/warehouse.ts'
-import { CONFIRM_PICK, CREATE_WAVE, VERIFY_PACK, createPackedOrder, createReleasedOrder, createShippedOrder, fulfillmentOrderId } from '../helpers/factories/fulfillment.ts'
+import { CONFIRM_PICK, CONFIRM_SHIPMENT, CREATE_WAVE, VERIFY_PACK, createPackedOrder, createReleasedOrder, createShippedOrder, fulfillmentOrderId } from '../helpers/factories/fulfillment.ts'
 
 const t = useTestApp()
 
@@ -120,6 +120,45 @@ describe('cancelling an order while the warehouse is working it', () => {
     const timeline = (await t().gql(TIMELINE, { n: order.number }, { role: 'CUSTOMER_SERVICE' })).data.order.timeline
     expect(timeline.map((e: any) => e.title)).toEqual(expect.arrayContaining(['Picked units returned to bin A-01-02', 'Picked units returned to bin B-03-01', 'Order cancelled']))
     expect(timeline.find((e: any) => e.title.endsWith(' cancelled') && e.kind === 'FULFILLMENT').detail).toMatch(/PACKED -> CANCELLED$/)
+  })
+
+  it('after a short pick: the units found go back to the emptied bin and the book stays balanced', async () => {
+    const { channel, node, a } = await warehouse()
+    // Bin A-01-02 is booked with 6 units of A but the picker finds only 1 of the 3 asked for.
+    const order = await createReleasedOrder(t(), channel, node, [{ sku: a, quantity: 3 }])
+    const wave = (await t().gql(CREATE_WAVE, { input: { locationCode: node } }, { role: 'OPERATIONS' })).data.createPickWave.pickWave
+    const short = await t().gql(CONFIRM_PICK, { input: { taskId: wave.tasks[0].id, pickedQuantity: 1 } }, { role: 'OPERATIONS' })
+    expect(short.data.confirmPick.userErrors).toEqual([])
+    expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(0)
+    expect(await stockPosition(t(), a, node)).toEqual({ onHand: 4, reserved: 1, available: 3 })
+
+    const res = await t().gql(CANCEL, { input: { orderId: await orderId(order.number), reason: 'Customer gave up waiting' } }, { role: 'CUSTOMER_SERVICE' })
+    expect(res.data.cancelOrder.userErrors).toEqual([])
+    expect(res.data.cancelOrder.order.status).toBe('CANCELLED')
+    expect(await stockPosition(t(), a, node)).toEqual({ onHand: 4, reserved: 0, available: 4 })
+    expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(1)
+    const balance = await ledgerBalance(t(), a, node)
+    expect(balance.ledger).toEqual(balance.book)
+    expect(await channelReserved(channel, a)).toBe(0)
+  })
+
+  it('a PARTIALLY_SHIPPED order is refused with a clear reason and nothing changes', async () => {
+    const { channel, node, b } = await warehouse()
+    // Bin B-03-01 is booked with 5 but holds 1: one unit ships, the other 4 are backordered.
+    const order = await createReleasedOrder(t(), channel, node, [{ sku: b, quantity: 5 }])
+    const wave = (await t().gql(CREATE_WAVE, { input: { locationCode: node } }, { role: 'OPERATIONS' })).data.createPickWave.pickWave
+    expect((await t().gql(CONFIRM_PICK, { input: { taskId: wave.tasks[0].id, pickedQuantity: 1 } }, { role: 'OPERATIONS' })).data.confirmPick.userErrors).toEqual([])
+    const foId = await fulfillmentOrderId(t(), order.number)
+    expect((await t().gql(VERIFY_PACK, { input: { fulfillmentOrderId: foId, scannedItems: [{ sku: b, quantity: 1 }] } }, { role: 'OPERATIONS' })).data.verifyPack.userErrors).toEqual([])
+    const ship = await t().gql(CONFIRM_SHIPMENT, { input: { fulfillmentOrderId: foId, carrier: 'UPS', service: 'GROUND', trackingNumber: '1ZPARTCANCEL' } }, { role: 'OPERATIONS' })
+    expect(ship.data.confirmShipment.shipment.order.status).toBe('PARTIALLY_SHIPPED')
+
+    const before = { counts: await counts(), position: await stockPosition(t(), b, node) }
+    const res = await t().gql(CANCEL, { input: { orderId: await orderId(order.number), reason: 'Rest not needed' } }, { role: 'CUSTOMER_SERVICE' })
+    expect(res.data.cancelOrder.userErrors).toEqual([
+      { code: 'ILLEGAL_TRANSITION', field: ['input', 'orderId'], message: `Order ${order.number} has partly shipped; cancelling only its unshipped part is not supported` },
+    ])
+    expect({ counts: await counts(), position: await stockPosition(t(), b, node) }).toEqual(before)
   })
 
   it('a SHIPPED order cannot be cancelled and nothing changes', async () => {

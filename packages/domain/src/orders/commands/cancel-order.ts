@@ -29,6 +29,11 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
   const input = parseInput(cancelOrderInput, rawInput)
   const order = await lockOrder(tx, input.orderId)
   if (actor.role === 'PARTNER' && actor.channelCode !== order.channel.code) throw userError('NOT_FOUND', `Order ${input.orderId} not found`, ['input', 'orderId'])
+  // Partial cancellation (only the unshipped fulfillment orders) is out of scope: the order machine has no
+  // PARTIALLY_SHIPPED -> CANCELLED, and a refusal that says why beats the generic transition message.
+  if (order.status === 'PARTIALLY_SHIPPED') {
+    throw userError('ILLEGAL_TRANSITION', `Order ${order.number} has partly shipped; cancelling only its unshipped part is not supported`, ['input', 'orderId'])
+  }
   orderMachine.assertTransition(order.status, 'CANCELLED', ['input', 'orderId'])
   const fos = await tx.fulfillmentOrder.findMany({ where: { orderId: order.id, status: { not: 'CANCELLED' } } })
   for (const fo of fos) fulfillmentMachine.assertTransition(fo.status, 'CANCELLED', ['input', 'orderId'])
