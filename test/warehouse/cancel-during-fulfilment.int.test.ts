@@ -161,6 +161,36 @@ describe('cancelling an order while the warehouse is working it', () => {
     expect({ counts: await counts(), position: await stockPosition(t(), b, node) }).toEqual(before)
   })
 
+  it('cancel racing the shipment of a PACKED order: exactly one wins and the book stays balanced', async () => {
+    const { channel, node, a } = await warehouse()
+    const { order, fulfillmentOrderId: foId } = await createPackedOrder(t(), channel, node, [{ sku: a, quantity: 2 }])
+    const id = await orderId(order.number)
+    const [cancel, ship] = await Promise.all([
+      t().gql(CANCEL, { input: { orderId: id, reason: 'Race' } }, { role: 'CUSTOMER_SERVICE' }),
+      t().gql(CONFIRM_SHIPMENT, { input: { fulfillmentOrderId: foId, carrier: 'UPS', service: 'GROUND', trackingNumber: '1ZRACE00001' } }, { role: 'OPERATIONS' }),
+    ])
+    expect(cancel.errors).toBeUndefined()
+    expect(ship.errors).toBeUndefined()
+    const cancelled = cancel.data.cancelOrder.userErrors.length === 0
+    const shipped = ship.data.confirmShipment.userErrors.length === 0
+    expect(cancelled !== shipped).toBe(true)
+    const status = (await t().gql(TIMELINE, { n: order.number }, { role: 'OPERATIONS' })).data.order.status
+    if (cancelled) {
+      expect(status).toBe('CANCELLED')
+      expect(ship.data.confirmShipment.userErrors[0].code).toBe('ILLEGAL_TRANSITION')
+      expect(await stockPosition(t(), a, node)).toEqual({ onHand: 6, reserved: 0, available: 6 })
+      expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(6)
+      expect(await t().app.db.prisma.shipment.count({ where: { order: { number: order.number } } })).toBe(0)
+    } else {
+      expect(status).toBe('SHIPPED')
+      expect(cancel.data.cancelOrder.userErrors[0].code).toBe('ILLEGAL_TRANSITION')
+      expect(await stockPosition(t(), a, node)).toEqual({ onHand: 4, reserved: 0, available: 4 })
+      expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(4)
+    }
+    const balance = await ledgerBalance(t(), a, node)
+    expect(balance.ledger).toEqual(balance.book)
+  })
+
   it('a SHIPPED order cannot be cancelled and nothing changes', async () => {
     const { channel, node, a } = await warehouse()
     const shipped = await createShippedOrder(t(), channel, node, [{ sku: a, quantity: 2 }])
