@@ -44,3 +44,15 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
 }
 
 export const onPostgres = () => Boolean(process.env.DATABASE_URL)
+
+/**
+ * Deadlocks PostgreSQL has detected in this database so far (always 0 on single-connection PGlite). Backends
+ * flush their statistics at most once a second, so wait that long after the work before reading again.
+ */
+export async function deadlockCount(prisma: { $queryRaw: <T>(q: TemplateStringsArray, ...v: unknown[]) => Promise<T> }, settleMs = 0): Promise<number> {
+  if (!onPostgres()) return 0
+  if (settleMs) await new Promise((r) => setTimeout(r, settleMs))
+  await prisma.$queryRaw`SELECT pg_stat_clear_snapshot()::text AS cleared`
+  const [row] = await prisma.$queryRaw<Array<{ deadlocks: bigint }>>`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`
+  return Number(row.deadlocks)
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
-import { onPostgres } from '../helpers/database.ts'
+import { deadlockCount } from '../helpers/database.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
@@ -9,11 +9,7 @@ import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 // test (it serializes transactions), with identical assertions.
 const t = useTestApp({ poolSize: 20 })
 
-async function deadlocks(): Promise<number> {
-  if (!onPostgres()) return 0
-  const [row] = await t().app.db.prisma.$queryRaw<Array<{ deadlocks: bigint }>>`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`
-  return Number(row.deadlocks)
-}
+const deadlocks = (settleMs = 0) => deadlockCount(t().app.db.prisma, settleMs)
 
 describe('atomic reservation under concurrency', () => {
   it('100 concurrent orders of 1 unit for 10 on hand: exactly 10 allocated, 90 backordered, nothing oversold', async () => {
@@ -74,6 +70,6 @@ describe('atomic reservation under concurrency', () => {
     const statuses = new Set(results.map((r) => r.order.status))
     expect([...statuses].every((s) => ['ALLOCATED', 'PARTIALLY_ALLOCATED', 'BACKORDERED'].includes(s))).toBe(true)
     await new Promise((r) => setTimeout(r, 600))
-    expect(await deadlocks()).toBe(deadlocksBefore)
+    expect(await deadlocks(1100)).toBe(deadlocksBefore)
   })
 })

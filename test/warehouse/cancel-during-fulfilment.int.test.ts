@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
+import { deadlockCount } from '../helpers/database.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { binQuantity, createBins, createCarrierService, ledgerBalance } from '../helpers/factories/warehouse.ts'
@@ -165,6 +166,7 @@ describe('cancelling an order while the warehouse is working it', () => {
     const { channel, node, a } = await warehouse()
     const { order, fulfillmentOrderId: foId } = await createPackedOrder(t(), channel, node, [{ sku: a, quantity: 2 }])
     const id = await orderId(order.number)
+    const deadlocksBefore = await deadlockCount(t().app.db.prisma)
     const [cancel, ship] = await Promise.all([
       t().gql(CANCEL, { input: { orderId: id, reason: 'Race' } }, { role: 'CUSTOMER_SERVICE' }),
       t().gql(CONFIRM_SHIPMENT, { input: { fulfillmentOrderId: foId, carrier: 'UPS', service: 'GROUND', trackingNumber: '1ZRACE00001' } }, { role: 'OPERATIONS' }),
@@ -174,6 +176,8 @@ describe('cancelling an order while the warehouse is working it', () => {
     const cancelled = cancel.data.cancelOrder.userErrors.length === 0
     const shipped = ship.data.confirmShipment.userErrors.length === 0
     expect(cancelled !== shipped).toBe(true)
+    // Both follow the fulfilment lock order (order, then fulfillment order): one waits, nobody deadlocks.
+    expect(await deadlockCount(t().app.db.prisma, 1100)).toBe(deadlocksBefore)
     const status = (await t().gql(TIMELINE, { n: order.number }, { role: 'OPERATIONS' })).data.order.status
     if (cancelled) {
       expect(status).toBe('CANCELLED')

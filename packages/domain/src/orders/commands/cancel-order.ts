@@ -35,7 +35,8 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
     throw userError('ILLEGAL_TRANSITION', `Order ${order.number} has partly shipped; cancelling only its unshipped part is not supported`, ['input', 'orderId'])
   }
   orderMachine.assertTransition(order.status, 'CANCELLED', ['input', 'orderId'])
-  // Packing and shipping lock the fulfillment order: cancel waits for them and then sees what they did.
+  // The fulfilment lock order (warehouse/locks.ts): the order, then its fulfillment orders, then pick tasks.
+  // Packing and shipping hold the same locks, so cancel waits for them and then sees what they did.
   await tx.$queryRaw`SELECT id FROM fulfillment_orders WHERE order_id = ${order.id} ORDER BY id FOR UPDATE`
   const fos = await tx.fulfillmentOrder.findMany({ where: { orderId: order.id, status: { not: 'CANCELLED' } } })
   for (const fo of fos) fulfillmentMachine.assertTransition(fo.status, 'CANCELLED', ['input', 'orderId'])

@@ -7,6 +7,7 @@ import { recordEvents } from '../../shared/outbox.ts'
 import { pickTaskMachine, pickWaveMachine } from '../pick.machine.ts'
 import { handleShortPick, type ShortPickOutcome } from '../short-pick.ts'
 import { illegal } from '../status-moves.ts'
+import { lockPickTask } from '../locks.ts'
 
 export const confirmPickInput = z.object({
   taskId: z.number().int().positive(),
@@ -20,8 +21,8 @@ export const confirmPickInput = z.object({
  */
 export async function confirmPick(tx: Tx, rawInput: z.input<typeof confirmPickInput>, actor: Actor) {
   const input = parseInput(confirmPickInput, rawInput)
-  // Lock the task so two scanners confirming the same task serialize; the second sees it is no longer OPEN.
-  await tx.$queryRaw`SELECT id FROM pick_tasks WHERE id = ${input.taskId} FOR UPDATE`
+  // Two scanners confirming the same task serialize; the second sees it is no longer OPEN.
+  await lockPickTask(tx, input.taskId)
   const task = await tx.pickTask.findUnique({
     where: { id: input.taskId },
     include: {

@@ -9,6 +9,7 @@ import { fulfillmentMachine } from '../../orders/fulfillment.machine.ts'
 import { holidaysFor, projectDelivery } from '../../shipments/delivery-projection.ts'
 import { illegal, moveFulfillmentStatus, moveOrderStatusIfAllowed } from '../status-moves.ts'
 import { announceStock, releaseChannelUnits } from '../stock-events.ts'
+import { lockFulfillmentOrder } from '../locks.ts'
 
 export const confirmShipmentInput = z.object({
   fulfillmentOrderId: z.number().int().positive(),
@@ -26,7 +27,7 @@ export const confirmShipmentInput = z.object({
  */
 export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmShipmentInput>, actor: Actor) {
   const input = parseInput(confirmShipmentInput, rawInput)
-  await tx.$queryRaw`SELECT id FROM fulfillment_orders WHERE id = ${input.fulfillmentOrderId} FOR UPDATE`
+  await lockFulfillmentOrder(tx, input.fulfillmentOrderId)
   const fo = await tx.fulfillmentOrder.findUnique({
     where: { id: input.fulfillmentOrderId },
     include: {

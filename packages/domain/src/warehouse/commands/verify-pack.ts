@@ -9,6 +9,7 @@ import { openException } from '../../exceptions/commands/open-exception.ts'
 import { exceptionMachine } from '../../exceptions/exception.machine.ts'
 import { fulfillmentMachine } from '../../orders/fulfillment.machine.ts'
 import { illegal, moveFulfillmentStatus } from '../status-moves.ts'
+import { lockFulfillmentOrder } from '../locks.ts'
 
 export const verifyPackInput = z.object({
   fulfillmentOrderId: z.number().int().positive(),
@@ -31,7 +32,7 @@ export interface PackMismatch {
  */
 export async function verifyPack(tx: Tx, rawInput: z.input<typeof verifyPackInput>, actor: Actor) {
   const input = parseInput(verifyPackInput, rawInput)
-  await tx.$queryRaw`SELECT id FROM fulfillment_orders WHERE id = ${input.fulfillmentOrderId} FOR UPDATE`
+  await lockFulfillmentOrder(tx, input.fulfillmentOrderId)
   const fo = await tx.fulfillmentOrder.findUnique({
     where: { id: input.fulfillmentOrderId },
     include: {
