@@ -10,28 +10,12 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { openDatabase } from '@ops-hub/db'
 import { importInventoryFeed } from '@ops-hub/domain'
 import type { Benchmark, BenchRow } from './harness.ts'
+import { admin, serverUrl } from './support/postgres.ts'
 
 const ROWS = Number(process.env.BENCH_FEED_ROWS ?? 100_000)
-
-function serverUrl(db?: string) {
-  const u = new URL(process.env.BENCH_DATABASE_URL!)
-  if (db) u.pathname = `/${db}`
-  return u.toString()
-}
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: serverUrl() })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 const bench: Benchmark = {
   name: 'feed-import',

@@ -3,41 +3,14 @@
 // PostgreSQL database, for (a) one hot SKU every order fights over and (b) orders spread over many SKUs.
 // Baseline: pgbench tpcb-like TPS with the same N on another fresh database of the same server, in the same run.
 import { execFileSync } from 'node:child_process'
-import crypto from 'node:crypto'
-import pg from 'pg'
 import { openDatabase, type Database } from '@ops-hub/db'
 import { createChannel, createLocation, createSku, inTransaction, moveStock, placeOrder, systemActor } from '@ops-hub/domain'
 import type { Benchmark, BenchRow } from './harness.ts'
+import { serverUrl, withFreshDatabase } from './support/postgres.ts'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const SPREAD_SKUS = 200
-
-function serverUrl(db?: string) {
-  const u = new URL(process.env.BENCH_DATABASE_URL!)
-  if (db) u.pathname = `/${db}`
-  return u.toString()
-}
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: serverUrl() })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
-
-async function withFreshDatabase<T>(prefix: string, fn: (name: string) => Promise<T>): Promise<T> {
-  const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`
-  await admin(`CREATE DATABASE "${name}"`)
-  try {
-    return await fn(name)
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-  }
-}
 
 const input = (channelCode: string, n: number, lines: Array<{ sku: string; quantity: number }>) => ({
   channelCode,
