@@ -1,11 +1,9 @@
 import { z } from 'zod'
 import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { exceptionMachine } from '../exception.machine.ts'
-import { assertMayWork } from './resolve-exception.ts'
+import { lockWorkableException } from '../workable-exception.ts'
 
 export const assignExceptionInput = z.object({
   id: z.number().int().positive(),
@@ -15,11 +13,7 @@ export const assignExceptionInput = z.object({
 /** Puts a named person on an exception (OPEN -> IN_PROGRESS, or re-assigns one in progress). */
 export async function assignException(tx: Tx, rawInput: z.input<typeof assignExceptionInput>, actor: Actor) {
   const input = parseInput(assignExceptionInput, rawInput)
-  await tx.$queryRaw`SELECT id FROM exceptions WHERE id = ${input.id} FOR UPDATE`
-  const exception = await tx.exception.findUnique({ where: { id: input.id } })
-  if (!exception) throw userError('NOT_FOUND', `Exception ${input.id} not found`, ['input', 'id'])
-  assertMayWork(actor, exception.ownerRole)
-  exceptionMachine.assertTransition(exception.status, 'IN_PROGRESS', ['input', 'id'])
+  const exception = await lockWorkableException(tx, input.id, actor, 'IN_PROGRESS')
   const updated = await tx.exception.update({ where: { id: exception.id }, data: { status: 'IN_PROGRESS', assignedTo: input.assignee } })
   await recordEvents(tx, [
     {

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import type { ExceptionType, Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { exceptionMachine } from '../exception.machine.ts'
+import { lockWorkableException } from '../workable-exception.ts'
 
 export const resolveExceptionInput = z.object({
   id: z.number().int().positive(),
@@ -14,11 +14,7 @@ export const resolveExceptionInput = z.object({
 /** Closes an exception with a written resolution; only the owning team, OPERATIONS or ADMIN may. */
 export async function resolveException(tx: Tx, rawInput: z.input<typeof resolveExceptionInput>, actor: Actor) {
   const input = parseInput(resolveExceptionInput, rawInput)
-  await tx.$queryRaw`SELECT id FROM exceptions WHERE id = ${input.id} FOR UPDATE`
-  const exception = await tx.exception.findUnique({ where: { id: input.id } })
-  if (!exception) throw userError('NOT_FOUND', `Exception ${input.id} not found`, ['input', 'id'])
-  assertMayWork(actor, exception.ownerRole)
-  exceptionMachine.assertTransition(exception.status, 'RESOLVED', ['input', 'id'])
+  const exception = await lockWorkableException(tx, input.id, actor, 'RESOLVED')
   const updated = await tx.exception.update({
     where: { id: exception.id },
     data: { status: 'RESOLVED', resolution: input.resolution, resolvedBy: actor.id, resolvedAt: new Date() },
@@ -27,13 +23,6 @@ export async function resolveException(tx: Tx, rawInput: z.input<typeof resolveE
     { topic: 'exception.changed', aggregateType: 'Exception', aggregateId: exception.id, payload: { from: exception.status, to: 'RESOLVED', type: exception.type, ownerRole: exception.ownerRole } },
   ])
   return updated
-}
-
-/** The owning team works its exceptions; OPERATIONS (floor leads) and ADMIN may step in on any. */
-export function assertMayWork(actor: Actor, ownerRole: string): void {
-  if (actor.role !== 'ADMIN' && actor.role !== 'OPERATIONS' && actor.role !== ownerRole) {
-    throw userError('FORBIDDEN', `This exception is owned by ${ownerRole}`, ['input', 'id'])
-  }
 }
 
 /**
