@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inTransaction, moveStock, refreshConfidence, systemActor } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createSku, createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
@@ -44,6 +44,21 @@ describe('3PL batch feeds', () => {
     expect(badHeader.data.importInventoryFeed.userErrors).toEqual([expect.objectContaining({ field: ['input', 'csv', 'row', '1'], code: 'INVALID_FEED' })])
   })
 
+  it('rejects a file whose every row parses but names an unknown SKU or repeats a (sku, bin, lot); a SKU in two bins is fine', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 10, location })
+    const csv = ['sku,quantity,bin', `${sku.code},4,A`, `${sku.code},6,B`, 'NO-SUCH-SKU,1,A', `${sku.code},1,B`].join('\n')
+    const out = (await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)).data.importInventoryFeed
+    expect(out.userErrors.map((e: { field: string[]; message: string }) => [e.field.join('.'), e.message])).toEqual([
+      ['input.csv.row.4', 'Row 4: unknown SKU NO-SUCH-SKU'],
+      ['input.csv.row.5', `Row 5: ${sku.code} repeats row 3`],
+    ])
+    expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
+    const ok = await t().gql(IMPORT, { input: { locationCode: location.code, csv: csv.split('\n').slice(0, 3).join('\n') } }, ops)
+    expect(ok.data.importInventoryFeed).toMatchObject({ userErrors: [], rowsRead: 2, accepted: 1, adjusted: 0, discrepancies: 0 })
+  })
+
   it('applies a 5-unit delta on 1000 and holds a 300-unit delta as FEED_DISCREPANCY until someone else approves it', async () => {
     const prisma = t().app.db.prisma
     const location = await createThirdPartyLocation(prisma)
@@ -83,11 +98,12 @@ describe('3PL batch feeds', () => {
     expect((await prisma.inventoryFeed.findFirstOrThrow({ where: { locationId: location.id } })).status).toBe('APPLIED')
   })
 
-  it('rescores confidence with the import: a stale 3PL position is promisable again, a held delta still weighs, each score is what a refresh gives', async () => {
+  it('rescores confidence: changed positions with the import, matched ones when the freshness worker catches up after commit; each score is what a refresh gives', async () => {
     const prisma = t().app.db.prisma
     const location = await createThirdPartyLocation(prisma)
     const synced = await createStockedPosition(prisma, { onHand: 1000, location })
     const held = await createStockedPosition(prisma, { onHand: 1000, location })
+    const matched = await createStockedPosition(prisma, { onHand: 300, location })
     const absent = await createStockedPosition(prisma, { onHand: 50, location })
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000)
     await prisma.stockPosition.updateMany({ where: { locationId: location.id }, data: { lastFeedAt: twoDaysAgo } })
@@ -95,11 +111,13 @@ describe('3PL batch feeds', () => {
     const QUERY = `query ($sku: String!, $loc: String!) { stockPosition(sku: $sku, locationCode: $loc) { confidence { score belowThreshold factors { name value } } } }`
     const confidence = async (code: string) => (await t().gql(QUERY, { sku: code, loc: location.code })).data.stockPosition.confidence
     expect((await confidence(synced.sku.code)).belowThreshold).toBe(true)
+    expect((await confidence(matched.sku.code)).belowThreshold).toBe(true)
 
-    const csv = `sku,quantity\n${synced.sku.code},998\n${held.sku.code},700\n`
+    const csv = `sku,quantity\n${synced.sku.code},998\n${held.sku.code},700\n${matched.sku.code},300\n`
     const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)
-    expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], accepted: 1, adjusted: 1, discrepancies: 1 })
+    expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], accepted: 2, adjusted: 1, discrepancies: 1 })
 
+    // Written by the import itself: the synced position is promisable again, the held delta weighs at once.
     const factor = (c: { factors: Array<{ name: string; value: number }> }, name: string) => c.factors.find((f) => f.name === name)?.value
     const after = await confidence(synced.sku.code)
     expect(after.belowThreshold).toBe(false)
@@ -107,17 +125,20 @@ describe('3PL batch feeds', () => {
     const heldAfter = await confidence(held.sku.code)
     expect(factor(heldAfter, 'sourceFreshness')).toBe(1)
     expect(factor(heldAfter, 'unreconciled')).toBeLessThan(0.5)
+    // The matched position recovers once the worker has applied the feed's freshness (on the import's outbox event).
+    await vi.waitFor(async () => expect(factor(await confidence(matched.sku.code), 'sourceFreshness')).toBe(1), { timeout: 10_000, interval: 50 })
+    expect((await confidence(matched.sku.code)).belowThreshold).toBe(false)
     expect(factor(await confidence(absent.sku.code), 'sourceFreshness')).toBe(0)
 
-    // The import scores the book it is about to write in bulk; a plain refresh at the same instant must store the same.
+    // Scores written in bulk (import and worker) equal what a plain refresh stores at the same instant.
     const stored = async () =>
       (await prisma.stockPosition.findMany({ where: { locationId: location.id }, orderBy: { id: 'asc' } })).map((p) => ({
         id: p.id, onHand: p.onHand, confidence: p.confidence, factors: p.confidenceFactors, at: p.confidenceUpdatedAt,
       }))
-    const byImport = await stored()
-    expect(byImport.map((p) => p.onHand)).toEqual([998, 1000, 50])
-    await inTransaction(prisma, (tx) => refreshConfidence(tx, { locationId: location.id }, byImport[0].at!))
-    expect(await stored()).toEqual(byImport)
+    const bulk = await stored()
+    expect(bulk.map((p) => p.onHand)).toEqual([998, 1000, 300, 50])
+    for (const p of bulk) await inTransaction(prisma, (tx) => refreshConfidence(tx, { positionIds: [p.id] }, p.at!))
+    expect(await stored()).toEqual(bulk)
   })
 
   it('diffs against the book as of the snapshot: picks booked after it are not mistaken for a discrepancy', async () => {

@@ -18,6 +18,7 @@ import { LiveMetrics } from '@ops-hub/analytics'
 import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
+import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
@@ -207,6 +208,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   )
 
   const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs, outboxTopic)
+  // Part of the feed import's contract (its freshness gain lands after commit), so it runs even with jobs off.
+  const feedFreshness = startFeedFreshnessWorker(db, pubsub, outboxTopic, logger)
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
@@ -231,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       await jobs.stop()
+      await feedFreshness.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

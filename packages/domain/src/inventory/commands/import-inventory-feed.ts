@@ -48,20 +48,28 @@ function rowErrors(errors: FeedRowError[]): UserErrorData[] {
     .map((e) => ({ code: 'INVALID_FEED' as const, message: e.message, field: ['input', 'csv', 'row', String(e.row)] }))
 }
 
+/** Phases of an import the benchmark reports (ms each). */
+export type FeedImportPhase = 'copy' | 'diff' | 'write' | 'confidence' | 'commit' | 'transaction'
+
 /**
  * Imports a 3PL stock snapshot for one location in ONE database transaction: the file streams into a temporary
  * staging table by COPY, then set-based SQL validates it (every bad row is reported and nothing is applied), diffs
  * it against the book as of `asOf` (book then = on hand now minus on-hand movements booked since), books deltas
  * within tolerance as FEED_SYNC adjustments (ledger FEED_SYNCED) and holds larger ones as FeedDiscrepancy rows with a
- * FEED_DISCREPANCY exception for approval, and rescores the confidence of the location's positions (their source
- * freshness just changed) in the same transaction. Takes the Database rather than a Prisma transaction because COPY
+ * FEED_DISCREPANCY exception for approval, and rescores the positions whose quantity or pending deltas it changed.
+ *
+ * What the snapshot gives the positions that simply matched the book (most of them) is source freshness, which can
+ * only RAISE their confidence: that gain is applied after commit by `applyFeedFreshness` (the API runs it on the
+ * outbox event this import writes; the CLI runs it right after). Until it lands those positions keep their older,
+ * lower score: the hub errs on the side of promising less, never more. The positions the feed covered are kept on
+ * the feed row (`covered_positions`) for that step. Takes the Database rather than a Prisma transaction because COPY
  * needs the raw connection.
  */
 export async function importInventoryFeed(
   db: Database,
   rawInput: z.input<typeof importInventoryFeedInput> & { csv: FeedSource },
   actor: Actor,
-  opts: { now?: Date; onProgress?: (rowsRead: number) => void; onPhase?: (phase: 'transaction' | 'confidence', ms: number) => void } = {},
+  opts: { now?: Date; onProgress?: (rowsRead: number) => void; onPhase?: (phase: FeedImportPhase, ms: number) => void } = {},
 ): Promise<FeedImportReport> {
   const { csv, ...rest } = rawInput
   const input = parseInput(importInventoryFeedInput, rest)
@@ -83,27 +91,51 @@ export async function importInventoryFeed(
 
   const state: FeedParseState = { rowsRead: 0, errors: [], headerOk: false }
   const started = performance.now()
+  let mark = started
+  const phase = (name: FeedImportPhase) => {
+    const at = performance.now()
+    opts.onPhase?.(name, at - mark)
+    mark = at
+  }
   const report = await db.sql.transaction(async (c) => {
-    await c.exec(`CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity bigint NOT NULL, bin text, lot text) ON COMMIT DROP`)
+    // The diff hashes 100k SKU codes: at the 4 MB default the aggregate spills to disk. Scoped to this transaction.
+    await c.exec(`SET LOCAL work_mem = '64MB';
+      CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity int NOT NULL, bin text, lot text) ON COMMIT DROP`)
     await c.copyFrom(
       'COPY feed_staging (row_no, sku, quantity, bin, lot) FROM STDIN WITH (FORMAT csv)',
       feedStagingChunks(csv, state, { onProgress: opts.onProgress, maxErrors: MAX_LISTED_ERRORS }),
     )
     if (!state.headerOk) throw new FeedRejectedError(state)
-    await validateStaged(c, state)
-    if (state.errors.length) throw new FeedRejectedError(state)
-    return applyFeed(c, {
+    if (state.errors.length) {
+      await listStagedErrors(c, state)
+      throw new FeedRejectedError(state)
+    }
+    // A temporary table has no statistics: without them the planner takes 100k rows for a few hundred and probes
+    // the SKU and position indexes row by row (0.9 s). A small sample is enough to see the size and that SKUs are unique.
+    await c.exec(`SET LOCAL default_statistics_target = 10; ANALYZE feed_staging; RESET default_statistics_target`)
+    phase('copy')
+    const args: ApplyArgs = {
       locationId: location.id, locationCode: location.code, asOf, now, actor: actor.id, fileName: input.fileName ?? null,
       fullSnapshot: input.fullSnapshot ?? false, toleranceUnits, toleranceRatio, dueBy, rowsRead: state.rowsRead, scoring,
-      onConfidence: (ms) => opts.onPhase?.('confidence', ms),
-    })
+      binOrLot: state.binOrLot ?? false,
+    }
+    const diff = await diffFeed(c, args)
+    if (diff.invalid) {
+      await listStagedErrors(c, state)
+      throw new FeedRejectedError(state)
+    }
+    phase('diff')
+    const result = await applyFeed(c, args, diff, phase)
+    mark = performance.now()
+    return result
   })
+  phase('commit')
   opts.onPhase?.('transaction', performance.now() - started)
   return report
 }
 
-/** Rows that parse but cannot be applied: unknown SKUs and the same (sku, bin, lot) twice. */
-async function validateStaged(c: SqlClient, state: FeedParseState) {
+/** Rows that parse but cannot be applied: unknown SKUs and the same (sku, bin, lot) twice. Only run on a bad file. */
+async function listStagedErrors(c: SqlClient, state: FeedParseState) {
   const unknown = await c.query(
     `SELECT st.row_no, st.sku FROM feed_staging st WHERE NOT EXISTS (SELECT 1 FROM skus s WHERE s.code = st.sku) ORDER BY st.row_no LIMIT ${MAX_LISTED_ERRORS}`,
   )
@@ -129,60 +161,125 @@ interface ApplyArgs {
   dueBy: Date
   rowsRead: number
   scoring: ConfidenceParams
-  onConfidence: (ms: number) => void
+  binOrLot: boolean
 }
 
-async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> {
-  const [feed] = await c.query(
-    `INSERT INTO inventory_feeds (location_id, as_of, file_name, status, rows_read, imported_by, created_at)
-     VALUES ($1, $2, $3, 'APPLIED', $4, $5, $6) RETURNING id`,
+interface Diff {
+  feedId: number
+  invalid: boolean
+  /** Positions the snapshot covered (listed, or absent from a full snapshot while holding stock). */
+  covered: number
+}
+
+/**
+ * The outcome of one position, in SQL: MATCH, ACCEPT (within tolerance and still covering what is committed) or
+ * DISCREPANCY. The values inlined are numbers we parsed, never user text.
+ */
+function outcomeSql(a: ApplyArgs, feed: string, book: string, onHand: string, committed: string) {
+  return `CASE WHEN ${feed} = ${book} THEN 'MATCH'
+    WHEN abs(${feed} - ${book}) <= GREATEST(${Number(a.toleranceUnits)}::numeric, ${Number(a.toleranceRatio)}::numeric * GREATEST(${book}, 0))
+      AND ${onHand} + (${feed} - ${book}) >= ${committed} THEN 'ACCEPT'
+    ELSE 'DISCREPANCY' END`
+}
+
+/** On-hand movements booked after the snapshot, per position: the book as of the snapshot is on hand minus these. */
+function movedSinceSql(a: ApplyArgs) {
+  return `SELECT stock_position_id, sum(on_hand_delta) AS since FROM inventory_events
+    WHERE location_id = ${Number(a.locationId)} AND occurred_at > '${a.asOf.toISOString()}'::timestamptz GROUP BY stock_position_id`
+}
+
+/**
+ * ONE pass over the staged rows: groups them per SKU (bins and lots of a SKU add up; the same (sku, bin, lot) twice is
+ * counted), resolves SKUs and positions, diffs against the book and keeps only the rows that change something in
+ * `feed_diff` (a few thousand of 100k); the feed row is written with the set of positions covered, and the counts
+ * that decide whether the file is valid come back. Positions missing at the location are created afterwards, only
+ * when there are any.
+ */
+async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
+  const grouped = a.binOrLot
+    ? `SELECT sku, sum(quantity)::bigint AS feed_qty, max(n) AS n FROM (
+         SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r GROUP BY sku`
+    : `SELECT sku, sum(quantity)::bigint AS feed_qty, count(*) AS n FROM feed_staging GROUP BY sku`
+  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, unit_cost numeric NOT NULL, feed_qty bigint NOT NULL,
+    book_qty bigint NOT NULL, on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL) ON COMMIT DROP`)
+  const [row] = await c.query(
+    `WITH j AS MATERIALIZED (
+       SELECT s.id AS sku_id, s.unit_cost, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
+         COALESCE(sp.reserved + sp.damaged + sp.quality_control, 0) AS committed, COALESCE(sp.on_hand, 0) - COALESCE(m.since, 0) AS book_qty
+       FROM (${grouped}) g
+       LEFT JOIN skus s ON s.code = g.sku
+       LEFT JOIN stock_positions sp ON sp.sku_id = s.id AND sp.location_id = $1
+       LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
+     ), kept AS (
+       INSERT INTO feed_diff (position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
+       SELECT position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+         ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
+       FROM j WHERE sku_id IS NOT NULL AND (position_id IS NULL OR feed_qty <> book_qty)
+     ), feed AS (
+       INSERT INTO inventory_feeds (location_id, as_of, file_name, status, rows_read, imported_by, created_at, covered_positions)
+       SELECT $1, $2, $3, 'APPLIED', $4, $5, $6, range_agg(int4range(position_id, position_id, '[]')) FILTER (WHERE position_id IS NOT NULL) FROM j
+       RETURNING id
+     )
+     SELECT (SELECT id FROM feed) AS feed_id, count(*) FILTER (WHERE sku_id IS NULL OR n > 1)::int AS invalid,
+       count(*) FILTER (WHERE sku_id IS NOT NULL AND position_id IS NULL)::int AS missing, count(*)::int AS covered FROM j`,
     [a.locationId, a.asOf, a.fileName, a.rowsRead, a.actor, a.now],
   )
-  const feedId = Number(feed.id)
-  const reference = `feed:${feedId}`
-
-  // Several bins/lots of one SKU add up to the position's quantity.
-  await c.exec(`CREATE TEMP TABLE feed_rows ON COMMIT DROP AS
-    SELECT s.id AS sku_id, s.unit_cost, sum(st.quantity)::bigint AS feed_qty
-    FROM feed_staging st JOIN skus s ON s.code = st.sku GROUP BY s.id, s.unit_cost`)
-  if (a.fullSnapshot) {
+  const diff: Diff = { feedId: Number(row.feed_id), invalid: Number(row.invalid) > 0, covered: Number(row.covered) }
+  if (diff.invalid) return diff
+  if (Number(row.missing) > 0) {
+    // Listed SKUs without a position here yet: created empty (book 0). A position created meanwhile by someone else
+    // is picked up by the second statement.
     await c.query(
-      `INSERT INTO feed_rows (sku_id, unit_cost, feed_qty)
-       SELECT sp.sku_id, s.unit_cost, 0 FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id
-       WHERE sp.location_id = $1 AND sp.on_hand > 0 AND NOT EXISTS (SELECT 1 FROM feed_rows f WHERE f.sku_id = sp.sku_id)`,
+      `INSERT INTO stock_positions (sku_id, location_id, updated_at) SELECT sku_id, $1, $2 FROM feed_diff WHERE position_id IS NULL
+       ON CONFLICT (sku_id, location_id) DO NOTHING`,
+      [a.locationId, a.now],
+    )
+    await c.query(
+      `UPDATE feed_diff d SET position_id = sp.id FROM stock_positions sp WHERE d.position_id IS NULL AND sp.sku_id = d.sku_id AND sp.location_id = $1`,
       [a.locationId],
     )
   }
-  await c.query(
-    `INSERT INTO stock_positions (sku_id, location_id, updated_at)
-     SELECT f.sku_id, $1, $2 FROM feed_rows f
-     WHERE NOT EXISTS (SELECT 1 FROM stock_positions sp WHERE sp.sku_id = f.sku_id AND sp.location_id = $1)
-     ON CONFLICT (sku_id, location_id) DO NOTHING`,
-    [a.locationId, a.now],
-  )
-  // Book as of the snapshot = on hand now - on-hand movements booked after it (reservations move no on-hand units).
-  // CREATE TABLE AS takes no bind parameters: the values inlined below are numbers and an ISO timestamp we produced.
-  await c.exec(
-    `CREATE TEMP TABLE feed_diff ON COMMIT DROP AS
-     SELECT b.*, b.feed_qty - b.book_qty AS delta,
-       CASE WHEN b.feed_qty = b.book_qty THEN 'MATCH'
-            WHEN abs(b.feed_qty - b.book_qty) <= GREATEST(${Number(a.toleranceUnits)}::numeric, ${Number(a.toleranceRatio)}::numeric * GREATEST(b.book_qty, 0))
-                 AND b.on_hand + (b.feed_qty - b.book_qty) >= b.committed THEN 'ACCEPT'
-            ELSE 'DISCREPANCY' END AS outcome
-     FROM (
-       SELECT sp.id AS position_id, f.sku_id, f.unit_cost, f.feed_qty, sp.on_hand,
-         sp.reserved + sp.damaged + sp.quality_control AS committed, sp.on_hand - COALESCE(m.since, 0) AS book_qty
-       FROM feed_rows f
-       JOIN stock_positions sp ON sp.sku_id = f.sku_id AND sp.location_id = ${Number(a.locationId)}
-       LEFT JOIN (
-         SELECT stock_position_id, sum(on_hand_delta) AS since FROM inventory_events
-         WHERE location_id = ${Number(a.locationId)} AND occurred_at > '${a.asOf.toISOString()}'::timestamptz GROUP BY stock_position_id
-       ) m ON m.stock_position_id = sp.id
-     ) b`,
-  )
-  // Temporary tables get no statistics from autovacuum: without them the joins below guess badly at 100k rows.
-  await c.exec(`CREATE UNIQUE INDEX ON feed_diff (position_id); ANALYZE feed_diff`)
-  // Accepted positions get their buckets written at the end (with every position, once). Lock them now, so a
+  if (a.fullSnapshot) {
+    // Positions holding stock that a full snapshot does not list: the 3PL has none of it.
+    const [absent] = await c.query(
+      `WITH absent AS MATERIALIZED (
+         SELECT sp.id AS position_id, sp.sku_id, s.unit_cost, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
+           sp.reserved + sp.damaged + sp.quality_control AS committed
+         FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
+         WHERE sp.location_id = $1 AND sp.on_hand > 0
+           AND NOT EXISTS (SELECT 1 FROM feed_staging st WHERE st.sku = s.code)
+       ), kept AS (
+         INSERT INTO feed_diff (position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
+         SELECT position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+           ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
+         FROM absent WHERE feed_qty <> book_qty
+       ), covered AS (
+         UPDATE inventory_feeds SET covered_positions = COALESCE(covered_positions, '{}'::int4multirange)
+           + COALESCE((SELECT range_agg(int4range(position_id, position_id, '[]')) FROM absent), '{}'::int4multirange)
+         WHERE id = $2
+       )
+       SELECT count(*)::int AS n FROM absent`,
+      [a.locationId, diff.feedId],
+    )
+    diff.covered += Number(absent.n)
+  }
+  if (Number(row.missing) > 0) {
+    await c.query(
+      `UPDATE inventory_feeds SET covered_positions = COALESCE(covered_positions, '{}'::int4multirange)
+         + (SELECT range_agg(int4range(position_id, position_id, '[]')) FROM feed_diff WHERE position_id IS NOT NULL)
+       WHERE id = $1`,
+      [diff.feedId],
+    )
+  }
+  // feed_diff is small now; the joins below must know it.
+  await c.exec(`ANALYZE feed_diff`)
+  return diff
+}
+
+async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: FeedImportPhase) => void): Promise<FeedImportReport> {
+  const { feedId } = diff
+  const reference = `feed:${feedId}`
+  // Accepted positions get their buckets written at the end (with their confidence, once). Lock them now, so a
   // reservation cannot land between the check above (on hand + delta covers reserved) and that write.
   await c.query(`SELECT count(*) FROM (SELECT sp.id FROM stock_positions sp JOIN feed_diff d ON d.position_id = sp.id WHERE d.outcome = 'ACCEPT' FOR UPDATE OF sp) locked`)
   await c.query(
@@ -200,21 +297,24 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
      FROM adj`,
     [a.locationId, reference, a.actor, a.now, feedId],
   )
-  // A newer snapshot supersedes older pending deltas of the same positions (and their exceptions).
-  await c.query(
-    `UPDATE feed_discrepancies SET status = 'REJECTED', decided_by = $1, decided_at = $2
-     WHERE status = 'PENDING' AND stock_position_id IN (SELECT position_id FROM feed_diff)`,
-    [`superseded by ${reference}`, a.now],
+  // A newer snapshot supersedes older pending deltas of the positions it covered (and their exceptions).
+  const [superseded] = await c.query(
+    `WITH covered AS (SELECT covered_positions AS ids FROM inventory_feeds WHERE id = $3),
+     d AS (
+       UPDATE feed_discrepancies SET status = 'REJECTED', decided_by = $1, decided_at = $2
+       WHERE status = 'PENDING' AND stock_position_id <@ (SELECT ids FROM covered)
+       RETURNING stock_position_id
+     ), e AS (
+       UPDATE exceptions SET status = 'RESOLVED', resolved_by = $4, resolved_at = $2, resolution = 'Superseded by a newer 3PL snapshot', updated_at = $2
+       WHERE status <> 'RESOLVED' AND type = 'FEED_DISCREPANCY' AND stock_position_id <@ (SELECT ids FROM covered)
+     )
+     SELECT count(*)::int AS n FROM d`,
+    [`superseded by ${reference}`, a.now, feedId, a.actor],
   )
   await c.query(
-    `UPDATE exceptions SET status = 'RESOLVED', resolved_by = $1, resolved_at = $2, resolution = 'Superseded by a newer 3PL snapshot', updated_at = $2
-     WHERE status <> 'RESOLVED' AND type = 'FEED_DISCREPANCY' AND stock_position_id IN (SELECT position_id FROM feed_diff)`,
-    [a.actor, a.now],
-  )
-  await c.query(
-    `UPDATE inventory_feeds f SET status = 'APPLIED' WHERE f.location_id = $1 AND f.status = 'PENDING_REVIEW'
+    `UPDATE inventory_feeds f SET status = 'APPLIED' WHERE f.location_id = $1 AND f.status = 'PENDING_REVIEW' AND f.id <> $2
      AND NOT EXISTS (SELECT 1 FROM feed_discrepancies d WHERE d.feed_id = f.id AND d.status = 'PENDING')`,
-    [a.locationId],
+    [a.locationId, feedId],
   )
   await c.query(
     `WITH disc AS (
@@ -236,46 +336,39 @@ async function applyFeed(c: SqlClient, a: ApplyArgs): Promise<FeedImportReport> 
     [feedId, a.locationCode, a.dueBy, a.now],
   )
   const [counts] = await c.query(
-    `SELECT count(*) FILTER (WHERE outcome <> 'DISCREPANCY')::int AS accepted, count(*) FILTER (WHERE outcome = 'ACCEPT')::int AS adjusted,
-       count(*) FILTER (WHERE outcome = 'DISCREPANCY')::int AS discrepancies FROM feed_diff`,
+    `SELECT count(*) FILTER (WHERE outcome = 'ACCEPT')::int AS adjusted, count(*) FILTER (WHERE outcome = 'DISCREPANCY')::int AS discrepancies FROM feed_diff`,
   )
-  const status = Number(counts.discrepancies) > 0 ? 'PENDING_REVIEW' : 'APPLIED'
-  await c.query(`UPDATE inventory_feeds SET status = $2, accepted = $3, discrepancies = $4, rejected = 0 WHERE id = $1`, [
-    feedId, status, counts.accepted, counts.discrepancies,
-  ])
+  const discrepancies = Number(counts.discrepancies)
+  const accepted = diff.covered - discrepancies
+  const status = discrepancies > 0 ? 'PENDING_REVIEW' : 'APPLIED'
+  await c.query(`UPDATE inventory_feeds SET status = $2, accepted = $3, discrepancies = $4, rejected = 0 WHERE id = $1`, [feedId, status, accepted, discrepancies])
   await c.query(`UPDATE locations SET last_feed_at = GREATEST(COALESCE(last_feed_at, $2), $2) WHERE id = $1`, [a.locationId, a.asOf])
-  const confidenceStarted = performance.now()
-  await writePositions(c, a)
-  a.onConfidence(performance.now() - confidenceStarted)
+  phase('write')
+  await writeChangedPositions(c, a)
+  phase('confidence')
   await c.query(
     `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('stock.changed', 'InventoryFeed', $1, $2::jsonb)`,
-    [feedId, JSON.stringify({ locationId: a.locationId, adjusted: Number(counts.adjusted), discrepancies: Number(counts.discrepancies) })],
+    [feedId, JSON.stringify({ locationId: a.locationId, adjusted: Number(counts.adjusted), discrepancies, covered: diff.covered, supersededDiscrepancies: Number(superseded.n) })],
   )
-  return {
-    feed: { id: feedId, status },
-    rowsRead: a.rowsRead,
-    accepted: Number(counts.accepted),
-    adjusted: Number(counts.adjusted),
-    rejected: 0,
-    discrepancies: Number(counts.discrepancies),
-  }
+  return { feed: { id: feedId, status }, rowsRead: a.rowsRead, accepted, adjusted: Number(counts.adjusted), rejected: 0, discrepancies }
 }
 
 // A page of scores is ~3 MB of factor JSON: 100k positions import within a 64 MB V8 heap at this size.
 const SCORE_PAGE = 5_000
 
 /**
- * Writes each position of the location ONCE: buckets where a delta was accepted, the snapshot time on every covered
- * position, and the confidence of all of them (source freshness changed), scored by `scoreConfidence` from inputs
- * that already see the new on hand and snapshot time. The inputs of all positions come from one set-based statement
- * into a temporary table; they are scored page by page (memory stays flat) and the scores COPYed into another; one
- * UPDATE joins them. Bucket changes stay relative, so a movement booked meanwhile is not overwritten.
+ * Writes each position the import changed ONCE (the rows of `feed_diff`: accepted deltas and new discrepancies):
+ * its buckets, the snapshot time and its confidence, scored by `scoreConfidence` from inputs that already see the new
+ * on hand, snapshot time and pending deltas. These are the scores the import can LOWER (a held delta weighs on its
+ * position), so they are written before commit. The inputs come from one set-based statement into a temporary
+ * table; they are scored page by page (memory stays flat) and the scores COPYed into another; one UPDATE joins them.
+ * Bucket changes stay relative, so a movement booked meanwhile is not overwritten.
  */
-async function writePositions(c: SqlClient, a: ApplyArgs) {
+async function writeChangedPositions(c: SqlClient, a: ApplyArgs) {
   const positionsSql = `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
       sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
-      CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $5), $5) END AS last_feed_at
-    FROM stock_positions sp LEFT JOIN feed_diff d ON d.position_id = sp.id
+      GREATEST(COALESCE(sp.last_feed_at, $5), $5) AS last_feed_at
+    FROM feed_diff d JOIN stock_positions sp ON sp.id = d.position_id
     WHERE sp.location_id = $4 AND sp.id > $2 ORDER BY sp.id LIMIT $3`
   await c.exec(`CREATE TEMP TABLE feed_confidence_inputs (id int PRIMARY KEY, abc_class text, on_hand bigint, created_at timestamptz,
       last_counted_at timestamptz, feed_managed boolean, last_feed_at timestamptz, last_count_variance_ratio float8,
@@ -303,9 +396,9 @@ async function writePositions(c: SqlClient, a: ApplyArgs) {
        on_hand = sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END,
        version = sp.version + CASE WHEN d.outcome = 'ACCEPT' THEN 1 ELSE 0 END,
        updated_at = CASE WHEN d.outcome = 'ACCEPT' THEN $2 ELSE sp.updated_at END,
-       last_feed_at = CASE WHEN d.position_id IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $1), $1) END,
+       last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
        confidence = fc.score, confidence_factors = fc.factors, confidence_updated_at = $2
-     FROM feed_confidence fc LEFT JOIN feed_diff d ON d.position_id = fc.id
+     FROM feed_confidence fc JOIN feed_diff d ON d.position_id = fc.id
      WHERE sp.id = fc.id`,
     [a.asOf, a.now],
   )

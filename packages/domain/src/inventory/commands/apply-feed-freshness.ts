@@ -1,0 +1,68 @@
+import type { Database, SqlClient } from '@ops-hub/db'
+import { confidenceParams, queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
+
+const PAGE = 5_000
+
+export interface FeedFreshnessReport {
+  /** Feeds whose covered positions are now all caught up. */
+  feeds: number[]
+  /** Positions rescored. */
+  positions: number
+}
+
+/**
+ * Gives the positions a committed 3PL snapshot covered the freshness it confirmed: last_feed_at moves up to the
+ * snapshot time and confidence is rescored. The import already wrote every score it lowers; this step can only
+ * RAISE scores (a later last_feed_at, every other input as it stands), and running it twice gives the same result,
+ * so at-least-once delivery is fine. A page of positions per transaction keeps row locks short for reservations;
+ * the feed row's cursor records progress, and its row lock (SKIP LOCKED) hands each page to one worker only.
+ */
+export async function applyFeedFreshness(db: Database, opts: { feedId?: number; now?: () => Date; pageSize?: number } = {}): Promise<FeedFreshnessReport> {
+  const report: FeedFreshnessReport = { feeds: [], positions: 0 }
+  // Read outside the page transactions: on PGlite a raw transaction holds the connection Prisma would wait for.
+  const params = await confidenceParams(db.prisma)
+  for (;;) {
+    const page = await db.sql.transaction((c) => applyPage(c, opts.feedId ?? null, opts.now?.() ?? new Date(), opts.pageSize ?? PAGE, params))
+    if (!page) return report
+    report.positions += page.positions
+    if (page.done) report.feeds.push(page.feedId)
+  }
+}
+
+async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSize: number, params: ConfidenceParams) {
+  const [feed] = await c.query(
+    `SELECT id, as_of, freshness_cursor AS cursor FROM inventory_feeds
+     WHERE freshness_applied_at IS NULL AND ($1::int IS NULL OR id = $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [feedId],
+  )
+  if (!feed) return null
+  // The snapshot time is projected into the inputs, so each position is written once, with the score it earns.
+  const batch = await queryConfidenceInputs(
+    (text, values) => c.query(text, values),
+    {
+      positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.created_at, sp.last_counted_at,
+          GREATEST(COALESCE(sp.last_feed_at, f.as_of), f.as_of) AS last_feed_at
+        FROM stock_positions sp, (SELECT as_of, location_id, covered_positions FROM inventory_feeds WHERE id = $4) f
+        WHERE sp.id > $2 AND sp.id <@ f.covered_positions AND sp.location_id = f.location_id ORDER BY sp.id LIMIT $3`,
+      params: [Number(feed.id)],
+    },
+    now,
+    Number(feed.cursor),
+    pageSize,
+  )
+  if (batch.length) {
+    const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
+    await c.query(
+      `UPDATE stock_positions sp SET last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
+         confidence = u.score, confidence_factors = u.factors::jsonb, confidence_updated_at = $2
+       FROM unnest($3::int[], $4::float8[], $5::text[]) AS u(id, score, factors)
+       WHERE sp.id = u.id`,
+      [feed.as_of, now, scored.map((s) => s.id), scored.map((s) => s.score), scored.map((s) => JSON.stringify(s.factors))],
+    )
+  }
+  const done = batch.length < pageSize
+  await c.query(`UPDATE inventory_feeds SET freshness_cursor = $2, freshness_applied_at = $3 WHERE id = $1`, [
+    feed.id, batch.length ? batch[batch.length - 1].id : Number(feed.cursor), done ? now : null,
+  ])
+  return { feedId: Number(feed.id), positions: batch.length, done }
+}
