@@ -94,7 +94,7 @@ const bench: Benchmark = {
           unit: 'ms',
           baseline: { name: 'psql \\copy', value: copyMs, unit: 'ms' },
           ratio: phases.transaction / copyMs,
-          notes: ['copy', 'diff', 'write', 'confidence', 'commit'].map((p) => `${p} ${phases[p]?.toFixed(0)} ms`).join(', '),
+          notes: ['prepare', 'copy', 'diff', 'write', 'confidence', 'commit'].map((p) => `${p} ${phases[p]?.toFixed(0)} ms`).join(', '),
         },
         {
           name: `after commit: confidence of the ${freshness.positions.toLocaleString('en-US')} covered positions caught up (applyFeedFreshness, pages of 5,000, one transaction each)`,

@@ -4,8 +4,8 @@ import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { getSetting } from '../../settings/settings.ts'
-import { confidenceInputsSql, confidenceParams, confidenceWindowStart, scoreConfidence, toConfidenceInputs, type ConfidenceParams } from '../confidence.ts'
+import { SETTING_DEFAULTS, type SettingKey, type SettingValue } from '../../settings/settings.ts'
+import { queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -49,7 +49,7 @@ function rowErrors(errors: FeedRowError[]): UserErrorData[] {
 }
 
 /** Phases of an import the benchmark reports (ms each). */
-export type FeedImportPhase = 'copy' | 'diff' | 'write' | 'confidence' | 'commit' | 'transaction'
+export type FeedImportPhase = 'prepare' | 'copy' | 'diff' | 'write' | 'confidence' | 'commit' | 'transaction'
 
 /**
  * Imports a 3PL stock snapshot for one location in ONE database transaction: the file streams into a temporary
@@ -75,20 +75,7 @@ export async function importInventoryFeed(
   const input = parseInput(importInventoryFeedInput, rest)
   const now = opts.now ?? new Date()
   const asOf = input.asOf ?? now
-  const prisma = db.prisma
-  const location = await prisma.location.findUnique({ where: { code: input.locationCode } })
-  if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
   if (asOf.getTime() > now.getTime() + 5 * 60_000) throw userError('INVALID_INPUT', 'asOf is in the future', ['input', 'asOf'])
-  if (location.lastFeedAt && asOf < location.lastFeedAt) {
-    throw userError('INVALID_FEED', `A newer snapshot (as of ${location.lastFeedAt.toISOString()}) was already imported for ${location.code}`, ['input', 'asOf'])
-  }
-  const toleranceUnits = await getSetting(prisma, 'inventory.feedToleranceUnits')
-  const toleranceRatio = await getSetting(prisma, 'inventory.feedToleranceRatio')
-  const slaHours = (await getSetting(prisma, 'exceptions.slaHours')).MEDIUM
-  const dueBy = new Date(now.getTime() + slaHours * 3_600_000)
-  // Read before the transaction: on PGlite the raw transaction holds the connection Prisma would wait for.
-  const scoring = await confidenceParams(prisma)
-
   const state: FeedParseState = { rowsRead: 0, errors: [], headerOk: false }
   const started = performance.now()
   let mark = started
@@ -98,6 +85,13 @@ export async function importInventoryFeed(
     mark = at
   }
   const report = await db.sql.transaction(async (c) => {
+    const { location, setting, scoring } = await readContext(c, input.locationCode)
+    if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
+    if (location.lastFeedAt && asOf < location.lastFeedAt) {
+      throw userError('INVALID_FEED', `A newer snapshot (as of ${location.lastFeedAt.toISOString()}) was already imported for ${location.code}`, ['input', 'asOf'])
+    }
+    const dueBy = new Date(now.getTime() + setting('exceptions.slaHours').MEDIUM * 3_600_000)
+    phase('prepare')
     // The diff hashes 100k SKU codes: at the 4 MB default the aggregate spills to disk. Scoped to this transaction.
     await c.exec(`SET LOCAL work_mem = '64MB';
       CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity int NOT NULL, bin text, lot text) ON COMMIT DROP`)
@@ -116,7 +110,8 @@ export async function importInventoryFeed(
     phase('copy')
     const args: ApplyArgs = {
       locationId: location.id, locationCode: location.code, asOf, now, actor: actor.id, fileName: input.fileName ?? null,
-      fullSnapshot: input.fullSnapshot ?? false, toleranceUnits, toleranceRatio, dueBy, rowsRead: state.rowsRead, scoring,
+      fullSnapshot: input.fullSnapshot ?? false, toleranceUnits: setting('inventory.feedToleranceUnits'),
+      toleranceRatio: setting('inventory.feedToleranceRatio'), dueBy, rowsRead: state.rowsRead, scoring,
       binOrLot: state.binOrLot ?? false,
     }
     const diff = await diffFeed(c, args)
@@ -132,6 +127,35 @@ export async function importInventoryFeed(
   phase('commit')
   opts.onPhase?.('transaction', performance.now() - started)
   return report
+}
+
+const CONTEXT_SETTINGS = [
+  'inventory.feedToleranceUnits', 'inventory.feedToleranceRatio', 'exceptions.slaHours',
+  'inventory.cycleCountIntervalDays', 'inventory.feedExpectedHours', 'inventory.confidenceWeights',
+] as const satisfies readonly SettingKey[]
+
+/**
+ * The location, locked, and the settings an import reads, in one round trip on the import's own connection: a fresh
+ * CLI process pays no ORM warm-up, and on PGlite nothing waits for a second connection. The lock serializes imports
+ * of one location, so two snapshots are never diffed against the same book; it is the NO KEY kind, so stock moves
+ * at the location (whose ledger rows check the location's key) do not wait for the import. Unset settings take
+ * SETTING_DEFAULTS.
+ */
+async function readContext(c: SqlClient, locationCode: string) {
+  const [row] = await c.query(
+    `SELECT l.id, l.code, l.last_feed_at, (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings
+     FROM locations l WHERE l.code = $1 FOR NO KEY UPDATE OF l`,
+    [locationCode, CONTEXT_SETTINGS],
+  )
+  const stored = (row?.settings ?? {}) as Record<string, unknown>
+  const setting = <K extends (typeof CONTEXT_SETTINGS)[number]>(key: K) => (stored[key] ?? SETTING_DEFAULTS[key]) as SettingValue<K>
+  const scoring: ConfidenceParams = {
+    countIntervalDays: setting('inventory.cycleCountIntervalDays'),
+    feedExpectedHours: setting('inventory.feedExpectedHours'),
+    weights: setting('inventory.confidenceWeights'),
+  }
+  const location = row ? { id: Number(row.id), code: String(row.code), lastFeedAt: row.last_feed_at ? new Date(row.last_feed_at as string) : null } : null
+  return { location, setting, scoring }
 }
 
 /** Rows that parse but cannot be applied: unknown SKUs and the same (sku, bin, lot) twice. Only run on a bad file. */
@@ -189,6 +213,13 @@ function movedSinceSql(a: ApplyArgs) {
 }
 
 /**
+ * The covered set is stored as position-id ranges, read only together with the feed's location: when the feed lists
+ * every position of the location between its lowest and highest id (a full or nearly full snapshot), that is one
+ * range, found by a count instead of aggregating 100k single-id ranges (~80 ms); otherwise the exact ranges. A range
+ * can only over-cover a position created while the import runs (invisible to its snapshot), whose last_feed_at is
+ * NULL and so already falls back to the location's latest feed in scoring: applying the snapshot time to it changes
+ * nothing.
+ *
  * ONE pass over the staged rows: groups them per SKU (bins and lots of a SKU add up; the same (sku, bin, lot) twice is
  * counted), resolves SKUs and positions, diffs against the book and keeps only the rows that change something in
  * `feed_diff` (a few thousand of 100k); the feed row is written with the set of positions covered, and the counts
@@ -196,28 +227,36 @@ function movedSinceSql(a: ApplyArgs) {
  * when there are any.
  */
 async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
+  // Grouped by SKU id after the join (an int hashes faster than the code); unknown SKUs fall into the NULL group.
   const grouped = a.binOrLot
-    ? `SELECT sku, sum(quantity)::bigint AS feed_qty, max(n) AS n FROM (
-         SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r GROUP BY sku`
-    : `SELECT sku, sum(quantity)::bigint AS feed_qty, count(*) AS n FROM feed_staging GROUP BY sku`
-  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, unit_cost numeric NOT NULL, feed_qty bigint NOT NULL,
+    ? `SELECT s.id AS sku_id, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
+         SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r
+       LEFT JOIN skus s ON s.code = r.sku GROUP BY s.id`
+    : `SELECT s.id AS sku_id, sum(st.quantity)::bigint AS feed_qty, count(*) AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku GROUP BY s.id`
+  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, feed_qty bigint NOT NULL,
     book_qty bigint NOT NULL, on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL) ON COMMIT DROP`)
   const [row] = await c.query(
     `WITH j AS MATERIALIZED (
-       SELECT s.id AS sku_id, s.unit_cost, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
+       SELECT g.sku_id, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
          COALESCE(sp.reserved + sp.damaged + sp.quality_control, 0) AS committed, COALESCE(sp.on_hand, 0) - COALESCE(m.since, 0) AS book_qty
        FROM (${grouped}) g
-       LEFT JOIN skus s ON s.code = g.sku
-       LEFT JOIN stock_positions sp ON sp.sku_id = s.id AND sp.location_id = $1
+       LEFT JOIN stock_positions sp ON sp.sku_id = g.sku_id AND sp.location_id = $1
        LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
      ), kept AS (
-       INSERT INTO feed_diff (position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
-       SELECT position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+       INSERT INTO feed_diff (position_id, sku_id, feed_qty, book_qty, on_hand, committed, delta, outcome)
+       SELECT position_id, sku_id, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
          ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
        FROM j WHERE sku_id IS NOT NULL AND (position_id IS NULL OR feed_qty <> book_qty)
+     ), ids AS (
+       SELECT min(position_id) AS lo, max(position_id) AS hi, count(position_id) AS n FROM j
      ), feed AS (
        INSERT INTO inventory_feeds (location_id, as_of, file_name, status, rows_read, imported_by, created_at, covered_positions)
-       SELECT $1, $2, $3, 'APPLIED', $4, $5, $6, range_agg(int4range(position_id, position_id, '[]')) FILTER (WHERE position_id IS NOT NULL) FROM j
+       SELECT $1, $2, $3, 'APPLIED', $4, $5, $6, CASE
+           WHEN ids.n = 0 THEN NULL
+           WHEN (SELECT count(*) FROM stock_positions WHERE location_id = $1 AND id BETWEEN ids.lo AND ids.hi) = ids.n
+             THEN int4multirange(int4range(ids.lo, ids.hi, '[]'))
+           ELSE (SELECT range_agg(int4range(position_id, position_id, '[]')) FROM j WHERE position_id IS NOT NULL) END
+       FROM ids
        RETURNING id
      )
      SELECT (SELECT id FROM feed) AS feed_id, count(*) FILTER (WHERE sku_id IS NULL OR n > 1)::int AS invalid,
@@ -243,14 +282,14 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
     // Positions holding stock that a full snapshot does not list: the 3PL has none of it.
     const [absent] = await c.query(
       `WITH absent AS MATERIALIZED (
-         SELECT sp.id AS position_id, sp.sku_id, s.unit_cost, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
+         SELECT sp.id AS position_id, sp.sku_id, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
            sp.reserved + sp.damaged + sp.quality_control AS committed
          FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
          WHERE sp.location_id = $1 AND sp.on_hand > 0
            AND NOT EXISTS (SELECT 1 FROM feed_staging st WHERE st.sku = s.code)
        ), kept AS (
-         INSERT INTO feed_diff (position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
-         SELECT position_id, sku_id, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+         INSERT INTO feed_diff (position_id, sku_id, feed_qty, book_qty, on_hand, committed, delta, outcome)
+         SELECT position_id, sku_id, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
            ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
          FROM absent WHERE feed_qty <> book_qty
        ), covered AS (
@@ -286,9 +325,9 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
     `WITH adj AS (
        INSERT INTO adjustments (stock_position_id, sku_id, location_id, bucket, quantity_delta, reason, status,
          reference_document_uri, note, value_delta, requested_by, decided_by, decided_at, created_at, applied_at)
-       SELECT position_id, sku_id, $1, 'ON_HAND', delta, 'FEED_SYNC', 'APPLIED', $2,
-         '3PL reported ' || feed_qty || ', book as of the snapshot ' || book_qty, round(delta * unit_cost, 2), $3, $3, $4, $4, $4
-       FROM feed_diff WHERE outcome = 'ACCEPT'
+       SELECT d.position_id, d.sku_id, $1, 'ON_HAND', d.delta, 'FEED_SYNC', 'APPLIED', $2,
+         '3PL reported ' || d.feed_qty || ', book as of the snapshot ' || d.book_qty, round(d.delta * s.unit_cost, 2), $3, $3, $4, $4, $4
+       FROM feed_diff d JOIN skus s ON s.id = d.sku_id WHERE d.outcome = 'ACCEPT'
        RETURNING id, stock_position_id, sku_id, quantity_delta
      )
      INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, reason_code, actor, reference_document_uri, on_hand_delta, metadata, occurred_at)
@@ -353,34 +392,30 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
   return { feed: { id: feedId, status }, rowsRead: a.rowsRead, accepted, adjusted: Number(counts.adjusted), rejected: 0, discrepancies }
 }
 
-// A page of scores is ~3 MB of factor JSON: 100k positions import within a 64 MB V8 heap at this size.
+// A page of scores is ~3 MB of factor JSON: even a feed that changes 100k positions stays within a 64 MB V8 heap.
 const SCORE_PAGE = 5_000
 
 /**
- * Writes each position the import changed ONCE (the rows of `feed_diff`: accepted deltas and new discrepancies):
- * its buckets, the snapshot time and its confidence, scored by `scoreConfidence` from inputs that already see the new
- * on hand, snapshot time and pending deltas. These are the scores the import can LOWER (a held delta weighs on its
- * position), so they are written before commit. The inputs come from one set-based statement into a temporary
- * table; they are scored page by page (memory stays flat) and the scores COPYed into another; one UPDATE joins them.
- * Bucket changes stay relative, so a movement booked meanwhile is not overwritten.
+ * Writes each position the import changed ONCE (the rows of `feed_diff`: accepted deltas, new discrepancies, new
+ * positions): its buckets, the snapshot time and its confidence, scored by `scoreConfidence` from inputs that already
+ * see the new on hand, snapshot time and pending deltas. These are the scores the import can LOWER (a held delta
+ * weighs on its position), so they are written before commit. Inputs come page by page from one set-based query
+ * (memory stays flat), scores are computed here and COPYed into a temporary table, one UPDATE joins them. Bucket
+ * changes stay relative, so a movement booked meanwhile is not overwritten.
  */
 async function writeChangedPositions(c: SqlClient, a: ApplyArgs) {
-  const positionsSql = `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
-      sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
-      GREATEST(COALESCE(sp.last_feed_at, $5), $5) AS last_feed_at
-    FROM feed_diff d JOIN stock_positions sp ON sp.id = d.position_id
-    WHERE sp.location_id = $4 AND sp.id > $2 ORDER BY sp.id LIMIT $3`
-  await c.exec(`CREATE TEMP TABLE feed_confidence_inputs (id int PRIMARY KEY, abc_class text, on_hand bigint, created_at timestamptz,
-      last_counted_at timestamptz, feed_managed boolean, last_feed_at timestamptz, last_count_variance_ratio float8,
-      unreconciled_units int, manual_adjustments int) ON COMMIT DROP;
-    CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
-  await c.query(
-    `INSERT INTO feed_confidence_inputs (id, abc_class, on_hand, created_at, last_counted_at, feed_managed, last_feed_at,
-       last_count_variance_ratio, unreconciled_units, manual_adjustments) ${confidenceInputsSql({ positionsSql })}`,
-    [confidenceWindowStart(a.now), 0, null, a.locationId, a.asOf],
-  )
+  const page = {
+    positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
+        sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
+        GREATEST(COALESCE(sp.last_feed_at, $4), $4) AS last_feed_at
+      FROM feed_diff d JOIN stock_positions sp ON sp.id = d.position_id
+      WHERE sp.id > $2 ORDER BY sp.id LIMIT $3`,
+    params: [a.asOf],
+  }
+  // Scores go in by COPY and out in one UPDATE: measured faster than binding them as arrays.
+  await c.exec(`CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
   for (let afterId = 0; ; ) {
-    const batch = (await c.query(`SELECT * FROM feed_confidence_inputs WHERE id > $1 ORDER BY id LIMIT ${SCORE_PAGE}`, [afterId])).map(toConfidenceInputs)
+    const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
     if (batch.length === 0) break
     // COPY text format: JSON never holds a raw tab or newline, only backslashes need doubling.
     const lines = batch.map((b) => {
