@@ -19,10 +19,11 @@ describe('3PL feed freshness after commit', () => {
     const { db } = database
     const prisma = db.prisma
     const location = await createThirdPartyLocation(prisma)
+    // Created in this order, the unlisted position lies between listed ones: the covered set must leave a hole for it.
     const matched = await createStockedPosition(prisma, { onHand: 300, location })
+    const unlisted = await createStockedPosition(prisma, { onHand: 50, location })
     const synced = await createStockedPosition(prisma, { onHand: 1000, location })
     const held = await createStockedPosition(prisma, { onHand: 1000, location })
-    const unlisted = await createStockedPosition(prisma, { onHand: 50, location })
     const now = new Date()
     await prisma.stockPosition.updateMany({ where: { locationId: location.id }, data: { lastFeedAt: new Date(now.getTime() - 48 * HOUR) } })
     await inTransaction(prisma, (tx) => refreshConfidence(tx, { locationId: location.id }, now))
@@ -42,6 +43,9 @@ describe('3PL feed freshness after commit', () => {
     expect(afterImport.get(matched.sku.id)!.confidence).toBe(before.get(matched.sku.id)!.confidence)
     const feed = await prisma.inventoryFeed.findUniqueOrThrow({ where: { id: report.feed.id } })
     expect(feed.freshnessAppliedAt).toBeNull()
+    const [{ covered }] = await prisma.$queryRaw<Array<{ covered: string }>>`SELECT covered_positions::text AS covered FROM inventory_feeds WHERE id = ${report.feed.id}`
+    const id = (sku: { id: number }) => afterImport.get(sku.id)!.id
+    expect(covered).toBe(`{[${id(matched.sku)},${id(matched.sku) + 1}),[${id(synced.sku)},${id(held.sku) + 1})}`)
 
     const applied = await applyFeedFreshness(db, { feedId: report.feed.id, now: () => now })
     expect(applied).toEqual({ feeds: [report.feed.id], positions: 3 })
@@ -81,5 +85,9 @@ describe('3PL feed freshness after commit', () => {
     expect(positions.every((p) => p.lastFeedAt?.getTime() === now.getTime())).toBe(true)
     expect(positions.find((p) => p.skuId === missing.sku.id)!.onHand).toBe(0)
     expect(positions).toHaveLength(6)
+    // Every position of the location between the lowest and highest covered id: stored as one range.
+    const ids = positions.map((p) => p.id).sort((x, y) => x - y)
+    const [{ covered }] = await prisma.$queryRaw<Array<{ covered: string }>>`SELECT covered_positions::text AS covered FROM inventory_feeds WHERE id = ${report.feed.id}`
+    expect(covered).toBe(`{[${ids[0]},${ids[5] + 1})}`)
   })
 })
