@@ -1,5 +1,6 @@
 import path from 'node:path'
 import fs from 'node:fs'
+import crypto from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaPg } from '@prisma/adapter-pg'
@@ -40,13 +41,14 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
-  const adapter = new PrismaPg({ connectionString, max })
-  const prisma = new PrismaClient({ adapter })
+  // One pool for Prisma and for plain SQL (bulk COPY, the order-intake fast path): `poolSize` bounds the
+  // hub's connections to PostgreSQL, whichever layer uses them.
   const pg = await import('pg')
-  const pool = new pg.default.Pool({ connectionString, max: 2 })
+  const pool = new pg.default.Pool({ connectionString, max })
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
   const sql: SqlRunner = {
-    async query(text, params) {
-      const res = await pool.query(text, params as unknown[])
+    async query(text, params, opts) {
+      const res = await pool.query(opts?.prepare ? { name: statementName(text), text, values: params as unknown[] } : { text, values: params as unknown[] })
       return res.rows
     },
     async exec(text) {
@@ -119,6 +121,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
   }
 }
+
+/** A prepared statement's name: its text's hash, so the same text is prepared once per connection. */
+const statementName = (text: string) => `ops_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`
 
 function pgSqlClient(client: PoolClient): SqlClient {
   return {

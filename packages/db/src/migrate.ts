@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url'
 
 type Row = Record<string, unknown>
 export interface SqlClient {
-  query(text: string, params?: unknown[]): Promise<Row[]>
+  /**
+   * `prepare`: run as a named prepared statement on PostgreSQL (planned once per connection, then reused); for
+   * hot statements whose text never varies (parameters as arrays). Ignored on PGlite.
+   */
+  query(text: string, params?: unknown[], opts?: { prepare?: boolean }): Promise<Row[]>
   exec(text: string): Promise<void>
   /**
    * Bulk-loads rows with `COPY <table> FROM STDIN ...` (write the statement with FROM STDIN; on PGlite it is run

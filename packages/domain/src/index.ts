@@ -51,6 +51,7 @@ export { evaluateHolds, HOLD_EXCEPTIONS, canReleaseHold } from './orders/holds.t
 export { planRouting, zoneOf, type RoutingDecision, type RoutingNode, type RoutingLine, type RoutingPlan } from './orders/routing.ts'
 export { allocateOrder, LOW_CONFIDENCE_BUFFER } from './orders/allocate-order.ts'
 export { placeOrder, placeOrderInput, type PlaceOrderResult } from './orders/commands/place-order.ts'
+export { OrderIntake, orderIntake, type OrderIntakeOptions } from './orders/intake/order-intake.ts'
 export { releaseHold } from './orders/commands/release-hold.ts'
 export { cancelOrder } from './orders/commands/cancel-order.ts'
 export { releaseOrders, type ReleaseResult, type HeldBack } from './orders/commands/release-orders.ts'

@@ -30,8 +30,19 @@ export async function runMutation<R, P extends object>(
   command: (tx: Tx) => Promise<R>,
   toPayload: (result: R) => P | Promise<P>,
 ): Promise<P & { userErrors: UserErrorData[] }> {
+  return runCommand(() => inTransaction(ctx.prisma, command), toPayload)
+}
+
+/**
+ * For commands that manage their own transactions (order intake, bulk imports): business-rule failures become
+ * `userErrors` exactly as in `runMutation`; the command guarantees a refused input wrote nothing.
+ */
+export async function runCommand<R, P extends object>(
+  command: () => Promise<R>,
+  toPayload: (result: R) => P | Promise<P>,
+): Promise<P & { userErrors: UserErrorData[] }> {
   try {
-    const result = await inTransaction(ctx.prisma, command)
+    const result = await command()
     return { ...(await toPayload(result)), userErrors: [] }
   } catch (err) {
     if (err instanceof DomainError) return { userErrors: err.errors } as P & { userErrors: UserErrorData[] }

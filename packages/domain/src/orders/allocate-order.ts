@@ -8,9 +8,9 @@ import { moveStock } from '../inventory/ledger.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
 import { channelLimit, poolOwners, type AllocationRuleRow } from '../channels/allocation-rules.ts'
 import { channelCountersUpdateSql, lockChannelCounters } from '../channels/channel-reservations.ts'
-import { addDays, localParts, workingDay, type IsoDate } from './business-calendar.ts'
-import { planRouting, type RoutingAssignment, type RoutingDecision, type RoutingLine, type RoutingNode } from './routing.ts'
-import { computePriority, computeShipBy } from './ship-by.ts'
+import { addDays, localParts, type IsoDate } from './business-calendar.ts'
+import { planRouting, type RoutingAssignment, type RoutingDecision, type RoutingLine } from './routing.ts'
+import { routingNodes, settleAllocation } from './allocation-plan.ts'
 import type { TimelineEntry } from './order-timeline.ts'
 
 /**
@@ -232,53 +232,12 @@ export async function allocateOrder(
   }
   if (limitNotes.length) decision.summary += ` Channel rules: ${limitNotes.join('; ')}.`
 
-  const reservedUnits = assignmentsDone.reduce((s, a) => s + a.quantity, 0)
-  const perSku = new Map<number, number>()
-  for (const a of assignmentsDone) perSku.set(a.skuId, (perSku.get(a.skuId) ?? 0) + a.quantity)
-
-  // 3. One fulfillment order per node, allocations per line x node, lines and channel counters kept in step.
-  let shipBy: Date | null = order.shipBy
-  const priorityNow = (sb: Date | null) => computePriority({ serviceLevel: order.serviceLevel, placedAt: order.placedAt, shipBy: sb, now: options.now })
-  const locationIds = [...new Set(assignmentsDone.map((a) => a.locationId))].sort((a, b) => a - b)
-  const fulfillment = locationIds.map((locationId) => {
-    const node = nodeInfo.get(locationId)!
-    const foShipBy = computeShipBy({
-      placedAt: order.placedAt,
-      serviceLevel: order.serviceLevel,
-      node: { timezone: node.timezone, cutoffMinutes: node.cutoff_minutes },
-      holidays: holidaysFor(locationId),
-    })
-    if (!shipBy || foShipBy < shipBy) shipBy = foShipBy
-    return { locationId, shipBy: foShipBy, priority: priorityNow(foShipBy) }
-  })
-  const merged = new Map<string, RoutingAssignment>()
-  for (const a of assignmentsDone) {
-    const k = `${a.lineId}:${a.locationId}`
-    const m = merged.get(k)
-    merged.set(k, m ? { ...m, quantity: m.quantity + a.quantity } : { ...a })
-  }
-  const lineUpdates = lines
-    .filter((l) => need.get(l.id)! > 0)
-    .map((l) => ({ lineId: l.id, allocated: placedByLine.get(l.id) ?? 0, backordered: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) }))
-  const writes = allocationWrites({ orderId: order.id, channelId: order.channelId, fulfillment, allocations: [...merged.values()], lineUpdates, perSku })
+  const settled = settleAllocation({ order, lines, need, placedByLine, assignmentsDone, placedAt: [...placedAt.values()], nodeInfo, holidaysFor, now: options.now, decision })
+  const { reservedUnits, backorderedUnits, status, shipBy } = settled
+  events.push(...settled.events)
+  timeline.push(...settled.timeline)
+  const writes = allocationWrites({ orderId: order.id, channelId: order.channelId, fulfillment: settled.fulfillment, allocations: settled.allocations, lineUpdates: settled.lineUpdates, perSku: settled.perSku })
   if (!options.deferWrites) await writeTogether(tx, writes)
-  for (const p of [...placedAt.values()]) {
-    events.push({ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: p.clock.id, payload: { skuId: p.skuId, locationId: p.locationId, reservedDelta: p.quantity, orderId: order.id } })
-  }
-
-  const totalNeed = [...need.values()].reduce((s, q) => s + q, 0)
-  const backorderedUnits = totalNeed - reservedUnits
-  const previouslyAllocated = lines.some((l) => l.allocatedQuantity > 0)
-  const status: AllocationOutcome['status'] =
-    backorderedUnits === 0 ? 'ALLOCATED' : reservedUnits > 0 || previouslyAllocated ? 'PARTIALLY_ALLOCATED' : 'BACKORDERED'
-
-  if (reservedUnits > 0) {
-    timeline.push({
-      kind: 'allocation',
-      title: `Reserved ${reservedUnits} unit${reservedUnits === 1 ? '' : 's'} at ${[...placedAt.values()].map((p) => `${p.code} (${p.quantity})`).join(', ')}`,
-      detail: decision.summary,
-    })
-  }
 
   // Short: because low-confidence stock was held back (a count can settle it), or because there is no stock.
   const shortSkus = new Set(lines.filter((l) => need.get(l.id)! - (placedByLine.get(l.id) ?? 0) > 0).map((l) => l.skuId))
@@ -327,7 +286,7 @@ export async function allocateOrder(
     lowConfidence,
     routing: decision,
     shipBy,
-    priority: priorityNow(shipBy),
+    priority: settled.priority,
     reservedUnits,
     backorderedUnits,
     events,
@@ -351,12 +310,13 @@ export interface AllocationContext {
  * the SKUs' positions, as one json value: `readAllocationContext` selects it, and placeOrder folds it into
  * the statement that inserts the order so intake spends no extra round trip on it.
  */
-export function allocationContextSql(skuIds: number[], now: Date): Prisma.Sql {
+export function allocationContextSql(skuIds: number[] | Prisma.Sql, now: Date): Prisma.Sql {
   const today = localParts(now, 'UTC').date
+  const skuSet = skuIdSet(skuIds)
   return Prisma.sql`json_build_object(
     'rules', (SELECT COALESCE(json_agg(json_build_object('id', id, 'channelId', channel_id, 'skuId', sku_id, 'kind', kind::text, 'quantity', quantity,
                 'percentage', percentage::float8, 'active', active)), '[]'::json)
-              FROM allocation_rules WHERE active AND (sku_id IN (${Prisma.join(skuIds)}) OR sku_id IS NULL)),
+              FROM allocation_rules WHERE active AND (sku_id IN (${skuSet}) OR sku_id IS NULL)),
     'holidays', (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
               FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date),
     'threshold', (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold'),
@@ -383,7 +343,10 @@ async function readPositions(tx: Tx, skuIds: number[], now: Date): Promise<Posit
   return tx.$queryRaw<PositionRow[]>`${positionsSql(skuIds, now)} ORDER BY sp.sku_id, sp.location_id`
 }
 
-function positionsSql(skuIds: number[], now: Date): Prisma.Sql {
+/** The SKUs allocation reads: ids, or a subquery selecting them (the intake fast path reads a batch by SKU code). */
+const skuIdSet = (skuIds: number[] | Prisma.Sql) => (Array.isArray(skuIds) ? Prisma.join(skuIds) : skuIds)
+
+function positionsSql(skuIds: number[] | Prisma.Sql, now: Date): Prisma.Sql {
   const today = localParts(now, 'UTC').date
   return Prisma.sql`
     SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
@@ -392,34 +355,7 @@ function positionsSql(skuIds: number[], now: Date): Prisma.Sql {
            (SELECT COALESCE(json_object_agg(to_char(d.day, 'YYYY-MM-DD'), d.released), '{}'::json) FROM node_day_loads d
              WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day
     FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
-    WHERE sp.sku_id IN (${Prisma.join(skuIds)}) AND l.active AND l.is_fulfillment_node`
-}
-
-/** Candidate nodes with promisable stock per SKU and whether their working day's release capacity is used up. */
-function routingNodes(
-  positions: PositionRow[],
-  promisable: (p: PositionRow) => number,
-  holidaysFor: (locationId: number) => Set<IsoDate>,
-  now: Date,
-): RoutingNode[] {
-  const byLocation = new Map<number, PositionRow[]>()
-  for (const p of positions) byLocation.set(p.location_id, [...(byLocation.get(p.location_id) ?? []), p])
-  return [...byLocation].map(([locationId, ps]) => {
-    const p = ps[0]
-    const day = workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day
-    const released = Number(p.released_by_day[day] ?? 0)
-    return {
-      locationId,
-      code: p.code,
-      country: p.country,
-      region: p.region,
-      postalCode: p.postal_code,
-      shippingCost: Number(p.shipping_cost),
-      atCapacity: released >= p.daily_pick_capacity,
-      capacityNote: `released ${released} of ${p.daily_pick_capacity} for ${day}`,
-      stock: new Map(ps.map((x) => [x.sku_id, Math.max(0, promisable(x))])),
-    }
-  })
+    WHERE sp.sku_id IN (${skuIdSet(skuIds)}) AND l.active AND l.is_fulfillment_node`
 }
 
 /**

@@ -244,7 +244,7 @@ async function finishOrder(
 }
 
 /** A raw `orders` row as the Prisma model (columns are the snake_case of the fields; enum arrays come back as text). */
-function orderFromRow(row: Record<string, unknown>): Order {
+export function orderFromRow(row: Record<string, unknown>): Order {
   const order = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]))
   if (typeof order.holds === 'string') order.holds = order.holds.replace(/^\{|\}$/g, '').split(',').filter(Boolean)
   return order as unknown as Order

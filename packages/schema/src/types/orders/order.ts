@@ -1,8 +1,8 @@
 import type { Prisma } from '@ops-hub/db'
-import { cancelOrder, orderMachine, placeOrder, releaseHold, type RoutingDecision } from '@ops-hub/domain'
+import { cancelOrder, orderIntake, orderMachine, releaseHold, type RoutingDecision } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { requireActor, runCommand, runMutation, UserError } from '../../errors.ts'
 import { Location } from '../network/location.ts'
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', {
@@ -232,10 +232,10 @@ builder.mutationField('placeOrder', (t) =>
     authScopes: { roles: ['PARTNER', 'OPERATIONS', 'CUSTOMER_SERVICE'] },
     args: { input: t.arg({ type: PlaceOrderInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => placeOrder(tx, { ...input, lines: input.lines.map((l) => ({ ...l, unitPrice: Number(l.unitPrice) })) }, requireActor(ctx)), (r) => ({
-        order: r.order,
-        created: r.created,
-      })),
+      runCommand(
+        () => orderIntake(ctx.db).place({ ...input, lines: input.lines.map((l) => ({ ...l, unitPrice: Number(l.unitPrice) })) }, requireActor(ctx)),
+        (r) => ({ order: r.order, created: r.created }),
+      ),
   }),
 )
 
