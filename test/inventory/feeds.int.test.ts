@@ -55,6 +55,10 @@ describe('3PL batch feeds', () => {
       ['input.csv.row.5', `Row 5: ${sku.code} repeats row 3`],
     ])
     expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
+    const repeated = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},4\n${sku.code},6\n` } }, ops)
+    expect(repeated.data.importInventoryFeed.userErrors).toEqual([
+      { field: ['input', 'csv', 'row', '3'], code: 'INVALID_FEED', message: `Row 3: ${sku.code} repeats row 2` },
+    ])
     const ok = await t().gql(IMPORT, { input: { locationCode: location.code, csv: csv.split('\n').slice(0, 3).join('\n') } }, ops)
     expect(ok.data.importInventoryFeed).toMatchObject({ userErrors: [], rowsRead: 2, accepted: 1, adjusted: 0, discrepancies: 0 })
   })

@@ -112,7 +112,7 @@ export async function importInventoryFeed(
       locationId: location.id, locationCode: location.code, asOf, now, actor: actor.id, fileName: input.fileName ?? null,
       fullSnapshot: input.fullSnapshot ?? false, toleranceUnits: setting('inventory.feedToleranceUnits'),
       toleranceRatio: setting('inventory.feedToleranceRatio'), dueBy, rowsRead: state.rowsRead, scoring,
-      binOrLot: state.binOrLot ?? false,
+      groupRows: state.binOrLot !== false || state.maybeRepeatedSku !== false,
     }
     const diff = await diffFeed(c, args)
     if (diff.invalid) {
@@ -185,7 +185,8 @@ interface ApplyArgs {
   dueBy: Date
   rowsRead: number
   scoring: ConfidenceParams
-  binOrLot: boolean
+  /** The file may hold several rows of one SKU (bins, lots, or a repeat the parser could not rule out). */
+  groupRows: boolean
 }
 
 interface Diff {
@@ -227,19 +228,21 @@ function movedSinceSql(a: ApplyArgs) {
  * when there are any.
  */
 async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
-  // Grouped by SKU id after the join (an int hashes faster than the code); unknown SKUs fall into the NULL group.
-  const grouped = a.binOrLot
-    ? `SELECT s.id AS sku_id, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
+  // Rows are grouped per SKU only when the file may list one twice (bins and lots add up; a repeat is an error),
+  // by SKU id after the join (an int hashes faster than the code); unknown SKUs fall into the NULL group. Grouping
+  // 100k rows costs more than the joins, and the parser proves most files need none.
+  const rows = a.groupRows
+    ? `(SELECT s.id AS sku_id, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
          SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r
-       LEFT JOIN skus s ON s.code = r.sku GROUP BY s.id`
-    : `SELECT s.id AS sku_id, sum(st.quantity)::bigint AS feed_qty, count(*) AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku GROUP BY s.id`
+       LEFT JOIN skus s ON s.code = r.sku GROUP BY s.id) g`
+    : `(SELECT s.id AS sku_id, st.quantity::bigint AS feed_qty, 1 AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku) g`
   await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, feed_qty bigint NOT NULL,
     book_qty bigint NOT NULL, on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL) ON COMMIT DROP`)
   const [row] = await c.query(
     `WITH j AS MATERIALIZED (
        SELECT g.sku_id, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
          COALESCE(sp.reserved + sp.damaged + sp.quality_control, 0) AS committed, COALESCE(sp.on_hand, 0) - COALESCE(m.since, 0) AS book_qty
-       FROM (${grouped}) g
+       FROM ${rows}
        LEFT JOIN stock_positions sp ON sp.sku_id = g.sku_id AND sp.location_id = $1
        LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
      ), kept AS (

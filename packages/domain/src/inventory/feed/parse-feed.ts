@@ -16,6 +16,11 @@ export interface FeedParseState {
   headerOk: boolean
   /** The header names a bin or lot column: a SKU may then appear on several rows. */
   binOrLot?: boolean
+  /**
+   * Without bin and lot columns: false when no SKU can appear twice (proven by a Bloom filter, which has no false
+   * negatives), so the importer may skip grouping rows per SKU; true when one may (then it groups, and finds out).
+   */
+  maybeRepeatedSku?: boolean
 }
 
 const KNOWN = ['sku', 'quantity', 'bin', 'lot'] as const
@@ -154,6 +159,7 @@ export async function* feedStagingChunks(
   let columns: { sku: number; quantity: number; bin: number; lot: number; width: number } | null = null
   let buffer = ''
   let buffered = 0
+  let seen: SkuFilter | null = null
   const fail = (row: number, message: string) => {
     if (state.errors.length < maxErrors) state.errors.push({ row, message })
     else if (state.errors.length === maxErrors) state.errors.push({ row, message: 'Too many bad rows; later ones are not listed' })
@@ -172,6 +178,8 @@ export async function* feedStagingChunks(
         }
         state.headerOk = true
         state.binOrLot = names.includes('bin') || names.includes('lot')
+        state.maybeRepeatedSku = state.binOrLot
+        if (!state.binOrLot) seen = new SkuFilter()
         columns = { sku: names.indexOf('sku'), quantity: names.indexOf('quantity'), bin: names.indexOf('bin'), lot: names.indexOf('lot'), width: names.length }
         continue
       }
@@ -189,6 +197,10 @@ export async function* feedStagingChunks(
         continue
       }
       if (!sku) continue
+      if (seen && seen.add(sku)) {
+        state.maybeRepeatedSku = true
+        seen = null
+      }
       buffer += columns.bin < 0 && columns.lot < 0
         ? `${row},${field(sku)},${quantity},,\n`
         : `${row},${field(sku)},${quantity},${field(columns.bin >= 0 ? record[columns.bin] : undefined)},${field(columns.lot >= 0 ? record[columns.lot] : undefined)}\n`
@@ -205,4 +217,37 @@ export async function* feedStagingChunks(
   }
   if (buffered) yield buffer
   opts.onProgress?.(state.rowsRead)
+}
+
+/**
+ * A Bloom filter of SKU codes in a fixed 2 MB, so memory does not grow with the file: `add` answers true when the
+ * code may have been added before. With 7 probes over 16M bits a 100k-row file without repeats is answered "no
+ * repeats" except about once in 500,000 files; a false alarm only costs the importer its grouping pass.
+ */
+class SkuFilter {
+  private readonly bits = new Int32Array(1 << 19)
+
+  add(code: string): boolean {
+    // Two 32-bit FNV-1a hashes with different offsets; probes h1 + i * h2 (Kirsch-Mitzenmacher).
+    let h1 = 0x811c9dc5
+    let h2 = 0x01000193 ^ code.length
+    for (let i = 0; i < code.length; i++) {
+      const ch = code.charCodeAt(i)
+      h1 = Math.imul(h1 ^ ch, 0x01000193)
+      h2 = Math.imul(h2 ^ ch, 0x5bd1e995)
+      h2 ^= h2 >>> 15
+    }
+    h2 |= 1
+    let present = true
+    for (let i = 0; i < 7; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & 0xffffff
+      const word = bit >>> 5
+      const mask = 1 << (bit & 31)
+      if ((this.bits[word] & mask) === 0) {
+        present = false
+        this.bits[word] |= mask
+      }
+    }
+    return present
+  }
 }
