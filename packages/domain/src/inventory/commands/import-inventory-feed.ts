@@ -232,22 +232,22 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
   // by SKU id after the join (an int hashes faster than the code); unknown SKUs fall into the NULL group. Grouping
   // 100k rows costs more than the joins, and the parser proves most files need none.
   const rows = a.groupRows
-    ? `(SELECT s.id AS sku_id, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
+    ? `(SELECT s.id AS sku_id, s.code, s.unit_cost, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
          SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r
        LEFT JOIN skus s ON s.code = r.sku GROUP BY s.id) g`
-    : `(SELECT s.id AS sku_id, st.quantity::bigint AS feed_qty, 1 AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku) g`
-  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, feed_qty bigint NOT NULL,
+    : `(SELECT s.id AS sku_id, s.code, s.unit_cost, st.quantity::bigint AS feed_qty, 1 AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku) g`
+  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, code text NOT NULL, unit_cost numeric NOT NULL, feed_qty bigint NOT NULL,
     book_qty bigint NOT NULL, on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL) ON COMMIT DROP`)
   const [row] = await c.query(
     `WITH j AS MATERIALIZED (
-       SELECT g.sku_id, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
+       SELECT g.sku_id, g.code, g.unit_cost, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
          COALESCE(sp.reserved + sp.damaged + sp.quality_control, 0) AS committed, COALESCE(sp.on_hand, 0) - COALESCE(m.since, 0) AS book_qty
        FROM ${rows}
        LEFT JOIN stock_positions sp ON sp.sku_id = g.sku_id AND sp.location_id = $1
        LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
      ), kept AS (
-       INSERT INTO feed_diff (position_id, sku_id, feed_qty, book_qty, on_hand, committed, delta, outcome)
-       SELECT position_id, sku_id, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+       INSERT INTO feed_diff (position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
+       SELECT position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
          ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
        FROM j WHERE sku_id IS NOT NULL AND (position_id IS NULL OR feed_qty <> book_qty)
      ), ids AS (
@@ -285,14 +285,14 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
     // Positions holding stock that a full snapshot does not list: the 3PL has none of it.
     const [absent] = await c.query(
       `WITH absent AS MATERIALIZED (
-         SELECT sp.id AS position_id, sp.sku_id, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
+         SELECT sp.id AS position_id, sp.sku_id, s.code, s.unit_cost, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
            sp.reserved + sp.damaged + sp.quality_control AS committed
          FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
          WHERE sp.location_id = $1 AND sp.on_hand > 0
            AND NOT EXISTS (SELECT 1 FROM feed_staging st WHERE st.sku = s.code)
        ), kept AS (
-         INSERT INTO feed_diff (position_id, sku_id, feed_qty, book_qty, on_hand, committed, delta, outcome)
-         SELECT position_id, sku_id, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+         INSERT INTO feed_diff (position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
+         SELECT position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
            ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
          FROM absent WHERE feed_qty <> book_qty
        ), covered AS (
@@ -328,9 +328,9 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
     `WITH adj AS (
        INSERT INTO adjustments (stock_position_id, sku_id, location_id, bucket, quantity_delta, reason, status,
          reference_document_uri, note, value_delta, requested_by, decided_by, decided_at, created_at, applied_at)
-       SELECT d.position_id, d.sku_id, $1, 'ON_HAND', d.delta, 'FEED_SYNC', 'APPLIED', $2,
-         '3PL reported ' || d.feed_qty || ', book as of the snapshot ' || d.book_qty, round(d.delta * s.unit_cost, 2), $3, $3, $4, $4, $4
-       FROM feed_diff d JOIN skus s ON s.id = d.sku_id WHERE d.outcome = 'ACCEPT'
+       SELECT position_id, sku_id, $1, 'ON_HAND', delta, 'FEED_SYNC', 'APPLIED', $2,
+         '3PL reported ' || feed_qty || ', book as of the snapshot ' || book_qty, round(delta * unit_cost, 2), $3, $3, $4, $4, $4
+       FROM feed_diff WHERE outcome = 'ACCEPT'
        RETURNING id, stock_position_id, sku_id, quantity_delta
      )
      INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, reason_code, actor, reference_document_uri, on_hand_delta, metadata, occurred_at)
@@ -370,7 +370,7 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
          '3PL reported ' || d.feed_quantity || ', book as of the snapshot ' || d.book_quantity || '. Approve to book the difference or reject to keep the book.',
          jsonb_build_object('feedId', $1::int, 'discrepancyId', d.id, 'bookQuantity', d.book_quantity, 'feedQuantity', d.feed_quantity, 'delta', d.delta),
          $3, 'feed-discrepancy:' || d.stock_position_id, $4, $4
-       FROM disc d JOIN skus s ON s.id = (SELECT sku_id FROM stock_positions WHERE id = d.stock_position_id)
+       FROM disc d JOIN feed_diff s ON s.position_id = d.stock_position_id
        RETURNING id
      )
      INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
