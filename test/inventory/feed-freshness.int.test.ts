@@ -56,6 +56,9 @@ describe('3PL feed freshness after commit', () => {
     // A position the file did not list is not the feed's to refresh.
     expect(caughtUp.get(unlisted.sku.id)).toEqual(afterImport.get(unlisted.sku.id))
     expect((await prisma.inventoryFeed.findUniqueOrThrow({ where: { id: report.feed.id } })).freshnessAppliedAt).toEqual(now)
+    // Live metrics hear that the location's confidence moved.
+    const caughtUpEvents = await prisma.outboxEvent.findMany({ where: { topic: 'stock.feed_freshness_applied', aggregateId: report.feed.id } })
+    expect(caughtUpEvents.map((e) => e.payload)).toEqual([{ locationId: location.id }])
 
     // Every stored score is what a plain refresh at the same instant gives.
     await inTransaction(prisma, (tx) => refreshConfidence(tx, { locationId: location.id }, now))

@@ -38,7 +38,7 @@ export function startFeedFreshnessWorker(db: Database, pubsub: PubSub, topic: st
       const next = await events.next()
       if (next.done || stopped) return
       const event = next.value as OutboxEnvelope
-      if (event.aggregateType === 'InventoryFeed') kick()
+      if (event.topic === 'stock.changed' && event.aggregateType === 'InventoryFeed') kick()
     }
   })().catch((err) => logger.error({ err }, 'feed freshness listener stopped'))
   const timer = setInterval(kick, backstopMs).unref()

@@ -67,6 +67,14 @@ async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSiz
     )
   }
   const done = batch.length < pageSize
+  if (done) {
+    // Live metrics recompute the location's confidence on a stock event.
+    await c.query(
+      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
+       SELECT 'stock.feed_freshness_applied', 'InventoryFeed', id, jsonb_build_object('locationId', location_id) FROM inventory_feeds WHERE id = $1`,
+      [feed.id],
+    )
+  }
   await c.query(`UPDATE inventory_feeds SET freshness_cursor = $2, freshness_applied_at = $3 WHERE id = $1`, [
     feed.id, batch.length ? batch[batch.length - 1].id : Number(feed.cursor), done ? now : null,
   ])
