@@ -92,7 +92,7 @@ export async function importInventoryFeed(
     }
     const dueBy = new Date(now.getTime() + setting('exceptions.slaHours').MEDIUM * 3_600_000)
     phase('prepare')
-    // The diff hashes 100k SKU codes: at the 4 MB default the aggregate spills to disk. Scoped to this transaction.
+    // The diff hashes 100k SKU codes: at the 4 MB default its hash tables spill to disk. Scoped to this transaction.
     await c.exec(`SET LOCAL work_mem = '64MB';
       CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity int NOT NULL, bin text, lot text) ON COMMIT DROP`)
     await c.copyFrom(
@@ -214,18 +214,18 @@ function movedSinceSql(a: ApplyArgs) {
 }
 
 /**
- * The covered set is stored as position-id ranges, read only together with the feed's location: when the feed lists
- * every position of the location between its lowest and highest id (a full or nearly full snapshot), that is one
- * range, found by a count instead of aggregating 100k single-id ranges (~80 ms); otherwise the exact ranges. A range
- * can only over-cover a position created while the import runs (invisible to its snapshot), whose last_feed_at is
- * NULL and so already falls back to the location's latest feed in scoring: applying the snapshot time to it changes
- * nothing.
+ * ONE pass over the staged rows: resolves SKUs and positions (grouping rows per SKU when the file may list one more
+ * than once: bins and lots add up, the same (sku, bin, lot) twice is counted), diffs against the book and keeps only
+ * the rows that change something in `feed_diff` (a few thousand of 100k); the feed row is written with the set of
+ * positions covered, and the counts that decide whether the file is valid come back. Positions missing at the
+ * location are created afterwards, only when there are any.
  *
- * ONE pass over the staged rows: groups them per SKU (bins and lots of a SKU add up; the same (sku, bin, lot) twice is
- * counted), resolves SKUs and positions, diffs against the book and keeps only the rows that change something in
- * `feed_diff` (a few thousand of 100k); the feed row is written with the set of positions covered, and the counts
- * that decide whether the file is valid come back. Positions missing at the location are created afterwards, only
- * when there are any.
+ * The covered set is stored as position-id ranges, always read together with the feed's location: when the feed
+ * lists every position of the location between its lowest and highest id (a full or nearly full snapshot), that is
+ * one range, found by a count instead of aggregating 100k single-id ranges (~80 ms); otherwise the exact ranges. A
+ * range can only over-cover a position created while the import runs (invisible to its snapshot), whose last_feed_at
+ * is NULL and so already falls back to the location's latest feed in scoring: applying the snapshot time to it
+ * changes nothing.
  */
 async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
   // Rows are grouped per SKU only when the file may list one twice (bins and lots add up; a repeat is an error),
