@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyFeedFreshness, importInventoryFeed, inTransaction, refreshConfidence } from '@ops-hub/domain'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
-import { createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
+import { createSku, createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
 
 // Domain level, without the API (whose worker would apply the freshness on its own as soon as the import commits):
 // what the import writes before commit, and what the deferred step adds after it.
@@ -71,26 +71,29 @@ describe('3PL feed freshness after commit', () => {
     expect(await applyFeedFreshness(db, { feedId: report.feed.id, now: () => now })).toEqual({ feeds: [], positions: 0 })
   })
 
-  it('resumes page by page from the cursor, covering positions a full snapshot found missing too', async () => {
+  it('resumes page by page from the cursor, covering positions a full snapshot found missing and positions it created', async () => {
     const { db } = database
     const prisma = db.prisma
     const location = await createThirdPartyLocation(prisma)
     const listed = await Promise.all([1, 2, 3, 4, 5].map(() => createStockedPosition(prisma, { onHand: 10, location })))
     const missing = await createStockedPosition(prisma, { onHand: 4, location })
+    const newHere = await createSku(prisma)
     const now = new Date()
-    const csv = `sku,quantity\n${listed.map((p) => `${p.sku.code},10`).join('\n')}\n`
+    const csv = `sku,quantity\n${listed.map((p) => `${p.sku.code},10`).join('\n')}\n${newHere.code},3\n`
     const report = await importInventoryFeed(db, { locationCode: location.code, csv, fullSnapshot: true }, ops, { now })
-    // The unlisted position of a full snapshot is a 4-unit delta (within tolerance: synced to 0), and covered.
-    expect(report).toMatchObject({ rowsRead: 5, accepted: 6, adjusted: 1, discrepancies: 0 })
+    // The unlisted position of a full snapshot is a 4-unit delta (within tolerance: synced to 0), and covered; the
+    // SKU new at this location gets a position, synced from 0 to 3.
+    expect(report).toMatchObject({ rowsRead: 6, accepted: 7, adjusted: 2, discrepancies: 0 })
     const applied = await applyFeedFreshness(db, { now: () => now, pageSize: 2 })
     expect(applied.feeds).toContain(report.feed.id)
     const positions = await prisma.stockPosition.findMany({ where: { locationId: location.id } })
     expect(positions.every((p) => p.lastFeedAt?.getTime() === now.getTime())).toBe(true)
     expect(positions.find((p) => p.skuId === missing.sku.id)!.onHand).toBe(0)
-    expect(positions).toHaveLength(6)
+    expect(positions.find((p) => p.skuId === newHere.id)!.onHand).toBe(3)
+    expect(positions).toHaveLength(7)
     // Every position of the location between the lowest and highest covered id: stored as one range.
     const ids = positions.map((p) => p.id).sort((x, y) => x - y)
     const [{ covered }] = await prisma.$queryRaw<Array<{ covered: string }>>`SELECT covered_positions::text AS covered FROM inventory_feeds WHERE id = ${report.feed.id}`
-    expect(covered).toBe(`{[${ids[0]},${ids[5] + 1})}`)
+    expect(covered).toBe(`{[${ids[0]},${ids[6] + 1})}`)
   })
 })
