@@ -45,6 +45,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // hub's connections to PostgreSQL, whichever layer uses them.
   const pg = await import('pg')
   const pool = new pg.default.Pool({ connectionString, max })
+  // An idle connection can die under us (server restart, a DBA's pg_terminate_backend): the pool drops it and
+  // opens another on demand; without a listener node-postgres would crash the process instead.
+  pool.on('error', (err) => console.warn(`[db] idle PostgreSQL connection lost: ${err.message}`))
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
   const sql: SqlRunner = {
     async query(text, params, opts) {
