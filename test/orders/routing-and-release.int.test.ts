@@ -90,6 +90,29 @@ describe('release by capacity', () => {
     expect(await prisma.outboxEvent.count({ where: { topic: 'fulfillment.released', payload: { path: ['locationId'], equals: (await prisma.location.findUniqueOrThrow({ where: { code: node } })).id } } })).toBe(2)
   })
 
+  it('gives a cancelled, released-but-unpicked fulfillment order its slot of the day back', async () => {
+    const channel = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 1 })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 5)
+    const first = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
+    const second = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
+    const release = async () => (await t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, { role: 'OPERATIONS' })).data.releaseOrders
+    expect((await release()).released.map((f: { order: { number: string } }) => f.order.number)).toEqual([first.number])
+
+    const cancelled = await t().gql(
+      `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { order { status timeline { title detail } } userErrors { code } } }`,
+      { input: { orderId: first.id, reason: 'customer changed their mind' } },
+      { role: 'CUSTOMER_SERVICE' },
+    )
+    expect(cancelled.data.cancelOrder.userErrors).toEqual([])
+    expect(cancelled.data.cancelOrder.order.timeline).toContainEqual({ title: `Release capacity returned to ${node}`, detail: expect.stringMatching(/^1 slot\(s\) of \d{4}-\d{2}-\d{2} free again/) })
+
+    const again = await release()
+    expect(again.releasedBefore).toBe(0)
+    expect(again.released.map((f: { order: { number: string } }) => f.order.number)).toEqual([second.number])
+  })
+
   it('puts same-day before express before standard', async () => {
     const channel = await createSalesChannel(t())
     const node = await createFulfilmentNode(t(), { dailyPickCapacity: 100 })

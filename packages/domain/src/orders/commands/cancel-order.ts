@@ -12,6 +12,7 @@ import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { lockOrder } from '../load-order.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
 import { pickTaskMachine, pickWaveMachine } from '../../warehouse/pick.machine.ts'
+import { workingDay, type IsoDate } from '../business-calendar.ts'
 
 export const cancelOrderInput = z.object({
   orderId: z.number().int().positive(),
@@ -24,6 +25,7 @@ export const cancelOrderInput = z.object({
  * Work already in the warehouse is unwound: open pick tasks are cancelled and picked units go back to the bin
  * they came from (they never left on-hand, so only the bin count moves). Once anything has shipped the order
  * cannot be cancelled: the order machine refuses PARTIALLY_SHIPPED/SHIPPED (partial cancel is not offered).
+ * A fulfillment order released today but not yet picked gives its slot of the node's release capacity back.
  */
 export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderInput>, actor: Actor, now = new Date()) {
   const input = parseInput(cancelOrderInput, rawInput)
@@ -79,6 +81,7 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
   }
   await tx.allocation.updateMany({ where: { id: { in: allocations.map((a) => a.id) } }, data: { status: 'CANCELLED' } })
   await tx.fulfillmentOrder.updateMany({ where: { id: { in: fos.map((f) => f.id) } }, data: { status: 'CANCELLED', cancelledAt: now } })
+  const capacityReturned = await returnReleaseCapacity(tx, fos, now)
   await tx.$executeRaw`
     UPDATE order_lines SET cancelled_quantity = quantity - shipped_quantity, allocated_quantity = 0, backordered_quantity = 0
     WHERE order_id = ${order.id}`
@@ -100,6 +103,7 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
       })),
       ...(putBack.cancelledTasks ? [{ kind: 'warehouse', title: 'Open pick tasks cancelled', detail: `${putBack.cancelledTasks} open pick task(s) cancelled` }] : []),
       ...fos.map((fo) => ({ kind: 'fulfillment_status', title: `${fo.number} cancelled`, detail: `${fo.number}: ${fo.status} -> CANCELLED` })),
+      ...capacityReturned.map((c) => ({ kind: 'warehouse', title: `Release capacity returned to ${c.code}`, detail: `${c.count} slot(s) of ${c.day} free again: released, not yet picked` })),
       { kind: 'status', fromStatus: order.status, toStatus: 'CANCELLED', title: 'Order cancelled', detail: `${input.reason}${released ? ` - ${released} reserved unit(s) released` : ''}` },
     ],
     actor,
@@ -111,6 +115,37 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
     ...fos.map((fo) => ({ topic: 'fulfillment.changed' as const, aggregateType: 'FulfillmentOrder', aggregateId: fo.id, payload: { from: fo.status, to: 'CANCELLED', locationId: fo.locationId, orderId: order.id } })),
   ])
   return updated
+}
+
+/**
+ * A fulfillment order released but not yet picked used one slot of its node's daily release capacity; cancelling
+ * it frees that slot, so releaseOrders can send other work today. Only for the day it counted against (its
+ * release instant's working day) and only while that day is still the node's current or a coming working day -
+ * past days keep their history. Runs after the fulfillment orders are locked, and locks the day's counter after
+ * them, as releaseOrders does (fulfillment orders, then node_day_loads).
+ */
+async function returnReleaseCapacity(tx: Tx, fos: Array<{ status: string; locationId: number; releasedAt: Date | null }>, now: Date) {
+  const released = fos.filter((f) => f.status === 'RELEASED' && f.releasedAt)
+  if (released.length === 0) return []
+  const locations = await tx.location.findMany({ where: { id: { in: [...new Set(released.map((f) => f.locationId))] } } })
+  const holidays = await tx.holiday.findMany({
+    where: { date: { gte: new Date(now.getTime() - 7 * 86_400_000) }, OR: [{ locationId: null }, { locationId: { in: locations.map((l) => l.id) } }] },
+  })
+  const slots = new Map<string, { locationId: number; code: string; day: IsoDate; count: number }>()
+  for (const fo of released) {
+    const location = locations.find((l) => l.id === fo.locationId)!
+    const days = new Set(holidays.filter((h) => h.locationId === null || h.locationId === location.id).map((h) => h.date.toISOString().slice(0, 10) as IsoDate))
+    const day = workingDay(fo.releasedAt!, location, days).day
+    if (day < workingDay(now, location, days).day) continue
+    const key = `${location.id}:${day}`
+    const slot = slots.get(key) ?? { locationId: location.id, code: location.code, day, count: 0 }
+    slot.count++
+    slots.set(key, slot)
+  }
+  for (const s of [...slots.values()].sort((a, b) => a.locationId - b.locationId || a.day.localeCompare(b.day))) {
+    await tx.$executeRaw`UPDATE node_day_loads SET released = GREATEST(0, released - ${s.count}) WHERE location_id = ${s.locationId} AND day = ${s.day}::date`
+  }
+  return [...slots.values()]
 }
 
 type PutBack = Array<{ foNumber: string; binCode: string; skuCode: string; quantity: number }> & {
