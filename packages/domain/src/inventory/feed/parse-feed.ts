@@ -33,6 +33,7 @@ function field(v: string | undefined): string {
 }
 /** What COPY's CSV reader would take for something else than text: quotes, separators, line breaks, edge spaces, `\.`. */
 const NEEDS_QUOTES = /[",\r\n\\]|^\s|\s$/
+const asIs = (v: string | undefined) => v ?? ''
 const WHOLE = /^\d+$/
 
 /** CSV options of a feed: every reader of a feed file must see exactly what this parser sees. */
@@ -45,6 +46,8 @@ export interface FeedRecord {
   record: string[]
   /** Line of the file the record ends on (1 = header). */
   line: number
+  /** Split from a plain line: no field holds a quote, comma, line break or edge space. */
+  plain?: boolean
 }
 
 /**
@@ -95,7 +98,7 @@ async function* readRecords(source: AsyncIterator<string | Uint8Array>): AsyncGe
         return false
       }
       line++
-      if (body.length > 0) out.push({ record: splitPlain(body), line })
+      if (body.length > 0) out.push({ record: splitPlain(body), line, plain: true })
       if (nl < 0) {
         start = text.length
         break
@@ -166,7 +169,7 @@ export async function* feedStagingChunks(
   }
   // Rows of one input chunk are checked in a plain loop: an await per row cost more than the checks themselves.
   for await (const batch of feedRecordBatches(input)) {
-    for (const { record, line: row } of batch) {
+    for (const { record, line: row, plain } of batch) {
       if (!columns) {
         const names = record.map((n) => n.trim().toLowerCase())
         const unknown = names.filter((n) => !(KNOWN as readonly string[]).includes(n))
@@ -201,9 +204,11 @@ export async function* feedStagingChunks(
         state.maybeRepeatedSku = true
         seen = null
       }
+      // A plain line's fields go to COPY as they are; the rest are quoted where COPY's CSV reader needs it.
+      const q = plain ? asIs : field
       buffer += columns.bin < 0 && columns.lot < 0
-        ? `${row},${field(sku)},${quantity},,\n`
-        : `${row},${field(sku)},${quantity},${field(columns.bin >= 0 ? record[columns.bin] : undefined)},${field(columns.lot >= 0 ? record[columns.lot] : undefined)}\n`
+        ? `${row},${q(sku)},${quantity},,\n`
+        : `${row},${q(sku)},${quantity},${q(columns.bin >= 0 ? record[columns.bin] : undefined)},${q(columns.lot >= 0 ? record[columns.lot] : undefined)}\n`
       if (++buffered >= chunkRows) {
         yield buffer
         buffer = ''
@@ -235,9 +240,8 @@ class SkuFilter {
       const ch = code.charCodeAt(i)
       h1 = Math.imul(h1 ^ ch, 0x01000193)
       h2 = Math.imul(h2 ^ ch, 0x5bd1e995)
-      h2 ^= h2 >>> 15
     }
-    h2 |= 1
+    h2 = Math.imul(h2 ^ (h2 >>> 15), 0x2c1b3c6d) | 1
     let present = true
     for (let i = 0; i < 7; i++) {
       const bit = (h1 + Math.imul(i, h2)) & 0xffffff
