@@ -63,6 +63,15 @@ describe('3PL batch feeds', () => {
     expect(ok.data.importInventoryFeed).toMatchObject({ userErrors: [], rowsRead: 2, accepted: 1, adjusted: 0, discrepancies: 0 })
   })
 
+  it('reads quoted CSV (bins with commas and quotes) exactly: bins of one SKU add up', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 10, location })
+    const csv = `sku,quantity,bin\n${sku.code},4,"A,1"\n"${sku.code}",3,"say ""B"""\n${sku.code},3,C\n`
+    const out = (await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)).data.importInventoryFeed
+    expect(out).toMatchObject({ userErrors: [], rowsRead: 3, accepted: 1, adjusted: 0, discrepancies: 0 })
+  })
+
   it('applies a 5-unit delta on 1000 and holds a 300-unit delta as FEED_DISCREPANCY until someone else approves it', async () => {
     const prisma = t().app.db.prisma
     const location = await createThirdPartyLocation(prisma)
