@@ -35,6 +35,23 @@ describe('migrations', () => {
       await expect(db.sql.query('UPDATE stock_positions SET on_hand = -1 WHERE id = $1', [pos.id])).rejects.toThrow(/non_negative/)
       const after = await db.prisma.stockPosition.findUniqueOrThrow({ where: { id: pos.id } })
       expect(after).toMatchObject({ onHand: 5, reserved: 0 })
+
+      // The order tables' rules (checked inline by each trigger's WHEN clause, named by its function).
+      const channel = await db.prisma.channel.create({ data: { code: 'INV-C', name: 'x', kind: 'STOREFRONT' } })
+      const order = (fraud: number) =>
+        db.sql.query(
+          `INSERT INTO orders (channel_id, external_id, customer_email, customer_name, ship_to_name, ship_to_line1, ship_to_city, ship_to_postal_code,
+             ship_to_country, payment_status, fraud_score, updated_at) VALUES ($1, $2, 'a@b.c', 'x', 'x', 'x', 'x', '1', 'US', 'AUTHORIZED', $3, now()) RETURNING id`,
+          [channel.id, `INV-${fraud}`, fraud],
+        )
+      await expect(order(1.5)).rejects.toThrow(/orders_fraud_score_range/)
+      const [{ id: orderId }] = await order(0.5)
+      const line = (allocated: number) =>
+        db.sql.query(`INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, allocated_quantity) VALUES ($1, $2, $3, 2, 1, $2) RETURNING id`, [orderId, allocated, sku.id])
+      await expect(line(3)).rejects.toThrow(/order_lines_quantities_consistent/)
+      const [{ id: lineId }] = await line(2)
+      await expect(db.sql.query(`INSERT INTO allocations (order_line_id, location_id, quantity, updated_at) VALUES ($1, $2, 0, now())`, [lineId, loc.id])).rejects.toThrow(/allocations_quantity_positive/)
+      await expect(db.sql.query(`INSERT INTO channel_reservations (channel_id, sku_id, reserved) VALUES ($1, $2, -1)`, [channel.id, sku.id])).rejects.toThrow(/channel_reservations_non_negative/)
     } finally {
       await drop()
     }
