@@ -82,9 +82,12 @@ describe('order intake', () => {
     expect(new Set(copies.map((r) => r.order.id)).size).toBe(1)
     expect(copies.filter((r) => r.created)).toHaveLength(1)
     expect(results[43].order.status).toBe('ON_HOLD')
+    // A retry after the fact: the write skips the known order (ON CONFLICT) and the locking path returns it.
+    const retry = await intake.place(first, actor)
+    expect(retry).toMatchObject({ created: false, order: { id: copies[0].order.id } })
     expect(intake.stats.fastPath).toBe(41)
     expect(intake.stats.batches).toBeLessThan(41)
-    expect(intake.stats.lockingPath).toBe(3)
+    expect(intake.stats.lockingPath).toBe(4)
 
     expect(await stockPosition(t(), sku, node)).toEqual({ onHand: 1000, reserved: 81, available: 919 })
     const [books] = await db.sql.query(
@@ -110,7 +113,7 @@ describe('order intake', () => {
         ...db.sql,
         query: async (text, params, opts) => {
           const rows = await db.sql.query(text, params, opts)
-          if (!interfered && text.includes('AS existing')) {
+          if (!interfered && text.includes(' AS context')) {
             interfered = true
             await inTransaction(db.prisma, (tx) => placeOrder(tx, input(channel, [{ sku, quantity: 4 }]), actor))
           }

@@ -5,7 +5,7 @@ import { parseInput } from '../../shared/validation.ts'
 import { inTransaction } from '../../shared/transaction.ts'
 import { placeOrder, placeOrderInput, orderFromRow, type PlaceOrderResult } from '../commands/place-order.ts'
 import { planFastOrder, type FastOrderPlan, type PlaceOrderInput } from './plan-order.ts'
-import { intakeKey, readIntakeSql, toIntakeRead } from './read-intake.ts'
+import { intakeKey, readIntakeSql, toIntakeSnapshot } from './read-intake.ts'
 import { writeOrdersSql } from './write-orders.ts'
 
 export interface OrderIntakeOptions {
@@ -85,16 +85,16 @@ export class OrderIntake {
 
   async #run(batch: Pending[]) {
     const now = new Date()
-    const readSql = readIntakeSql(batch.map((p) => p.input), now)
-    const read = toIntakeRead((await this.#query(readSql))[0])
+    const snapshot = toIntakeSnapshot((await this.#query(readIntakeSql(batch.map((p) => p.input), now)))[0])
     const taken = new Map<number, number>()
     const seen = new Set<string>()
     const fast: Array<{ pending: Pending; plan: FastOrderPlan }> = []
     const later: Pending[] = []
     for (const pending of batch) {
       const key = intakeKey(pending.input.channelCode, pending.input.externalId)
-      // Known already, or a second copy within the batch: the locking path returns the one order (after this batch).
-      const plan = read.existing.has(key) || seen.has(key) ? null : planFastOrder(pending.input, pending.actor, read.snapshot, taken, now)
+      // A second copy within the batch: the locking path returns the one order (after this batch). An order known
+      // from an earlier request is planned like a new one; the write's ON CONFLICT skips it (see below).
+      const plan = seen.has(key) ? null : planFastOrder(pending.input, pending.actor, snapshot, taken, now)
       seen.add(key)
       if (plan) fast.push({ pending, plan })
       else later.push(pending)
@@ -106,7 +106,7 @@ export class OrderIntake {
         const byK = new Map(rows.map((r) => [Number(r.k), r]))
         fast.forEach(({ pending }, k) => {
           const row = byK.get(k)
-          // Not inserted: the same order arrived by another request between the read and the write.
+          // Not inserted: the order was already known (a retry), or arrived by another request meanwhile.
           if (!row) return later.push(pending)
           this.stats.fastPath++
           pending.resolve({ order: toOrder(row), created: true })
