@@ -13,6 +13,7 @@ import { lockOrder } from '../load-order.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
 import { pickTaskMachine, pickWaveMachine } from '../../warehouse/pick.machine.ts'
 import { workingDay, type IsoDate } from '../business-calendar.ts'
+import { holidaysFor } from '../../shipments/delivery-projection.ts'
 
 export const cancelOrderInput = z.object({
   orderId: z.number().int().positive(),
@@ -128,13 +129,11 @@ async function returnReleaseCapacity(tx: Tx, fos: Array<{ status: string; locati
   const released = fos.filter((f) => f.status === 'RELEASED' && f.releasedAt)
   if (released.length === 0) return []
   const locations = await tx.location.findMany({ where: { id: { in: [...new Set(released.map((f) => f.locationId))] } } })
-  const holidays = await tx.holiday.findMany({
-    where: { date: { gte: new Date(now.getTime() - 7 * 86_400_000) }, OR: [{ locationId: null }, { locationId: { in: locations.map((l) => l.id) } }] },
-  })
+  const calendars = new Map(await Promise.all(locations.map(async (l) => [l.id, await holidaysFor(tx, l.id)] as const)))
   const slots = new Map<string, { locationId: number; code: string; day: IsoDate; count: number }>()
   for (const fo of released) {
     const location = locations.find((l) => l.id === fo.locationId)!
-    const days = new Set(holidays.filter((h) => h.locationId === null || h.locationId === location.id).map((h) => h.date.toISOString().slice(0, 10) as IsoDate))
+    const days = calendars.get(location.id)!
     const day = workingDay(fo.releasedAt!, location, days).day
     if (day < workingDay(now, location, days).day) continue
     const key = `${location.id}:${day}`

@@ -11,12 +11,6 @@ import { writeOrdersSql } from './write-orders.ts'
 export interface OrderIntakeOptions {
   /** Orders written by one statement at most. */
   maxBatch?: number
-  /**
-   * Fast-path batches in flight at once (each holds one connection for its read and its write). Default 1: one
-   * writer per process makes the biggest batches, and measured best on the benchmark machine - concurrent batches
-   * of a hot SKU only queue on its row lock, with fewer orders each.
-   */
-  maxInFlight?: number
 }
 
 interface Pending {
@@ -49,16 +43,15 @@ const RETRY_ON_LOCKING_PATH = new Set(['23514', '40P01', '40001', '23505'])
 export class OrderIntake {
   readonly #db: Database
   readonly #maxBatch: number
-  readonly #maxInFlight: number
   #queue: Pending[] = []
-  #inFlight = 0
+  /** One batch at a time: concurrent batches of a hot SKU would only queue on its row lock, with fewer orders each. */
+  #writing = false
   /** Orders placed by the fast path and by the locking path (for benchmarks and tests). */
   readonly stats = { fastPath: 0, lockingPath: 0, batches: 0, guardFailures: 0 }
 
   constructor(db: Database, opts: OrderIntakeOptions = {}) {
     this.#db = db
     this.#maxBatch = opts.maxBatch ?? 32
-    this.#maxInFlight = opts.maxInFlight ?? 1
   }
 
   /** Places one order (validated first: bad input is a DomainError before anything is queued). */
@@ -71,16 +64,15 @@ export class OrderIntake {
   }
 
   #pump() {
-    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch)
-      this.#inFlight++
-      this.#run(batch)
-        .catch((err) => batch.forEach((p) => p.reject(err)))
-        .finally(() => {
-          this.#inFlight--
-          this.#pump()
-        })
-    }
+    if (this.#writing || this.#queue.length === 0) return
+    const batch = this.#queue.splice(0, this.#maxBatch)
+    this.#writing = true
+    this.#run(batch)
+      .catch((err) => batch.forEach((p) => p.reject(err)))
+      .finally(() => {
+        this.#writing = false
+        this.#pump()
+      })
   }
 
   async #run(batch: Pending[]) {
