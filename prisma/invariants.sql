@@ -33,6 +33,23 @@ CREATE OR REPLACE TRIGGER "stock_positions_invariants" BEFORE INSERT OR UPDATE O
     AND NEW."confidence" BETWEEN 0 AND 1) IS NOT TRUE)
   EXECUTE FUNCTION "stock_positions_invariants"();
 
+-- stock_positions.sku_code is a copy of the SKU's code (3PL feeds name SKUs by code: one indexed lookup at the
+-- location instead of two joins). The position takes it when it is created, and follows a change of the code.
+CREATE OR REPLACE FUNCTION "stock_positions_sku_code"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW."sku_code" := (SELECT "code" FROM "skus" WHERE "id" = NEW."sku_id");
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "stock_positions_sku_code" BEFORE INSERT OR UPDATE OF "sku_id", "sku_code" ON "stock_positions" FOR EACH ROW
+  EXECUTE FUNCTION "stock_positions_sku_code"();
+CREATE OR REPLACE FUNCTION "skus_code_to_positions"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "stock_positions" SET "sku_code" = NEW."code" WHERE "sku_id" = NEW."id";
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER "skus_code_to_positions" AFTER UPDATE OF "code" ON "skus" FOR EACH ROW
+  WHEN (OLD."code" IS DISTINCT FROM NEW."code") EXECUTE FUNCTION "skus_code_to_positions"();
+
 CREATE OR REPLACE FUNCTION "bin_stocks_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM "ops_hub_check"(NEW."quantity" >= 0, 'bin_stocks_quantity_non_negative', 'bin_stocks');

@@ -108,20 +108,27 @@ async function relaxChecks(client: SqlClient): Promise<boolean> {
   }
 }
 
-/** Checks every single-column foreign key of the schema with one anti-join each; throws on a dangling reference. */
+/** Checks every foreign key of the schema (composite ones too) with one anti-join each; throws on a dangling reference. */
 export async function assertForeignKeys(client: SqlClient): Promise<void> {
   const fks = await client.query(`
-    SELECT c.conname, child.relname AS child, ca.attname AS col, parent.relname AS parent, pa.attname AS pcol
+    SELECT c.conname, child.relname AS child, parent.relname AS parent,
+      array(SELECT ca.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, i) JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = k.attnum ORDER BY k.i) AS cols,
+      array(SELECT pa.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, i) JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.attnum ORDER BY k.i) AS pcols
     FROM pg_constraint c
     JOIN pg_class child ON child.oid = c.conrelid
     JOIN pg_class parent ON parent.oid = c.confrelid
-    JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = c.conkey[1]
-    JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
     JOIN pg_namespace n ON n.oid = child.relnamespace
-    WHERE c.contype = 'f' AND n.nspname = current_schema() AND array_length(c.conkey, 1) = 1`)
+    WHERE c.contype = 'f' AND n.nspname = current_schema()`)
   if (fks.length === 0) return
   const union = fks
-    .map((f) => `SELECT '${f.conname}' AS fk, count(*) AS n FROM "${f.child}" c WHERE c."${f.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "${f.parent}" p WHERE p."${f.pcol}" = c."${f.col}")`)
+    .map((f) => {
+      const cols = f.cols as string[]
+      const pcols = f.pcols as string[]
+      // MATCH SIMPLE: a row with any key column NULL references nothing.
+      const set = cols.map((col) => `c."${col}" IS NOT NULL`).join(' AND ')
+      const match = cols.map((col, i) => `p."${pcols[i]}" = c."${col}"`).join(' AND ')
+      return `SELECT '${f.conname}' AS fk, count(*) AS n FROM "${f.child}" c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM "${f.parent}" p WHERE ${match})`
+    })
     .join(' UNION ALL ')
   const bad = (await client.query(`SELECT fk, n FROM (${union}) x WHERE n > 0`)).map((r) => `${r.fk} (${r.n})`)
   if (bad.length > 0) throw new Error(`seed: dangling foreign keys: ${bad.join(', ')}`)

@@ -133,6 +133,8 @@ export class Stock {
         id: p.id,
         sku_id: p.sku.id,
         location_id: p.node.id,
+        // Written here: the load runs with triggers suspended, so stock_positions_sku_code does not fill it.
+        sku_code: p.sku.code,
         on_hand: p.onHand,
         reserved: p.reserved,
         damaged: p.damaged,

@@ -56,4 +56,26 @@ describe('migrations', () => {
       await drop()
     }
   })
+
+  it('keeps each position\'s SKU code in step with its SKU, and ledger rows keyed to their position\'s SKU and location', async () => {
+    const { db, drop } = await createTestDatabase()
+    try {
+      const [a, b] = await Promise.all(['KEY-A', 'KEY-B'].map((code) => db.prisma.sku.create({ data: { code, name: 'x', unitCost: 1 } })))
+      const loc = await db.prisma.location.create({ data: { code: 'KEY-L', name: 'x', kind: 'WAREHOUSE' } })
+      const pos = await db.prisma.stockPosition.create({ data: { skuId: a.id, locationId: loc.id, onHand: 5 } })
+      expect(pos.skuCode).toBe('KEY-A')
+      // Set by hand, it is put back; renamed with its SKU, it follows.
+      await db.sql.query(`UPDATE stock_positions SET sku_code = 'WRONG' WHERE id = $1`, [pos.id])
+      expect((await db.prisma.stockPosition.findUniqueOrThrow({ where: { id: pos.id } })).skuCode).toBe('KEY-A')
+      await db.prisma.sku.update({ where: { id: a.id }, data: { code: 'KEY-A2' } })
+      expect((await db.prisma.stockPosition.findUniqueOrThrow({ where: { id: pos.id } })).skuCode).toBe('KEY-A2')
+
+      const event = (skuId: number) =>
+        db.sql.query(`INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, actor, on_hand_delta) VALUES ($1, $2, $3, 'ADJUSTED', 'test', 1)`, [pos.id, skuId, loc.id])
+      await expect(event(b.id)).rejects.toThrow(/inventory_events_stock_position_id_sku_id_location_id_fkey/)
+      await event(a.id)
+    } finally {
+      await drop()
+    }
+  })
 })

@@ -2,6 +2,8 @@ import { adjustInventory, adjustmentMachine, approveAdjustment, rejectAdjustment
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { Sku } from '../catalog/sku.ts'
+import { Location } from '../network/location.ts'
 import { StockPosition } from './stock-position.ts'
 
 export const InventoryBucketEnum = builder.enumType('InventoryBucket', {
@@ -36,8 +38,9 @@ export const Adjustment = builder.prismaNode('Adjustment', {
     'second person (positive RECEIVED and RETURN never wait: they book documented arrivals, not write-offs).',
   fields: (t) => ({
     stockPosition: t.relation('stockPosition'),
-    sku: t.relation('sku'),
-    location: t.relation('location'),
+    // The ledger keys SKU and location through the position (one composite key), so they are read through it.
+    sku: t.field({ type: Sku, select: { stockPosition: { select: { sku: true } } }, resolve: (a) => a.stockPosition.sku }),
+    location: t.field({ type: Location, select: { stockPosition: { select: { location: true } } }, resolve: (a) => a.stockPosition.location }),
     bucket: t.expose('bucket', { type: InventoryBucketEnum }),
     quantityDelta: t.exposeInt('quantityDelta'),
     reason: t.expose('reason', { type: AdjustmentReasonEnum }),
