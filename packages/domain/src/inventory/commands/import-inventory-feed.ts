@@ -56,12 +56,14 @@ export type FeedImportPhase = 'prepare' | 'copy' | 'diff' | 'write' | 'confidenc
  * staging table by COPY, then set-based SQL validates it (every bad row is reported and nothing is applied), diffs
  * it against the book as of `asOf` (book then = on hand now minus on-hand movements booked since), books deltas
  * within tolerance as FEED_SYNC adjustments (ledger FEED_SYNCED) and holds larger ones as FeedDiscrepancy rows with a
- * FEED_DISCREPANCY exception for approval, and rescores the positions whose quantity or pending deltas it changed.
+ * FEED_DISCREPANCY exception for approval, and rescores the positions whose confidence that can lower (a held
+ * delta, a new position).
  *
- * What the snapshot gives the positions that simply matched the book (most of them) is source freshness, which can
- * only RAISE their confidence: that gain is applied after commit by `applyFeedFreshness` (the API runs it on the
- * outbox event this import writes; the CLI runs it right after). Until it lands those positions keep their older,
- * lower score: the hub errs on the side of promising less, never more. The positions the feed covered are kept on
+ * What the snapshot gives every other position it covered (those that matched the book, most of them, and those
+ * whose delta was synced) is source freshness, which can only RAISE their confidence: that gain is applied after
+ * commit by `applyFeedFreshness` (the API runs it on the outbox event this import writes; the CLI runs it right
+ * after). Until it lands those positions keep their older, lower score: the hub errs on the side of promising less,
+ * never more. The positions the feed covered are kept on
  * the feed row (`covered_positions`) for that step. Takes the Database rather than a Prisma transaction because COPY
  * needs the raw connection.
  */
@@ -92,8 +94,12 @@ export async function importInventoryFeed(
     }
     const dueBy = new Date(now.getTime() + setting('exceptions.slaHours').MEDIUM * 3_600_000)
     phase('prepare')
-    // The diff hashes 100k SKU codes: at the 4 MB default its hash tables spill to disk. Scoped to this transaction.
-    await c.exec(`SET LOCAL work_mem = '64MB';
+    // Scoped to this transaction: the diff hashes 100k SKU codes, and at the 4 MB default work_mem its hash tables
+    // spill to disk; its cost also passes the JIT threshold, and compiling it took longer (~25 ms) than the plain
+    // executor gains on 100k rows. The thousands of changed positions are then read and written by primary key: with
+    // the default random_page_cost (4, a spinning disk's) the planner scans all 100k positions instead, three times
+    // slower on a working set that is in memory.
+    await c.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1;
       CREATE TEMP TABLE feed_staging (row_no int NOT NULL, sku text NOT NULL, quantity int NOT NULL, bin text, lot text) ON COMMIT DROP`)
     await c.copyFrom(
       'COPY feed_staging (row_no, sku, quantity, bin, lot) FROM STDIN WITH (FORMAT csv)',
@@ -104,15 +110,17 @@ export async function importInventoryFeed(
       await listStagedErrors(c, state)
       throw new FeedRejectedError(state)
     }
-    // A temporary table has no statistics: without them the planner takes 100k rows for a few hundred and probes
-    // the SKU and position indexes row by row (0.9 s). A small sample is enough to see the size and that SKUs are unique.
-    await c.exec(`SET LOCAL default_statistics_target = 10; ANALYZE feed_staging; RESET default_statistics_target`)
+    // A temporary table has no statistics. The plain diff is one join, which the planner sizes from the table's pages
+    // alone; grouping rows per SKU needs to know how many distinct SKUs there are, or it sizes its hash tables for
+    // a few hundred and probes the indexes row by row (0.9 s): a small sample is enough for that.
+    const groupRows = state.binOrLot !== false || state.maybeRepeatedSku !== false
+    if (groupRows) await c.exec(`SET LOCAL default_statistics_target = 10; ANALYZE feed_staging; RESET default_statistics_target`)
     phase('copy')
     const args: ApplyArgs = {
       locationId: location.id, locationCode: location.code, asOf, now, actor: actor.id, fileName: input.fileName ?? null,
       fullSnapshot: input.fullSnapshot ?? false, toleranceUnits: setting('inventory.feedToleranceUnits'),
       toleranceRatio: setting('inventory.feedToleranceRatio'), dueBy, rowsRead: state.rowsRead, scoring,
-      groupRows: state.binOrLot !== false || state.maybeRepeatedSku !== false,
+      groupRows,
     }
     const diff = await diffFeed(c, args)
     if (diff.invalid) {
@@ -228,31 +236,31 @@ function movedSinceSql(a: ApplyArgs) {
  * changes nothing.
  */
 async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
-  // Rows are grouped per SKU only when the file may list one twice (bins and lots add up; a repeat is an error),
-  // by SKU id after the join (an int hashes faster than the code); unknown SKUs fall into the NULL group. Grouping
-  // 100k rows costs more than the joins, and the parser proves most files need none.
+  // Rows are grouped per SKU only when the file may list one twice (bins and lots add up; a repeat is an error).
+  // Grouping 100k rows costs about as much as the lookup itself, and the parser proves most files need none.
   const rows = a.groupRows
-    ? `(SELECT s.id AS sku_id, s.code, s.unit_cost, sum(r.quantity)::bigint AS feed_qty, max(r.n) AS n FROM (
-         SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r
-       LEFT JOIN skus s ON s.code = r.sku GROUP BY s.id) g`
-    : `(SELECT s.id AS sku_id, s.code, s.unit_cost, st.quantity::bigint AS feed_qty, 1 AS n FROM feed_staging st LEFT JOIN skus s ON s.code = st.sku) g`
-  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int NOT NULL, code text NOT NULL, unit_cost numeric NOT NULL, feed_qty bigint NOT NULL,
-    book_qty bigint NOT NULL, on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL) ON COMMIT DROP`)
-  // One aggregate over the joined rows returns the counts and carries the changed rows out as an array (measured
-  // ~35% faster than materializing the 100k joined rows to scan them three times). Column order is feed_diff's.
+    ? `(SELECT sku AS code, sum(quantity)::bigint AS feed_qty, max(n) AS n FROM (
+         SELECT sku, sum(quantity) AS quantity, count(*) AS n FROM feed_staging GROUP BY sku, bin, lot) r GROUP BY sku) g`
+    : `(SELECT sku AS code, quantity::bigint AS feed_qty, 1 AS n FROM feed_staging) g`
+  await c.exec(`CREATE TEMP TABLE feed_diff (position_id int, sku_id int, code text NOT NULL, feed_qty bigint NOT NULL, book_qty bigint NOT NULL,
+    on_hand bigint NOT NULL, committed bigint NOT NULL, delta bigint NOT NULL, outcome text NOT NULL, new_position boolean NOT NULL) ON COMMIT DROP`)
+  // Each row finds its position at the location by SKU code (stock_positions.sku_code: one hash join over the
+  // location's positions). A row without one names a SKU not stocked here yet, or no SKU at all: those few are kept
+  // and resolved against skus afterwards. One aggregate over the joined rows returns the counts and carries the
+  // changed rows out as an array (measured ~35% faster than materializing the 100k joined rows to scan them three
+  // times). Column order is feed_diff's.
   const [row] = await c.query(
     `WITH agg AS (
-       SELECT count(*) FILTER (WHERE sku_id IS NULL OR n > 1)::int AS invalid,
-         count(*) FILTER (WHERE sku_id IS NOT NULL AND position_id IS NULL)::int AS missing, count(*)::int AS covered,
-         min(position_id) AS lo, max(position_id) AS hi, count(position_id) AS n,
-         array_agg(ROW(position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
-           ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')})::feed_diff)
-           FILTER (WHERE sku_id IS NOT NULL AND (position_id IS NULL OR feed_qty <> book_qty)) AS changed
+       SELECT count(*) FILTER (WHERE n > 1)::int AS repeated, count(*) FILTER (WHERE position_id IS NULL)::int AS unmatched,
+         count(*)::int AS covered, min(position_id) AS lo, max(position_id) AS hi, count(position_id) AS n,
+         array_agg(ROW(position_id, sku_id, code, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+           ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}, position_id IS NULL)::feed_diff)
+           FILTER (WHERE position_id IS NULL OR feed_qty <> book_qty) AS changed
        FROM (
-         SELECT g.sku_id, g.code, g.unit_cost, g.feed_qty, g.n, sp.id AS position_id, COALESCE(sp.on_hand, 0) AS on_hand,
+         SELECT g.code, g.feed_qty, g.n, sp.id AS position_id, sp.sku_id, COALESCE(sp.on_hand, 0) AS on_hand,
            COALESCE(sp.reserved + sp.damaged + sp.quality_control, 0) AS committed, COALESCE(sp.on_hand, 0) - COALESCE(m.since, 0) AS book_qty
          FROM ${rows}
-         LEFT JOIN stock_positions sp ON sp.sku_id = g.sku_id AND sp.location_id = $1
+         LEFT JOIN stock_positions sp ON sp.location_id = $1 AND sp.sku_code = g.code
          LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
        ) j
      ), kept AS (
@@ -265,22 +273,29 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
        SELECT $1, $2, $3, 'APPLIED', $4, $5, $6, CASE WHEN one_range THEN int4multirange(int4range(lo, hi, '[]')) END FROM span
        RETURNING id
      )
-     SELECT (SELECT id FROM feed) AS feed_id, invalid, missing, covered, n > 0 AND NOT one_range AS ranges_needed FROM span`,
+     SELECT (SELECT id FROM feed) AS feed_id, repeated, unmatched, covered, n > 0 AND NOT one_range AS ranges_needed FROM span`,
     [a.locationId, a.asOf, a.fileName, a.rowsRead, a.actor, a.now],
   )
-  const diff: Diff = { feedId: Number(row.feed_id), invalid: Number(row.invalid) > 0, covered: Number(row.covered) }
+  let unknown = 0
+  if (Number(row.unmatched) > 0) {
+    // SKUs without a position here: known ones get their id (a position is created below), the rest are unknown.
+    await c.exec(`UPDATE feed_diff d SET sku_id = s.id FROM skus s WHERE d.position_id IS NULL AND s.code = d.code`)
+    const [u] = await c.query(`SELECT count(*)::int AS n FROM feed_diff WHERE sku_id IS NULL`)
+    unknown = Number(u.n)
+  }
+  const missing = Number(row.unmatched) - unknown
+  const diff: Diff = { feedId: Number(row.feed_id), invalid: Number(row.repeated) + unknown > 0, covered: Number(row.covered) }
   if (diff.invalid) return diff
   if (row.ranges_needed) {
     // The listed positions are not one span of the location's ids: store them exactly.
     await c.query(
       `UPDATE inventory_feeds SET covered_positions = (
-         SELECT range_agg(int4range(sp.id, sp.id, '[]')) FROM feed_staging st JOIN skus s ON s.code = st.sku
-         JOIN stock_positions sp ON sp.sku_id = s.id AND sp.location_id = $1)
+         SELECT range_agg(int4range(sp.id, sp.id, '[]')) FROM feed_staging st JOIN stock_positions sp ON sp.location_id = $1 AND sp.sku_code = st.sku)
        WHERE id = $2`,
       [a.locationId, diff.feedId],
     )
   }
-  if (Number(row.missing) > 0) {
+  if (missing > 0) {
     // Listed SKUs without a position here yet: created empty (book 0). A position created meanwhile by someone else
     // is picked up by the second statement.
     await c.query(
@@ -297,15 +312,15 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
     // Positions holding stock that a full snapshot does not list: the 3PL has none of it.
     const [absent] = await c.query(
       `WITH absent AS MATERIALIZED (
-         SELECT sp.id AS position_id, sp.sku_id, s.code, s.unit_cost, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
+         SELECT sp.id AS position_id, sp.sku_id, sp.sku_code AS code, 0::bigint AS feed_qty, sp.on_hand - COALESCE(m.since, 0) AS book_qty, sp.on_hand,
            sp.reserved + sp.damaged + sp.quality_control AS committed
-         FROM stock_positions sp JOIN skus s ON s.id = sp.sku_id LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
+         FROM stock_positions sp LEFT JOIN (${movedSinceSql(a)}) m ON m.stock_position_id = sp.id
          WHERE sp.location_id = $1 AND sp.on_hand > 0
-           AND NOT EXISTS (SELECT 1 FROM feed_staging st WHERE st.sku = s.code)
+           AND NOT EXISTS (SELECT 1 FROM feed_staging st WHERE st.sku = sp.sku_code)
        ), kept AS (
-         INSERT INTO feed_diff (position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, delta, outcome)
-         SELECT position_id, sku_id, code, unit_cost, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
-           ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}
+         INSERT INTO feed_diff (position_id, sku_id, code, feed_qty, book_qty, on_hand, committed, delta, outcome, new_position)
+         SELECT position_id, sku_id, code, feed_qty, book_qty, on_hand, committed, feed_qty - book_qty,
+           ${outcomeSql(a, 'feed_qty', 'book_qty', 'on_hand', 'committed')}, false
          FROM absent WHERE feed_qty <> book_qty
        ), covered AS (
          UPDATE inventory_feeds SET covered_positions = COALESCE(covered_positions, '{}'::int4multirange)
@@ -317,7 +332,7 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
     )
     diff.covered += Number(absent.n)
   }
-  if (Number(row.missing) > 0) {
+  if (missing > 0) {
     await c.query(
       `UPDATE inventory_feeds SET covered_positions = COALESCE(covered_positions, '{}'::int4multirange)
          + (SELECT range_agg(int4range(position_id, position_id, '[]')) FROM feed_diff WHERE position_id IS NOT NULL)
@@ -333,16 +348,14 @@ async function diffFeed(c: SqlClient, a: ApplyArgs): Promise<Diff> {
 async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: FeedImportPhase) => void): Promise<FeedImportReport> {
   const { feedId } = diff
   const reference = `feed:${feedId}`
-  // Accepted positions get their buckets written at the end (with their confidence, once). Lock them now, so a
-  // reservation cannot land between the check above (on hand + delta covers reserved) and that write.
-  await c.query(`SELECT count(*) FROM (SELECT sp.id FROM stock_positions sp JOIN feed_diff d ON d.position_id = sp.id WHERE d.outcome = 'ACCEPT' FOR UPDATE OF sp) locked`)
+  await applyAcceptedDeltas(c, a)
   await c.query(
     `WITH adj AS (
        INSERT INTO adjustments (stock_position_id, sku_id, location_id, bucket, quantity_delta, reason, status,
          reference_document_uri, note, value_delta, requested_by, decided_by, decided_at, created_at, applied_at)
-       SELECT position_id, sku_id, $1, 'ON_HAND', delta, 'FEED_SYNC', 'APPLIED', $2,
-         '3PL reported ' || feed_qty || ', book as of the snapshot ' || book_qty, round(delta * unit_cost, 2), $3, $3, $4, $4, $4
-       FROM feed_diff WHERE outcome = 'ACCEPT'
+       SELECT d.position_id, d.sku_id, $1, 'ON_HAND', d.delta, 'FEED_SYNC', 'APPLIED', $2,
+         '3PL reported ' || d.feed_qty || ', book as of the snapshot ' || d.book_qty, round(d.delta * (SELECT unit_cost FROM skus WHERE id = d.sku_id), 2), $3, $3, $4, $4, $4
+       FROM feed_diff d WHERE d.outcome = 'ACCEPT'
        RETURNING id, stock_position_id, sku_id, quantity_delta
      )
      INSERT INTO inventory_events (stock_position_id, sku_id, location_id, type, reason_code, actor, reference_document_uri, on_hand_delta, metadata, occurred_at)
@@ -398,7 +411,7 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
   await c.query(`UPDATE inventory_feeds SET status = $2, accepted = $3, discrepancies = $4, rejected = 0 WHERE id = $1`, [feedId, status, accepted, discrepancies])
   await c.query(`UPDATE locations SET last_feed_at = GREATEST(COALESCE(last_feed_at, $2), $2) WHERE id = $1`, [a.locationId, a.asOf])
   phase('write')
-  await writeChangedPositions(c, a)
+  await rescoreLoweredPositions(c, a)
   phase('confidence')
   await c.query(
     `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('stock.changed', 'InventoryFeed', $1, $2::jsonb)`,
@@ -407,49 +420,64 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
   return { feed: { id: feedId, status }, rowsRead: a.rowsRead, accepted, adjusted: Number(counts.adjusted), rejected: 0, discrepancies }
 }
 
-// A page of scores is ~3 MB of factor JSON: even a feed that changes 100k positions stays within a 64 MB V8 heap.
+/**
+ * Books the accepted deltas on their positions in ONE statement, which takes the row locks and re-checks, on the
+ * current row, what the diff checked without them: that on hand after the delta still covers what is committed. A
+ * reservation that landed in between can make that false; such a delta is held as a discrepancy instead, so the import
+ * never leaves a position short of what it promised. Changes stay relative (on_hand + delta), so a movement booked
+ * meanwhile is not overwritten. The snapshot time is recorded too; the score follows after commit (it can only rise:
+ * see rescoreLoweredPositions).
+ */
+async function applyAcceptedDeltas(c: SqlClient, a: ApplyArgs) {
+  await c.query(
+    `WITH applied AS (
+       UPDATE stock_positions sp SET on_hand = sp.on_hand + d.delta, version = sp.version + 1, updated_at = $2,
+         last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1)
+       FROM feed_diff d
+       WHERE d.outcome = 'ACCEPT' AND sp.id = d.position_id AND sp.on_hand + d.delta >= sp.reserved + sp.damaged + sp.quality_control
+       RETURNING sp.id
+     )
+     UPDATE feed_diff d SET outcome = 'DISCREPANCY' WHERE d.outcome = 'ACCEPT' AND NOT EXISTS (SELECT 1 FROM applied WHERE applied.id = d.position_id)`,
+    [a.asOf, a.now],
+  )
+}
+
+// A page of scores is ~3 MB of factor JSON: even a feed that holds 100k deltas stays within a 64 MB V8 heap.
 const SCORE_PAGE = 5_000
 
 /**
- * Writes each position the import changed ONCE (the rows of `feed_diff`: accepted deltas, new discrepancies, new
- * positions): its buckets, the snapshot time and its confidence, scored by `scoreConfidence` from inputs that already
- * see the new on hand, snapshot time and pending deltas. These are the scores the import can LOWER (a held delta
- * weighs on its position), so they are written before commit. Inputs come page by page from one set-based query
- * (memory stays flat), scores are computed here and COPYed into a temporary table, one UPDATE joins them. Bucket
- * changes stay relative, so a movement booked meanwhile is not overwritten.
+ * Rescores, before commit, every position whose confidence this import can LOWER, with inputs that already see the
+ * snapshot: a held delta (a new discrepancy weighs on its position), a position created here (it starts at the
+ * default score of 1), and an accepted delta on a position with a count variance awaiting approval (a smaller on hand
+ * makes those pending units weigh more). Every other position the file covered, accepted deltas included, can only
+ * gain (fresher source, superseded discrepancies gone, FEED_SYNC is not a manual adjustment): that gain is applied
+ * after commit by `applyFeedFreshness`, with the rest of the covered positions. Inputs come page by page from one
+ * set-based query (memory stays flat); each page's scores are computed here and written by one UPDATE.
  */
-async function writeChangedPositions(c: SqlClient, a: ApplyArgs) {
+async function rescoreLoweredPositions(c: SqlClient, a: ApplyArgs) {
   const page = {
-    positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at,
-        sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END AS on_hand,
+    positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.created_at, sp.last_counted_at, sp.on_hand,
         GREATEST(COALESCE(sp.last_feed_at, $4), $4) AS last_feed_at
       FROM feed_diff d JOIN stock_positions sp ON sp.id = d.position_id
-      WHERE sp.id > $2 ORDER BY sp.id LIMIT $3`,
+      WHERE sp.id > $2 AND (d.outcome <> 'ACCEPT' OR d.new_position
+        OR EXISTS (SELECT 1 FROM cycle_counts cc WHERE cc.stock_position_id = sp.id AND cc.status = 'PENDING_APPROVAL'))
+      ORDER BY sp.id LIMIT $3`,
     params: [a.asOf],
   }
-  // Scores go in by COPY and out in one UPDATE: measured faster than binding them as arrays.
-  await c.exec(`CREATE TEMP TABLE feed_confidence (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
   for (let afterId = 0; ; ) {
     const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
     if (batch.length === 0) break
-    // COPY text format: JSON never holds a raw tab or newline, only backslashes need doubling.
-    const lines = batch.map((b) => {
-      const { score, factors } = scoreConfidence(b.inputs, a.now, a.scoring)
-      return `${b.id}\t${score}\t${JSON.stringify(factors).replace(/\\/g, '\\\\')}\n`
-    })
-    await c.copyFrom('COPY feed_confidence (id, score, factors) FROM STDIN', (async function* () { yield lines.join('') })())
+    const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, a.now, a.scoring) }))
+    // The page goes as ONE JSON document (one native stringify, no per-value array escaping), which the planner
+    // reads as a few rows and joins through the primary key; a temporary table would need its own ANALYZE not to be
+    // joined by scanning every position.
+    await c.query(
+      `UPDATE stock_positions sp SET last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
+         confidence = u.score, confidence_factors = u.factors, confidence_updated_at = $2
+       FROM jsonb_to_recordset($3::jsonb) AS u(id int, score float8, factors jsonb) WHERE sp.id = u.id`,
+      [a.asOf, a.now, JSON.stringify(scored)],
+    )
     afterId = batch[batch.length - 1].id
     if (batch.length < SCORE_PAGE) break
   }
-  await c.query(
-    `UPDATE stock_positions sp SET
-       on_hand = sp.on_hand + CASE WHEN d.outcome = 'ACCEPT' THEN d.delta ELSE 0 END,
-       version = sp.version + CASE WHEN d.outcome = 'ACCEPT' THEN 1 ELSE 0 END,
-       updated_at = CASE WHEN d.outcome = 'ACCEPT' THEN $2 ELSE sp.updated_at END,
-       last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
-       confidence = fc.score, confidence_factors = fc.factors, confidence_updated_at = $2
-     FROM feed_confidence fc JOIN feed_diff d ON d.position_id = fc.id
-     WHERE sp.id = fc.id`,
-    [a.asOf, a.now],
-  )
 }
