@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'csv-parse/sync'
 import { FEED_CSV_OPTIONS, feedRecords } from '@ops-hub/domain'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 // The feed reader splits plain lines by hand and hands anything else to csv-parse: it must read every file exactly as
 // csv-parse alone would (records and the line numbers that user errors quote), however the file arrives in chunks.
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function file(rnd: () => number): string {
   const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]
   const eol = rnd() < 0.5 ? '\n' : '\r\n'
@@ -47,7 +39,7 @@ async function viaFeedRecords(text: string, rnd: () => number) {
 
 describe('feed file reader', () => {
   it('reads 500 random files, chunked at random byte boundaries, exactly as csv-parse does', async () => {
-    const rnd = random(20261127)
+    const rnd = seededRandom(20261127)
     for (let i = 0; i < 500; i++) {
       const text = file(rnd)
       const expected = (parse(text, { ...FEED_CSV_OPTIONS, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>).map(

@@ -3,21 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'csv-parse/sync'
 import { FEED_CSV_OPTIONS } from '@ops-hub/domain'
 import { feedStagingChunks, type FeedParseState } from '@ops-hub/domain/inventory/feed/parse-feed'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 // The staging parser reads plain lines byte by byte and hands the rest of a file to csv-parse: for any file, in any
 // chunking, the rows COPY stages and the parse state it reports must be what the rules below say about the records
 // csv-parse reads. Files keep one line ending throughout (csv-parse's own line count drifts on mixed ones).
 
 type StagedRow = [row: number, sku: string, quantity: number, bin: string | null, lot: string | null]
-
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const HEADERS = [
   'sku,quantity', 'sku,quantity', 'SKU , Quantity,bin', 'sku,quantity,bin,lot', 'quantity,sku', 'lot,sku,bin,quantity', 'sku,quantity,lot',
@@ -138,7 +130,7 @@ async function stage(input: ReturnType<typeof source>, chunkRows: number) {
 
 describe('feed staging parser', () => {
   it('stages 600 random files, chunked at random byte boundaries, exactly as the rules say of the records csv-parse reads', async () => {
-    const rnd = random(20261128)
+    const rnd = seededRandom(20261128)
     for (let i = 0; i < 600; i++) {
       const text = file(rnd)
       const chunkRows = 1 + Math.floor(rnd() * 8)

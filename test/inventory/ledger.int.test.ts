@@ -6,19 +6,9 @@ import {
 } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createSku, createWarehouse } from '../helpers/factories/inventory.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 const t = useTestApp()
-
-/** Deterministic PRNG (mulberry32) so a failing mix can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const RECONCILE = /* GraphQL */ `
   mutation { reconcileLedger { positionsChecked mismatches { stockPosition { id onHand } expected actual } userErrors { code } } }`
@@ -27,7 +17,7 @@ const clerk: Actor = { id: 'clerk@test', role: 'OPERATIONS' }
 const lead: Actor = { id: 'lead@test', role: 'OPERATIONS' }
 
 async function randomMix(prisma: PrismaClient, movements: number, seed: number) {
-  const random = rng(seed)
+  const random = seededRandom(seed)
   const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)]
   const locations = [await createWarehouse(prisma), await createWarehouse(prisma), await createWarehouse(prisma)]
   const skus = await Promise.all(Array.from({ length: 15 }, () => createSku(prisma, { unitCost: 1 })))
