@@ -8,7 +8,7 @@ const t = useTestApp()
 const ADJUST = /* GraphQL */ `
   mutation ($input: AdjustInventoryInput!) {
     adjustInventory(input: $input) {
-      adjustment { id status quantityDelta reason requestedBy nextStates valueDelta }
+      adjustment { id status quantityDelta reason requestedBy nextStates valueDelta sku { code } location { code } }
       stockPosition { onHand available damaged }
       replayed
       userErrors { field message code }
@@ -38,7 +38,10 @@ describe('adjustInventory', () => {
     )
     const { adjustment, stockPosition, userErrors } = res.data.adjustInventory
     expect(userErrors).toEqual([])
-    expect(adjustment).toMatchObject({ status: 'PENDING_APPROVAL', quantityDelta: -20, valueDelta: '-800', nextStates: ['APPLIED', 'REJECTED'] })
+    expect(adjustment).toMatchObject({
+      status: 'PENDING_APPROVAL', quantityDelta: -20, valueDelta: '-800', nextStates: ['APPLIED', 'REJECTED'],
+      sku: { code: sku.code }, location: { code: location.code },
+    })
     expect(stockPosition.onHand).toBe(100)
 
     const approvalQueue = await t().gql(
