@@ -158,6 +158,26 @@ export function confidenceInputsSql(page: Pick<ConfidencePage, 'positionsSql'>):
 
 export const confidenceWindowStart = (now: Date) => new Date(now.getTime() - 30 * DAY)
 
+/**
+ * Stores a page of scores in ONE UPDATE, the page sent as one JSON document: one native stringify and no per-value
+ * escaping, and the planner reads it as a few rows joined through the primary key. With `lastFeedAt`, each
+ * position's last feed time also moves up to it (a 3PL snapshot's freshness, written with the score it earns).
+ */
+export async function writeConfidenceScores(
+  run: ConfidenceQuery,
+  scored: Array<{ id: number } & ConfidenceScore>,
+  now: Date,
+  lastFeedAt: Date | null = null,
+): Promise<void> {
+  if (scored.length === 0) return
+  await run(
+    `UPDATE stock_positions sp SET confidence = u.score, confidence_factors = u.factors, confidence_updated_at = $2,
+       last_feed_at = CASE WHEN $3::timestamptz IS NULL THEN sp.last_feed_at ELSE GREATEST(COALESCE(sp.last_feed_at, $3), $3) END
+     FROM jsonb_to_recordset($1::jsonb) AS u(id int, score float8, factors jsonb) WHERE sp.id = u.id`,
+    [JSON.stringify(scored), now, lastFeedAt],
+  )
+}
+
 /** One page of positions with their inputs; pass `limit` null for all of them at once. */
 export async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit: number | null = 5000) {
   const rows = await run(confidenceInputsSql(page), [confidenceWindowStart(now), afterId, limit, ...page.params])
@@ -224,11 +244,7 @@ export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = ne
     const batch = await loadConfidenceInputs(tx, scope, now, afterId)
     if (batch.length === 0) return updated
     const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
-    await tx.$executeRaw`
-      UPDATE stock_positions sp SET confidence = u.score, confidence_factors = u.factors::jsonb, confidence_updated_at = ${now}
-      FROM unnest(${scored.map((s) => s.id)}::int[], ${scored.map((s) => s.score)}::float8[], ${scored.map((s) => JSON.stringify(s.factors))}::text[])
-        AS u(id, score, factors)
-      WHERE sp.id = u.id`
+    await writeConfidenceScores((text, values) => tx.$executeRawUnsafe(text, ...values).then(() => []), scored, now)
     updated += batch.length
     afterId = batch[batch.length - 1].id
     if (batch.length < 5000) return updated

@@ -1,5 +1,5 @@
 import type { Database, SqlClient } from '@ops-hub/db'
-import { confidenceParams, queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
+import { confidenceParams, queryConfidenceInputs, scoreConfidence, writeConfidenceScores, type ConfidenceParams } from '../confidence.ts'
 
 const PAGE = 5_000
 
@@ -60,22 +60,8 @@ async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSiz
         pageSize,
       )
     : []
-  if (batch.length) {
-    // Scores go in by COPY (text format: JSON holds no raw tab or newline, only backslashes need doubling) and out
-    // in one UPDATE: measured about three times faster than binding 5,000 factor lists as an array parameter.
-    const lines = batch.map((b) => {
-      const { score, factors } = scoreConfidence(b.inputs, now, params)
-      return `${b.id}\t${score}\t${JSON.stringify(factors).replace(/\\/g, '\\\\')}\n`
-    })
-    await c.exec(`CREATE TEMP TABLE feed_freshness (id int PRIMARY KEY, score float8 NOT NULL, factors jsonb NOT NULL) ON COMMIT DROP`)
-    await c.copyFrom('COPY feed_freshness (id, score, factors) FROM STDIN', (async function* () { yield lines.join('') })())
-    await c.query(
-      `UPDATE stock_positions sp SET last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
-         confidence = u.score, confidence_factors = u.factors, confidence_updated_at = $2
-       FROM feed_freshness u WHERE sp.id = u.id`,
-      [feed.as_of, now],
-    )
-  }
+  const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
+  await writeConfidenceScores((text, values) => c.query(text, values), scored, now, new Date(feed.as_of as string))
   const done = batch.length < pageSize
   if (done) {
     // Live metrics recompute the location's confidence on a stock event.

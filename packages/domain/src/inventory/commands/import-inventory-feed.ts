@@ -5,7 +5,7 @@ import { DomainError, userError, type UserErrorData } from '../../shared/errors.
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { SETTING_DEFAULTS, type SettingKey, type SettingValue } from '../../settings/settings.ts'
-import { queryConfidenceInputs, scoreConfidence, type ConfidenceParams } from '../confidence.ts'
+import { queryConfidenceInputs, scoreConfidence, writeConfidenceScores, type ConfidenceParams } from '../confidence.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -468,15 +468,7 @@ async function rescoreLoweredPositions(c: SqlClient, a: ApplyArgs) {
     const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
     if (batch.length === 0) break
     const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, a.now, a.scoring) }))
-    // The page goes as ONE JSON document (one native stringify, no per-value array escaping), which the planner
-    // reads as a few rows and joins through the primary key; a temporary table would need its own ANALYZE not to be
-    // joined by scanning every position.
-    await c.query(
-      `UPDATE stock_positions sp SET last_feed_at = GREATEST(COALESCE(sp.last_feed_at, $1), $1),
-         confidence = u.score, confidence_factors = u.factors, confidence_updated_at = $2
-       FROM jsonb_to_recordset($3::jsonb) AS u(id int, score float8, factors jsonb) WHERE sp.id = u.id`,
-      [a.asOf, a.now, JSON.stringify(scored)],
-    )
+    await writeConfidenceScores((text, params) => c.query(text, params), scored, a.now, a.asOf)
     afterId = batch[batch.length - 1].id
     if (batch.length < SCORE_PAGE) break
   }
