@@ -222,8 +222,8 @@ function movedSinceSql(a: ApplyArgs) {
 }
 
 /**
- * ONE pass over the staged rows: resolves SKUs and positions (grouping rows per SKU when the file may list one more
- * than once: bins and lots add up, the same (sku, bin, lot) twice is counted), diffs against the book and keeps only
+ * ONE pass over the staged rows: finds each row's position by SKU code (grouping rows per SKU when the file may list
+ * one more than once: bins and lots add up, the same (sku, bin, lot) twice is counted), diffs against the book and keeps only
  * the rows that change something in `feed_diff` (a few thousand of 100k); the feed row is written with the set of
  * positions covered, and the counts that decide whether the file is valid come back. Positions missing at the
  * location are created afterwards, only when there are any.
