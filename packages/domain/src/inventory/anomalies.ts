@@ -87,24 +87,22 @@ const JUDGED = ['DAMAGED', 'SHRINKAGE', 'FOUND', 'CORRECTION', 'WRITE_OFF', 'QUA
 export async function flagAdjustmentAnomalies(tx: Tx, adjustment: Adjustment, now = new Date()): Promise<Adjustment> {
   if (!(JUDGED as readonly string[]).includes(adjustment.reason)) return adjustment
   const s = await getSetting(tx, 'inventory.anomaly')
-  const [history, actorNegatives, position, location] = await Promise.all([
-    tx.adjustment.findMany({
-      where: { skuId: adjustment.skuId, id: { not: adjustment.id }, reason: { in: [...JUDGED] } },
-      select: { quantityDelta: true },
-      orderBy: { id: 'desc' },
-      take: 200,
-    }),
-    tx.adjustment.count({
-      where: {
-        requestedBy: adjustment.requestedBy,
-        quantityDelta: { lt: 0 },
-        reason: { in: [...JUDGED] },
-        createdAt: { gte: new Date(now.getTime() - s.repeatHours * 3_600_000) },
-      },
-    }),
-    tx.stockPosition.findUniqueOrThrow({ where: { id: adjustment.stockPositionId }, select: { lastCountedAt: true } }),
-    tx.location.findUniqueOrThrow({ where: { id: adjustment.locationId }, select: { timezone: true, code: true } }),
-  ])
+  const history = await tx.adjustment.findMany({
+    where: { skuId: adjustment.skuId, id: { not: adjustment.id }, reason: { in: [...JUDGED] } },
+    select: { quantityDelta: true },
+    orderBy: { id: 'desc' },
+    take: 200,
+  })
+  const actorNegatives = await tx.adjustment.count({
+    where: {
+      requestedBy: adjustment.requestedBy,
+      quantityDelta: { lt: 0 },
+      reason: { in: [...JUDGED] },
+      createdAt: { gte: new Date(now.getTime() - s.repeatHours * 3_600_000) },
+    },
+  })
+  const position = await tx.stockPosition.findUniqueOrThrow({ where: { id: adjustment.stockPositionId }, select: { lastCountedAt: true } })
+  const location = await tx.location.findUniqueOrThrow({ where: { id: adjustment.locationId }, select: { timezone: true, code: true } })
   const result = scoreAnomaly(
     {
       quantityDelta: adjustment.quantityDelta,

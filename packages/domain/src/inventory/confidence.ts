@@ -103,12 +103,11 @@ export function scoreConfidence(i: ConfidenceInputs, now: Date, p: ConfidencePar
 }
 
 export async function confidenceParams(tx: Tx): Promise<ConfidenceParams> {
-  const [countIntervalDays, feedExpectedHours, weights] = await Promise.all([
-    getSetting(tx, 'inventory.cycleCountIntervalDays'),
-    getSetting(tx, 'inventory.feedExpectedHours'),
-    getSetting(tx, 'inventory.confidenceWeights'),
-  ])
-  return { countIntervalDays, feedExpectedHours, weights }
+  return {
+    countIntervalDays: await getSetting(tx, 'inventory.cycleCountIntervalDays'),
+    feedExpectedHours: await getSetting(tx, 'inventory.feedExpectedHours'),
+    weights: await getSetting(tx, 'inventory.confidenceWeights'),
+  }
 }
 
 export type ConfidenceScope = { positionIds: number[] } | { locationId: number } | { all: true }

@@ -8,10 +8,8 @@ export async function findSkuAndLocation(
   locationCode: string,
   fields: { sku: string[]; location: string[] } = { sku: ['input', 'sku'], location: ['input', 'locationCode'] },
 ) {
-  const [sku, location] = await Promise.all([
-    tx.sku.findUnique({ where: { code: skuCode } }),
-    tx.location.findUnique({ where: { code: locationCode } }),
-  ])
+  const sku = await tx.sku.findUnique({ where: { code: skuCode } })
+  const location = await tx.location.findUnique({ where: { code: locationCode } })
   const missing: UserErrorData[] = []
   if (!sku) missing.push({ code: 'NOT_FOUND', message: `No SKU ${skuCode}`, field: fields.sku })
   if (!location) missing.push({ code: 'NOT_FOUND', message: `No location ${locationCode}`, field: fields.location })

@@ -51,10 +51,8 @@ export async function adjustInventory(tx: Tx, rawInput: z.input<typeof adjustInv
       },
     },
     async () => {
-      const [sku, location] = await Promise.all([
-        tx.sku.findUnique({ where: { code: input.sku } }),
-        tx.location.findUnique({ where: { code: input.locationCode } }),
-      ])
+      const sku = await tx.sku.findUnique({ where: { code: input.sku } })
+      const location = await tx.location.findUnique({ where: { code: input.locationCode } })
       const missing: UserErrorData[] = []
       if (!sku) missing.push({ code: 'NOT_FOUND', message: `No SKU ${input.sku}`, field: ['input', 'sku'] })
       if (!location) missing.push({ code: 'NOT_FOUND', message: `No location ${input.locationCode}`, field: ['input', 'locationCode'] })

@@ -21,10 +21,8 @@ export const requestTransferInput = z.object({
 export async function requestTransfer(tx: Tx, rawInput: z.input<typeof requestTransferInput>, actor: Actor) {
   const input = parseInput(requestTransferInput, rawInput)
   if (input.fromLocationCode === input.toLocationCode) throw userError('INVALID_INPUT', 'Source and destination must differ', ['input', 'toLocationCode'])
-  const [from, to] = await Promise.all([
-    tx.location.findUnique({ where: { code: input.fromLocationCode } }),
-    tx.location.findUnique({ where: { code: input.toLocationCode } }),
-  ])
+  const from = await tx.location.findUnique({ where: { code: input.fromLocationCode } })
+  const to = await tx.location.findUnique({ where: { code: input.toLocationCode } })
   const errors: UserErrorData[] = []
   if (!from) errors.push({ code: 'NOT_FOUND', message: `No location ${input.fromLocationCode}`, field: ['input', 'fromLocationCode'] })
   if (!to) errors.push({ code: 'NOT_FOUND', message: `No location ${input.toLocationCode}`, field: ['input', 'toLocationCode'] })

@@ -129,7 +129,8 @@ async function returnReleaseCapacity(tx: Tx, fos: Array<{ status: string; locati
   const released = fos.filter((f) => f.status === 'RELEASED' && f.releasedAt)
   if (released.length === 0) return []
   const locations = await tx.location.findMany({ where: { id: { in: [...new Set(released.map((f) => f.locationId))] } } })
-  const calendars = new Map(await Promise.all(locations.map(async (l) => [l.id, await holidaysFor(tx, l.id)] as const)))
+  const calendars = new Map<number, Awaited<ReturnType<typeof holidaysFor>>>()
+  for (const l of locations) calendars.set(l.id, await holidaysFor(tx, l.id))
   const slots = new Map<string, { locationId: number; code: string; day: IsoDate; count: number }>()
   for (const fo of released) {
     const location = locations.find((l) => l.id === fo.locationId)!
