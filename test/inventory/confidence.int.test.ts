@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inTransaction, refreshConfidence, scoreConfidence, type ConfidenceInputs, type ConfidenceParams } from '@ops-hub/domain'
+import { inTransaction, refreshAllConfidence, refreshConfidence, scoreConfidence, type ConfidenceInputs, type ConfidenceParams } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
 
@@ -68,5 +68,27 @@ describe('inventory confidence', () => {
     expect(recovered.score).toBeGreaterThan(stale.score)
     expect(recovered.belowThreshold).toBe(false)
     expect((await prisma.stockPosition.findUniqueOrThrow({ where: { id: position.id } })).confidence).toBe(recovered.score)
+  })
+
+  it('ages every position page by page (a transaction each), storing what one refresh at the same instant stores', async () => {
+    const { db } = t().app
+    const prisma = db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    for (const onHand of [10, 20, 30, 40, 50]) await createStockedPosition(prisma, { onHand, location })
+    await prisma.stockPosition.updateMany({ where: { locationId: location.id }, data: { lastFeedAt: new Date(Date.now() - 30 * HOUR) } })
+    const stored = async () =>
+      (await prisma.stockPosition.findMany({ orderBy: { id: 'asc' } })).map((p) => ({ id: p.id, score: p.confidence, factors: p.confidenceFactors, at: p.confidenceUpdatedAt }))
+    const later = new Date(Date.now() + 3 * 86_400_000)
+
+    const total = await prisma.stockPosition.count()
+    expect(await refreshAllConfidence(db, { now: later, pageSize: 2 })).toBe(total)
+    const paged = await stored()
+    expect(paged.every((p) => p.at?.getTime() === later.getTime())).toBe(true)
+    // Three days on, the 3PL positions' feed is stale: the pass lowered them.
+    const mine = await prisma.stockPosition.findMany({ where: { locationId: location.id } })
+    expect(mine.every((p) => p.confidence < 0.6)).toBe(true)
+
+    await inTransaction(prisma, (tx) => refreshConfidence(tx, { all: true }, later))
+    expect(await stored()).toEqual(paged)
   })
 })

@@ -1,5 +1,5 @@
 import type { Database } from '@ops-hub/db'
-import { inTransaction, refreshConfidence } from '@ops-hub/domain'
+import { refreshAllConfidence } from '@ops-hub/domain'
 import type { SeedReport } from '../../../prisma/seed/seed-demo.ts'
 import type { Logger } from './logger.ts'
 
@@ -21,7 +21,7 @@ export async function seedIfEmpty(db: Database, opts: SeedIfEmptyOptions): Promi
   const report = await seedDemo(db, { seed: opts.seed, scale: opts.scale, progress: opts.progress ?? true })
   if (!report.seeded) return null
   // Score every position now rather than at the first confidence job, so the first screen shows real confidence.
-  await inTransaction(db.prisma, (tx) => refreshConfidence(tx, { all: true }), { timeoutMs: 5 * 60_000 })
+  await refreshAllConfidence(db)
   opts.logger.info(
     { seed: report.seed, orders: report.orders, rows: report.rows, generateMs: report.generateMs, writeMs: report.writeMs },
     'demo scenario seeded',

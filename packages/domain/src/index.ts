@@ -19,7 +19,7 @@ export { adjustInventory, adjustInventoryInput } from './inventory/commands/adju
 export { approveAdjustment, rejectAdjustment } from './inventory/commands/approve-adjustment.ts'
 export { adjustmentMachine } from './inventory/adjustment.machine.ts'
 export { ADJUSTABLE_BUCKETS, MANUAL_REASONS, adjustmentNeedsApproval } from './inventory/adjustment-rules.ts'
-export { scoreConfidence, refreshConfidence, type ConfidenceFactor, type ConfidenceInputs, type ConfidenceParams } from './inventory/confidence.ts'
+export { scoreConfidence, refreshConfidence, refreshAllConfidence, type ConfidenceFactor, type ConfidenceInputs, type ConfidenceParams } from './inventory/confidence.ts'
 export { scoreAnomaly, robustZ } from './inventory/anomalies.ts'
 export { idempotent, requestHash } from './shared/idempotency.ts'
 export { reconcileLedger, type LedgerMismatch } from './inventory/commands/reconcile-ledger.ts'

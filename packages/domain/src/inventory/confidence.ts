@@ -1,4 +1,4 @@
-import type { AbcClass, Tx } from '@ops-hub/db'
+import type { AbcClass, Database, Tx } from '@ops-hub/db'
 import { getSetting } from '../settings/settings.ts'
 
 /** Everything the confidence of one stock position depends on (loaded in one set-based query). */
@@ -231,8 +231,8 @@ export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: 
 }
 
 /**
- * Recomputes and stores confidence (the column orchestration reads) for the positions in scope, in pages.
- * Commands that change an input call it in their own transaction; the ageing job calls it for everything.
+ * Recomputes and stores confidence (the column orchestration reads) for the positions in scope, in pages, inside the
+ * caller's transaction: commands that change an input call it for the positions they touched.
  */
 export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = new Date()): Promise<number> {
   if ('positionIds' in scope && scope.positionIds.length === 0) return 0
@@ -247,5 +247,31 @@ export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = ne
     updated += batch.length
     afterId = batch[batch.length - 1].id
     if (batch.length < 5000) return updated
+  }
+}
+
+/**
+ * The ageing pass (feed age and count age grow with time, not with events): every position rescored as of `now`, a
+ * page per transaction. In one transaction the pass would hold the row lock of every position until it commits,
+ * and every reservation in the meantime would wait for it (seconds at 100k positions). Each page is scored as of
+ * the same instant, so committing page by page gives the result one transaction would, and running it again
+ * changes nothing.
+ */
+export async function refreshAllConfidence(db: Database, opts: { now?: Date; pageSize?: number } = {}): Promise<number> {
+  const now = opts.now ?? new Date()
+  const pageSize = opts.pageSize ?? 5000
+  // Read before the page transactions: on PGlite a raw transaction holds the connection Prisma would wait for.
+  const params = await confidenceParams(db.prisma)
+  let afterId = 0
+  let updated = 0
+  for (;;) {
+    const page = await db.sql.transaction(async (c) => {
+      const batch = await queryConfidenceInputs((text, values) => c.query(text, values), scopePage({ all: true }), now, afterId, pageSize)
+      await writeConfidenceScores((text, values) => c.query(text, values), batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) })), now)
+      return batch
+    })
+    updated += page.length
+    if (page.length < pageSize) return updated
+    afterId = page[page.length - 1].id
   }
 }
