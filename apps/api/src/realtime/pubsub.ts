@@ -17,7 +17,10 @@ export interface PubSubHandle {
 export function createHubPubSub(redisUrl?: string): PubSubHandle {
   if (!redisUrl) return { pubsub: createPubSub<PubSubChannels>(), close: async () => {} }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+  // No ready check on the subscriber connection: ioredis sends it (INFO) after an asynchronous step at connect, and a
+  // SUBSCRIBE that got through first puts the connection in subscriber mode, where ioredis refuses the check, drops
+  // the connection and reconnects, losing what was published meanwhile (seen once in CI under load).
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3, enableReadyCheck: false })
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient })
   return {
     pubsub: createPubSub<PubSubChannels>({ eventTarget }),
