@@ -28,6 +28,22 @@ async function counts() {
   return { ledger, outbox, shipments, events, binUnits: binStock._sum.quantity }
 }
 
+/**
+ * The warehouse of `warehouse()` as it was stocked: every unit on hand and back in its bin, nothing reserved (at the
+ * node or on the channel), and the ledger re-deriving each position.
+ */
+async function expectAsStocked({ channel, node, a, b }: { channel: string; node: string; a: string; b: string }) {
+  expect(await stockPosition(t(), a, node)).toEqual({ onHand: 6, reserved: 0, available: 6 })
+  expect(await stockPosition(t(), b, node)).toEqual({ onHand: 5, reserved: 0, available: 5 })
+  expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(6)
+  expect(await binQuantity(t(), node, 'B-03-01', b)).toBe(5)
+  for (const sku of [a, b]) {
+    const balance = await ledgerBalance(t(), sku, node)
+    expect(balance.ledger).toEqual(balance.book)
+    expect(await channelReserved(channel, sku)).toBe(0)
+  }
+}
+
 /** Two SKUs in two bins at one node, a carrier service to ship with. */
 async function warehouse() {
   const channel = await createSalesChannel(t())
@@ -65,15 +81,7 @@ describe('cancelling an order while the warehouse is working it', () => {
     expect(cancelled.lines.flatMap((l: any) => l.allocations)).toEqual([{ status: 'CANCELLED' }, { status: 'CANCELLED' }])
 
     // The picked units never left on-hand: only the bin count and the reservation move.
-    expect(await stockPosition(t(), a, node)).toEqual({ onHand: 6, reserved: 0, available: 6 })
-    expect(await stockPosition(t(), b, node)).toEqual({ onHand: 5, reserved: 0, available: 5 })
-    expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(6)
-    expect(await binQuantity(t(), node, 'B-03-01', b)).toBe(5)
-    for (const sku of [a, b]) {
-      const balance = await ledgerBalance(t(), sku, node)
-      expect(balance.ledger).toEqual(balance.book)
-      expect(await channelReserved(channel, sku)).toBe(0)
-    }
+    await expectAsStocked({ channel, node, a, b })
     const waveRow = await t().app.db.prisma.pickWave.findFirstOrThrow({ where: { number: wave.number } })
     expect(waveRow.status).toBe('COMPLETED')
 
@@ -109,15 +117,7 @@ describe('cancelling an order while the warehouse is working it', () => {
     expect(res.data.cancelOrder.userErrors).toEqual([])
     expect(res.data.cancelOrder.order.status).toBe('CANCELLED')
     expect(res.data.cancelOrder.order.fulfillmentOrders[0].status).toBe('CANCELLED')
-    expect(await stockPosition(t(), a, node)).toEqual({ onHand: 6, reserved: 0, available: 6 })
-    expect(await stockPosition(t(), b, node)).toEqual({ onHand: 5, reserved: 0, available: 5 })
-    expect(await binQuantity(t(), node, 'A-01-02', a)).toBe(6)
-    expect(await binQuantity(t(), node, 'B-03-01', b)).toBe(5)
-    for (const sku of [a, b]) {
-      const balance = await ledgerBalance(t(), sku, node)
-      expect(balance.ledger).toEqual(balance.book)
-      expect(await channelReserved(channel, sku)).toBe(0)
-    }
+    await expectAsStocked({ channel, node, a, b })
     const timeline = (await t().gql(TIMELINE, { n: order.number }, { role: 'CUSTOMER_SERVICE' })).data.order.timeline
     expect(timeline.map((e: any) => e.title)).toEqual(expect.arrayContaining(['Picked units returned to bin A-01-02', 'Picked units returned to bin B-03-01', 'Order cancelled']))
     expect(timeline.find((e: any) => e.title.endsWith(' cancelled') && e.kind === 'FULFILLMENT').detail).toMatch(/PACKED -> CANCELLED$/)
