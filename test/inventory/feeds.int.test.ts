@@ -154,6 +154,29 @@ describe('3PL batch feeds', () => {
     expect(await stored()).toEqual(bulk)
   })
 
+  it('holds a delta within tolerance as a discrepancy when a reservation lands after the diff read the book, so nothing is oversold', async () => {
+    const { db } = t().app
+    const prisma = db.prisma
+    const location = await createThirdPartyLocation(prisma)
+    const { sku, position } = await createStockedPosition(prisma, { onHand: 100, location })
+    // A reservation of 99 units lands while the import runs: after its diff read the book (the feed row is written by
+    // the diff statement itself), before the accepted deltas are booked.
+    await db.sql.exec(`
+      CREATE FUNCTION test_reserve_during_import() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN UPDATE stock_positions SET reserved = 99 WHERE id = ${position.id}; RETURN NULL; END $$;
+      CREATE TRIGGER test_reserve_during_import AFTER INSERT ON inventory_feeds FOR EACH ROW EXECUTE FUNCTION test_reserve_during_import();`)
+    try {
+      // 97 against a book of 100 is within tolerance, and covered what was reserved when the diff looked.
+      const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},97\n` } }, ops)
+      expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], accepted: 0, adjusted: 0, discrepancies: 1 })
+    } finally {
+      await db.sql.exec(`DROP TRIGGER test_reserve_during_import ON inventory_feeds; DROP FUNCTION test_reserve_during_import()`)
+    }
+    expect(await prisma.stockPosition.findUniqueOrThrow({ where: { id: position.id } })).toMatchObject({ onHand: 100, reserved: 99 })
+    expect(await prisma.feedDiscrepancy.findFirstOrThrow({ where: { stockPositionId: position.id } })).toMatchObject({ bookQuantity: 100, feedQuantity: 97, status: 'PENDING' })
+    expect(await prisma.adjustment.count({ where: { stockPositionId: position.id, reason: 'FEED_SYNC' } })).toBe(0)
+  })
+
   it('diffs against the book as of the snapshot: picks booked after it are not mistaken for a discrepancy', async () => {
     const prisma = t().app.db.prisma
     const location = await createThirdPartyLocation(prisma)
