@@ -312,6 +312,9 @@ export class Governance {
           discrepancies: 0,
           imported_by: 'system',
           created_at: new Date(sim.t),
+          // History: the freshness each snapshot gave was applied when it was imported (the seed scores every
+          // position at the end), so a starting hub has no catch-up left over from 90 days of feeds.
+          freshness_applied_at: new Date(sim.t),
         })
         const ref = `inventory-feed:${fileName}`
         for (let k = rng.int(0, 2); k > 0; k--) {

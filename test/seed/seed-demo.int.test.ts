@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyFeedFreshness } from '@ops-hub/domain'
 import { seedDemo } from '../../prisma/seed/seed-demo.ts'
 import { seedIfEmpty } from '../../apps/api/src/seed-if-empty.ts'
 import { createLogger } from '../../apps/api/src/logger.ts'
@@ -130,6 +131,16 @@ describe('demo scenario seed determinism', () => {
     }
     expect(prints[1]).toBe(prints[0])
     expect(prints[2]).not.toBe(prints[0])
+  })
+
+  it('records its 3PL feed history as caught up: a starting hub has no freshness work left over from 90 days of feeds', async () => {
+    const d = await createTestDatabase()
+    dbs.push(d)
+    await seedDemo(d.db, { seed: 42, scale: 0.02, now: NOW })
+    const [feeds] = await d.db.sql.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE freshness_applied_at IS NULL)::int AS pending FROM inventory_feeds`)
+    expect(feeds.n).toBeGreaterThan(10)
+    expect(feeds.pending).toBe(0)
+    expect(await applyFeedFreshness(d.db)).toEqual({ feeds: [], positions: 0 })
   })
 })
 
