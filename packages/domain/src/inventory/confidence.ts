@@ -162,7 +162,7 @@ export const confidenceWindowStart = (now: Date) => new Date(now.getTime() - 30 
  * escaping, and the planner reads it as a few rows joined through the primary key. With `lastFeedAt`, each
  * position's last feed time also moves up to it (a 3PL snapshot's freshness, written with the score it earns).
  */
-export async function writeConfidenceScores(
+async function writeConfidenceScores(
   run: ConfidenceQuery,
   scored: Array<{ id: number } & ConfidenceScore>,
   now: Date,
@@ -178,7 +178,7 @@ export async function writeConfidenceScores(
 }
 
 /** One page of positions with their inputs; pass `limit` null for all of them at once. */
-export async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit: number | null = 5000) {
+async function queryConfidenceInputs(run: ConfidenceQuery, page: ConfidencePage, now: Date, afterId = 0, limit: number | null = 5000) {
   const rows = await run(confidenceInputsSql(page), [confidenceWindowStart(now), afterId, limit, ...page.params])
   return rows.map(toConfidenceInputs)
 }
@@ -225,9 +225,34 @@ function scopePage(scope: ConfidenceScope): ConfidencePage {
   }
 }
 
-/** Loads the inputs of one page of the positions in scope (ordered by id, after `afterId`). */
-export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: Date, afterId = 0, limit = 5000) {
-  return queryConfidenceInputs((text, params) => tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params), scopePage(scope), now, afterId, limit)
+/** Positions scored per page: a page of scores is ~3 MB of factor JSON, so memory stays flat however many there are. */
+export const CONFIDENCE_PAGE = 5_000
+
+/**
+ * Scores one page of positions (`page`, after `afterId`, at most `limit`) and stores the scores: the inputs in one
+ * set-based query, the scores computed here, one write (with `lastFeedAt`: see writeConfidenceScores). Returns the
+ * page's position ids in order; fewer than `limit` means it was the last page.
+ */
+export async function scoreConfidencePage(
+  run: ConfidenceQuery,
+  page: ConfidencePage,
+  opts: { now: Date; params: ConfidenceParams; afterId: number; limit: number; lastFeedAt?: Date | null },
+): Promise<number[]> {
+  const batch = await queryConfidenceInputs(run, page, opts.now, opts.afterId, opts.limit)
+  const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, opts.now, opts.params) }))
+  await writeConfidenceScores(run, scored, opts.now, opts.lastFeedAt ?? null)
+  return scored.map((s) => s.id)
+}
+
+/** Runs `scorePage` from the first position on, each call after the last id of the one before, until a short page. */
+export async function scoreConfidenceInPages(limit: number, scorePage: (afterId: number) => Promise<number[]>): Promise<number> {
+  let updated = 0
+  for (let afterId = 0; ; ) {
+    const ids = await scorePage(afterId)
+    updated += ids.length
+    if (ids.length < limit) return updated
+    afterId = ids[ids.length - 1]
+  }
 }
 
 /**
@@ -237,17 +262,10 @@ export async function loadConfidenceInputs(tx: Tx, scope: ConfidenceScope, now: 
 export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = new Date()): Promise<number> {
   if ('positionIds' in scope && scope.positionIds.length === 0) return 0
   const params = await confidenceParams(tx)
-  let afterId = 0
-  let updated = 0
-  for (;;) {
-    const batch = await loadConfidenceInputs(tx, scope, now, afterId)
-    if (batch.length === 0) return updated
-    const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
-    await writeConfidenceScores((text, values) => tx.$executeRawUnsafe(text, ...values).then(() => []), scored, now)
-    updated += batch.length
-    afterId = batch[batch.length - 1].id
-    if (batch.length < 5000) return updated
-  }
+  const run: ConfidenceQuery = (text, values) => tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values)
+  return scoreConfidenceInPages(CONFIDENCE_PAGE, (afterId) =>
+    scoreConfidencePage(run, scopePage(scope), { now, params, afterId, limit: CONFIDENCE_PAGE }),
+  )
 }
 
 /**
@@ -259,19 +277,10 @@ export async function refreshConfidence(tx: Tx, scope: ConfidenceScope, now = ne
  */
 export async function refreshAllConfidence(db: Database, opts: { now?: Date; pageSize?: number } = {}): Promise<number> {
   const now = opts.now ?? new Date()
-  const pageSize = opts.pageSize ?? 5000
+  const limit = opts.pageSize ?? CONFIDENCE_PAGE
   // Read before the page transactions: on PGlite a raw transaction holds the connection Prisma would wait for.
   const params = await confidenceParams(db.prisma)
-  let afterId = 0
-  let updated = 0
-  for (;;) {
-    const page = await db.sql.transaction(async (c) => {
-      const batch = await queryConfidenceInputs((text, values) => c.query(text, values), scopePage({ all: true }), now, afterId, pageSize)
-      await writeConfidenceScores((text, values) => c.query(text, values), batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) })), now)
-      return batch
-    })
-    updated += page.length
-    if (page.length < pageSize) return updated
-    afterId = page[page.length - 1].id
-  }
+  return scoreConfidenceInPages(limit, (afterId) =>
+    db.sql.transaction((c) => scoreConfidencePage((text, values) => c.query(text, values), scopePage({ all: true }), { now, params, afterId, limit })),
+  )
 }

@@ -1,7 +1,5 @@
 import type { Database, SqlClient } from '@ops-hub/db'
-import { confidenceParams, queryConfidenceInputs, scoreConfidence, writeConfidenceScores, type ConfidenceParams } from '../confidence.ts'
-
-const PAGE = 5_000
+import { CONFIDENCE_PAGE, confidenceParams, scoreConfidencePage, type ConfidenceParams } from '../confidence.ts'
 
 export interface FeedFreshnessReport {
   /** Feeds whose covered positions are now all caught up. */
@@ -22,7 +20,7 @@ export async function applyFeedFreshness(db: Database, opts: { feedId?: number; 
   // Read outside the page transactions: on PGlite a raw transaction holds the connection Prisma would wait for.
   const params = await confidenceParams(db.prisma)
   for (;;) {
-    const page = await db.sql.transaction((c) => applyPage(c, opts.feedId ?? null, opts.now?.() ?? new Date(), opts.pageSize ?? PAGE, params))
+    const page = await db.sql.transaction((c) => applyPage(c, opts.feedId ?? null, opts.now?.() ?? new Date(), opts.pageSize ?? CONFIDENCE_PAGE, params))
     if (!page) return report
     report.positions += page.positions
     if (page.done) report.feeds.push(page.feedId)
@@ -46,8 +44,8 @@ async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSiz
     )
   ).map((r) => Number(r.id))
   // The snapshot time is projected into the inputs, so each position is written once, with the score it earns.
-  const batch = ids.length
-    ? await queryConfidenceInputs(
+  const rescored = ids.length
+    ? await scoreConfidencePage(
         (text, values) => c.query(text, values),
         {
           positionsSql: `SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.created_at, sp.last_counted_at,
@@ -55,14 +53,10 @@ async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSiz
             FROM stock_positions sp WHERE sp.id = ANY($5::int[]) AND sp.id > $2 ORDER BY sp.id LIMIT $3`,
           params: [feed.as_of, ids],
         },
-        now,
-        Number(feed.cursor),
-        pageSize,
+        { now, params, afterId: Number(feed.cursor), limit: pageSize, lastFeedAt: new Date(feed.as_of as string) },
       )
     : []
-  const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, now, params) }))
-  await writeConfidenceScores((text, values) => c.query(text, values), scored, now, new Date(feed.as_of as string))
-  const done = batch.length < pageSize
+  const done = rescored.length < pageSize
   if (done) {
     // Live metrics recompute the location's confidence on a stock event.
     await c.query(
@@ -72,7 +66,7 @@ async function applyPage(c: SqlClient, feedId: number | null, now: Date, pageSiz
     )
   }
   await c.query(`UPDATE inventory_feeds SET freshness_cursor = $2, freshness_applied_at = $3 WHERE id = $1`, [
-    feed.id, batch.length ? batch[batch.length - 1].id : Number(feed.cursor), done ? now : null,
+    feed.id, rescored.length ? rescored[rescored.length - 1] : Number(feed.cursor), done ? now : null,
   ])
-  return { feedId: Number(feed.id), positions: batch.length, done }
+  return { feedId: Number(feed.id), positions: rescored.length, done }
 }

@@ -5,7 +5,7 @@ import { DomainError, userError, type UserErrorData } from '../../shared/errors.
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { SETTING_DEFAULTS, type SettingKey, type SettingValue } from '../../settings/settings.ts'
-import { queryConfidenceInputs, scoreConfidence, writeConfidenceScores, type ConfidenceParams } from '../confidence.ts'
+import { CONFIDENCE_PAGE, scoreConfidenceInPages, scoreConfidencePage, type ConfidenceParams } from '../confidence.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -442,9 +442,6 @@ async function applyAcceptedDeltas(c: SqlClient, a: ApplyArgs) {
   )
 }
 
-// A page of scores is ~3 MB of factor JSON: even a feed that holds 100k deltas stays within a 64 MB V8 heap.
-const SCORE_PAGE = 5_000
-
 /**
  * Rescores, before commit, every position whose confidence this import can LOWER, with inputs that already see the
  * snapshot: a held delta (a new discrepancy weighs on its position), a position created here (it starts at the
@@ -464,12 +461,7 @@ async function rescoreLoweredPositions(c: SqlClient, a: ApplyArgs) {
       ORDER BY sp.id LIMIT $3`,
     params: [a.asOf],
   }
-  for (let afterId = 0; ; ) {
-    const batch = await queryConfidenceInputs((text, params) => c.query(text, params), page, a.now, afterId, SCORE_PAGE)
-    if (batch.length === 0) break
-    const scored = batch.map((b) => ({ id: b.id, ...scoreConfidence(b.inputs, a.now, a.scoring) }))
-    await writeConfidenceScores((text, params) => c.query(text, params), scored, a.now, a.asOf)
-    afterId = batch[batch.length - 1].id
-    if (batch.length < SCORE_PAGE) break
-  }
+  await scoreConfidenceInPages(CONFIDENCE_PAGE, (afterId) =>
+    scoreConfidencePage((text, params) => c.query(text, params), page, { now: a.now, params: a.scoring, afterId, limit: CONFIDENCE_PAGE, lastFeedAt: a.asOf }),
+  )
 }
