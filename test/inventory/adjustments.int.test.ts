@@ -130,6 +130,15 @@ describe('adjustInventory', () => {
     expect(stale.data.adjustInventory.userErrors[0]).toMatchObject({ code: 'STALE_QUANTITY', field: ['input', 'expectedQuantity'] })
     const wrongSign = await t().gql(ADJUST, { input: { sku: sku.code, locationCode: location.code, quantityDelta: 2, reason: 'SHRINKAGE' } }, clerk)
     expect(wrongSign.data.adjustInventory.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'quantityDelta'] })
+    // A reference document is a URI a client may render as a link: not free text, and never script.
+    for (const [uri, message] of [
+      ['count sheet 7', /URI with a scheme/],
+      ['javascript:alert(document.cookie)', /javascript:.*not accepted/],
+      ['DATA:text/html;base64,PHNjcmlwdD4=', /data:.*not accepted/],
+    ] as const) {
+      const res = await t().gql(ADJUST, { input: { sku: sku.code, locationCode: location.code, quantityDelta: 1, reason: 'FOUND', referenceDocumentUri: uri } }, clerk)
+      expect(res.data.adjustInventory.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'referenceDocumentUri'], message: expect.stringMatching(message) }])
+    }
     const fresh = await t().gql(
       ADJUST,
       { input: { sku: sku.code, locationCode: location.code, quantityDelta: -1, reason: 'SHRINKAGE', expectedQuantity: 3 } },

@@ -3,7 +3,7 @@ import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { codeSchema } from '../../shared/codes.ts'
+import { codeSchema, referenceUriSchema } from '../../shared/codes.ts'
 import { idempotent } from '../../shared/idempotency.ts'
 import { ADJUSTABLE_BUCKETS, MANUAL_REASONS, REASON_SIGN } from '../adjustment-rules.ts'
 import { requestAdjustment } from '../adjustments.ts'
@@ -17,7 +17,7 @@ export const adjustInventoryInput = z
     quantityDelta: z.number().int('Whole units only').min(-1_000_000).max(1_000_000).refine((n) => n !== 0, 'A zero adjustment changes nothing'),
     bucket: z.enum(ADJUSTABLE_BUCKETS, { message: 'Reserved, incoming and in-transit are moved by orders, purchase orders and transfers' }).nullish(),
     reason: z.enum(MANUAL_REASONS, { message: 'CYCLE_COUNT and FEED_SYNC are recorded by recordCount and importInventoryFeed' }),
-    referenceDocumentUri: z.string().trim().min(1).max(500).nullish(),
+    referenceDocumentUri: referenceUriSchema.nullish(),
     note: z.string().trim().max(1000).nullish(),
     idempotencyKey: z.string().trim().min(1).max(200).nullish(),
     expectedQuantity: z.number().int().min(0).nullish(),

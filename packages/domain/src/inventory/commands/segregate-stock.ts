@@ -3,7 +3,7 @@ import type { InventoryEventType, Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { codeSchema } from '../../shared/codes.ts'
+import { codeSchema, referenceUriSchema } from '../../shared/codes.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { moveStock, type BucketDeltas } from '../ledger.ts'
 import { findSkuAndLocation } from '../lookups.ts'
@@ -19,7 +19,7 @@ export const segregateStockInput = z
     from: z.enum(SEGREGATION).nullish(),
     to: z.enum(SEGREGATION),
     reason: z.string().trim().min(1, 'Say why (damage report, inspection result)').max(200),
-    referenceDocumentUri: z.string().trim().max(500).nullish(),
+    referenceDocumentUri: referenceUriSchema.nullish(),
   })
   .transform((v) => ({ ...v, from: v.from ?? (v.to === 'AVAILABLE' ? ('QUALITY_CONTROL' as const) : ('AVAILABLE' as const)) }))
   .refine((v) => v.from !== v.to, { path: ['to'], message: 'from and to must differ' })

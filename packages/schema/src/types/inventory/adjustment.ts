@@ -6,6 +6,9 @@ import { Sku } from '../catalog/sku.ts'
 import { Location } from '../network/location.ts'
 import { StockPosition } from './stock-position.ts'
 
+/** How a reference document is written, for every input that takes one. */
+export const REFERENCE_URI_FORMAT = 'A URI with a scheme and no spaces, e.g. https://… or po:PO-1042; javascript:, vbscript:, data: and file: URIs are refused.'
+
 export const InventoryBucketEnum = builder.enumType('InventoryBucket', {
   description: 'A quantity bucket of a stock position.',
   values: ['ON_HAND', 'RESERVED', 'DAMAGED', 'QUALITY_CONTROL', 'INCOMING', 'IN_TRANSIT', 'SAFETY_STOCK'] as const,
@@ -110,7 +113,7 @@ const AdjustInventoryInput = builder.inputType('AdjustInventoryInput', {
     quantityDelta: t.int({ description: 'Signed change of the bucket; never zero.' }),
     bucket: t.field({ type: AdjustableBucketEnum, required: false, description: 'Defaults to ON_HAND.' }),
     reason: t.field({ type: ManualAdjustmentReasonEnum }),
-    referenceDocumentUri: t.string({ required: false, description: 'The document behind the change (count sheet, damage report, receipt).' }),
+    referenceDocumentUri: t.string({ required: false, description: `The document behind the change (count sheet, damage report, receipt). ${REFERENCE_URI_FORMAT}` }),
     note: t.string({ required: false }),
     idempotencyKey: t.string({ required: false, description: 'Retries with the same key replay the first result; another payload under it is refused.' }),
     expectedQuantity: t.int({ required: false, description: 'Compare-and-swap: the bucket quantity you saw; refused with STALE_QUANTITY if it moved.' }),

@@ -2,7 +2,7 @@ import { adjustInventory, segregateStock } from '@ops-hub/domain'
 import { builder } from '../../builder.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
 import { StockPosition } from './stock-position.ts'
-import { Adjustment } from './adjustment.ts'
+import { Adjustment, REFERENCE_URI_FORMAT } from './adjustment.ts'
 
 const SegregationEnum = builder.enumType('StockSegregation', {
   description: 'Where units sit within a position: sellable (AVAILABLE) or held apart (DAMAGED, QUALITY_CONTROL).',
@@ -17,7 +17,7 @@ const SegregateStockInput = builder.inputType('SegregateStockInput', {
     from: t.field({ type: SegregationEnum, required: false, description: 'Default: QUALITY_CONTROL when releasing to AVAILABLE, else AVAILABLE.' }),
     to: t.field({ type: SegregationEnum }),
     reason: t.string({ description: 'Damage report, inspection result...' }),
-    referenceDocumentUri: t.string({ required: false }),
+    referenceDocumentUri: t.string({ required: false, description: `The document behind the move. ${REFERENCE_URI_FORMAT}` }),
   }),
 })
 
@@ -30,7 +30,7 @@ const WriteOffDamagedInput = builder.inputType('WriteOffDamagedInput', {
     sku: t.string(),
     locationCode: t.string(),
     quantity: t.int({ description: 'Damaged units to remove from the building (positive).' }),
-    referenceDocumentUri: t.string({ required: false }),
+    referenceDocumentUri: t.string({ required: false, description: `The write-off's document (damage report, disposal note). ${REFERENCE_URI_FORMAT}` }),
     note: t.string({ required: false }),
     idempotencyKey: t.string({ required: false }),
   }),
