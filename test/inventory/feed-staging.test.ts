@@ -22,7 +22,8 @@ function file(rnd: () => number): string {
   const pad = () => (rnd() < 0.8 ? '' : pick([' ', '  ', '\t']))
   const header = pick(HEADERS)
   const names = header.toLowerCase().replace(/"/g, '').split(',').map((n) => n.trim())
-  const sku = (i: number) => (rnd() < 0.2 ? `SKU-${Math.floor(rnd() * 5)}` : pick([`SKU-${i}`, `sku ${i}`, `A\\${i}`, `#${i}!`, `x\ty${i}`]))
+  const sku = (i: number) =>
+    rnd() < 0.02 ? pick([`N\u0000${i}`, `R\ufffd${i}`]) : rnd() < 0.2 ? `SKU-${Math.floor(rnd() * 5)}` : pick([`SKU-${i}`, `sku ${i}`, `A\\${i}`, `#${i}!`, `x\ty${i}`])
   const value = (name: string, i: number) =>
     name === 'sku'
       ? pick([sku(i), sku(i), sku(i), ''])
@@ -76,6 +77,10 @@ function reference(text: string, chunkRows: number) {
     if (state.rowsRead % chunkRows === 0) progress.push(state.rowsRead)
     if (record.length !== names.length) {
       state.errors.push({ row, message: `Row ${row}: expected ${names.length} columns, found ${record.length}` })
+      continue
+    }
+    if (record.some((f) => f.includes('\u0000') || f.includes('\ufffd'))) {
+      state.errors.push({ row, message: `Row ${row}: holds a NUL character or bytes that are not UTF-8 text (save the file as UTF-8)` })
       continue
     }
     const sku = record[column('sku')]
@@ -137,6 +142,16 @@ describe('feed staging parser', () => {
       const { state, chunks, progress } = await stage(source(text, rnd), chunkRows)
       expect({ state, rows: staged(chunks), progress }, JSON.stringify(text)).toEqual(reference(text, chunkRows))
     }
+  })
+
+  it('names the row where the file stops being CSV (a quote never closed, text after a closing quote), in the header too', async () => {
+    const unclosed = await stage('sku,quantity\nA,1\n"B,2\nC,3\n', 5000)
+    expect(unclosed.state).toMatchObject({ rowsRead: 2, headerOk: true, errors: [{ row: 3, message: 'Row 3: a quoted field starting on this row is not closed before the end of the file' }] })
+    const afterQuote = await stage(Readable.from([Buffer.from('sku,quantity\r\nA,1\r\n"B" 2,2\r\nC,3\r\n')]), 5000)
+    expect(afterQuote.state.errors).toEqual([{ row: 3, message: 'Row 3: a closing quote must be followed by a comma or the end of the line' }])
+    const header = await stage('"sku,quantity\nA,1\n', 5000)
+    expect(header.state).toEqual({ rowsRead: 0, headerOk: false, errors: [{ row: 1, message: 'Row 1: a quoted field starting on this row is not closed before the end of the file' }] })
+    expect(header.chunks).toEqual([])
   })
 
   it('proves a 100k-row file without bins free of repeated SKUs, and sees the one repeat in another', async () => {

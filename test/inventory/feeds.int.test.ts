@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { inTransaction, moveStock, refreshConfidence, systemActor } from '@ops-hub/domain'
+import { Readable } from 'node:stream'
+import { importInventoryFeed, inTransaction, moveStock, refreshConfidence, systemActor } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createSku, createStockedPosition, createThirdPartyLocation } from '../helpers/factories/inventory.ts'
 
@@ -42,6 +43,42 @@ describe('3PL batch feeds', () => {
 
     const badHeader = await t().gql(IMPORT, { input: { locationCode: location.code, csv: 'item,qty\nA,1' } }, ops)
     expect(badHeader.data.importInventoryFeed.userErrors).toEqual([expect.objectContaining({ field: ['input', 'csv', 'row', '1'], code: 'INVALID_FEED' })])
+  })
+
+  it('rejects text it cannot store or read as CSV (a NUL, bytes that are not UTF-8, a quote never closed) by its row, and changes nothing', async () => {
+    const { prisma } = t().app.db
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 40, location })
+    const refused = async (csv: string) => {
+      const out = (await t().gql(IMPORT, { input: { locationCode: location.code, csv } }, ops)).data.importInventoryFeed
+      expect(out.feed).toBeNull()
+      return out.userErrors.map((e: { field: string[]; code: string; message: string }) => [e.field.join('.'), e.code, e.message])
+    }
+    expect(await refused(`sku,quantity,lot\n${sku.code},41,L1\n${sku.code}\u0000,1,L2\n`)).toEqual([
+      ['input.csv.row.3', 'INVALID_FEED', 'Row 3: holds a NUL character or bytes that are not UTF-8 text (save the file as UTF-8)'],
+    ])
+    expect(await refused(`sku,quantity\n${sku.code},41\n"${sku.code},2\nX,3\n`)).toEqual([
+      ['input.csv.row.3', 'INVALID_FEED', 'Row 3: a quoted field starting on this row is not closed before the end of the file'],
+    ])
+    expect(await refused(`sku,quantity\n${sku.code},41\n"X"Y,2\n`)).toEqual([
+      ['input.csv.row.3', 'INVALID_FEED', 'Row 3: a closing quote must be followed by a comma or the end of the line'],
+    ])
+    // The CLI hands the file over as bytes: a lot code saved in Latin-1 is refused, not stored with its letters lost.
+    const latin1 = Buffer.from(`sku,quantity,lot\n${sku.code},41,L\xf6t-5\n`, 'latin1')
+    await expect(importInventoryFeed(t().app.db, { locationCode: location.code, csv: Readable.from([latin1]) }, { id: ops.sub, role: 'OPERATIONS' })).rejects.toMatchObject({
+      errors: [{ code: 'INVALID_FEED', field: ['input', 'csv', 'row', '2'], message: expect.stringMatching(/not UTF-8/) }],
+    })
+    expect((await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).onHand).toBe(40)
+    expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
+  })
+
+  it('refuses a snapshot for a location that is not a 3PL: its own book is not overwritten by a file', async () => {
+    const { prisma } = t().app.db
+    const { sku, location } = await createStockedPosition(prisma, { onHand: 40 })
+    const out = (await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},35\n` } }, ops)).data.importInventoryFeed
+    expect(out.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'locationCode'], message: `${location.code} is not a 3PL location: its stock is booked by its own receipts, picks and counts, not by snapshot files` }])
+    expect((await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).onHand).toBe(40)
+    expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
   })
 
   it('rejects a file whose every row parses but names an unknown SKU or repeats a (sku, bin, lot); a SKU in two bins is fine', async () => {

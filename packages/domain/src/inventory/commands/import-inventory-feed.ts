@@ -89,6 +89,11 @@ export async function importInventoryFeed(
   const report = await db.sql.transaction(async (c) => {
     const { location, setting, scoring } = await readContext(c, input.locationCode)
     if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
+    if (!location.feedManaged) {
+      // A snapshot file for the hub's own warehouse is almost surely the wrong --location: its book is kept by its own
+      // receipts, picks and counts, and a feed would overwrite it as FEED_SYNC adjustments.
+      throw userError('INVALID_INPUT', `${location.code} is not a 3PL location: its stock is booked by its own receipts, picks and counts, not by snapshot files`, ['input', 'locationCode'])
+    }
     if (location.lastFeedAt && asOf < location.lastFeedAt) {
       throw userError('INVALID_FEED', `A newer snapshot (as of ${location.lastFeedAt.toISOString()}) was already imported for ${location.code}`, ['input', 'asOf'])
     }
@@ -151,7 +156,7 @@ const CONTEXT_SETTINGS = [
  */
 async function readContext(c: SqlClient, locationCode: string) {
   const [row] = await c.query(
-    `SELECT l.id, l.code, l.last_feed_at, (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings
+    `SELECT l.id, l.code, l.last_feed_at, l.feed_managed, (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings
      FROM locations l WHERE l.code = $1 FOR NO KEY UPDATE OF l`,
     [locationCode, CONTEXT_SETTINGS],
   )
@@ -162,7 +167,9 @@ async function readContext(c: SqlClient, locationCode: string) {
     feedExpectedHours: setting('inventory.feedExpectedHours'),
     weights: setting('inventory.confidenceWeights'),
   }
-  const location = row ? { id: Number(row.id), code: String(row.code), lastFeedAt: row.last_feed_at ? new Date(row.last_feed_at as string) : null } : null
+  const location = row
+    ? { id: Number(row.id), code: String(row.code), feedManaged: Boolean(row.feed_managed), lastFeedAt: row.last_feed_at ? new Date(row.last_feed_at as string) : null }
+    : null
   return { location, setting, scoring }
 }
 

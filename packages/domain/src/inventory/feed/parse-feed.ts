@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
-import { parse } from 'csv-parse'
+import { CsvError, parse } from 'csv-parse'
 
 export type FeedSource = string | AsyncIterable<string | Uint8Array> | Readable
 
@@ -82,6 +82,11 @@ interface FeedLineSink {
   plainLine(data: Buffer, start: number, end: number, line: number, fields: Int32Array, fieldCount: number): boolean
   /** A record csv-parse read, ending on `line`. */
   record(record: string[], line: number): boolean
+  /**
+   * Text csv-parse cannot read as CSV from `row` on (a quote never closed, a character after a closing quote):
+   * nothing after it is read. Without this, the CsvError is thrown to the reader.
+   */
+  malformed?(row: number, message: string): void
 }
 
 /** Input scanned between two yields at most: one huge chunk (a string source) does not pile up its output. */
@@ -141,12 +146,31 @@ async function* readRestWithCsvParse(head: Buffer, pieces: AsyncIterator<Buffer>
     for (let next = await pieces.next(); !next.done; next = await pieces.next()) yield decoder.write(next.value)
     yield decoder.end()
   }
-  const parser = Readable.from(text()).pipe(parse({ ...FEED_CSV_OPTIONS, info: true }))
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (!sink.record(record, linesBefore + info.lines)) return
-    yield
+  const source = Readable.from(text())
+  const parser = source.pipe(parse({ ...FEED_CSV_OPTIONS, info: true }))
+  let lastLine = linesBefore
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      lastLine = linesBefore + info.lines
+      if (!sink.record(record, lastLine)) return
+      yield
+    }
+  } catch (err) {
+    if (!(err instanceof CsvError) || !sink.malformed) throw err
+    // csv-parse names the line it stopped on: for a quote never closed that is the end of the file, so the row
+    // named is the one after the last record read, where the unclosed field starts.
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') sink.malformed(lastLine + 1, `Row ${lastLine + 1}: a quoted field starting on this row is not closed before the end of the file`)
+    else {
+      const row = linesBefore + Number((err as CsvError & { lines?: number }).lines ?? lastLine - linesBefore + 1)
+      sink.malformed(row, CLOSING_QUOTE_ERRORS.has(err.code) ? `Row ${row}: a closing quote must be followed by a comma or the end of the line` : `Row ${row}: not readable as CSV (${err.code})`)
+    }
+  } finally {
+    // pipe() leaves the source running when the parser stops (a bad header, a CSV error).
+    source.destroy()
   }
 }
+
+const CLOSING_QUOTE_ERRORS = new Set(['CSV_INVALID_CLOSING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'])
 
 const LF = 10
 const CR = 13
@@ -333,6 +357,10 @@ class FeedStager implements FeedLineSink {
       this.fail(row, `Row ${row}: expected ${columns.width} columns, found ${record.length}`)
       return true
     }
+    if (quote && record.some(isNotText)) {
+      this.fail(row, `Row ${row}: holds a NUL character or bytes that are not UTF-8 text (save the file as UTF-8)`)
+      return true
+    }
     const sku = record[columns.sku]
     const quantity = record[columns.quantity]
     if (!sku) this.fail(row, `Row ${row}: SKU is empty`)
@@ -349,6 +377,16 @@ class FeedStager implements FeedLineSink {
         : `${row},${q(sku)},${quantity},${q(columns.bin >= 0 ? record[columns.bin] : undefined)},${q(columns.lot >= 0 ? record[columns.lot] : undefined)}\n`,
     )
     return true
+  }
+
+  malformed(row: number, message: string) {
+    if (this.columns) this.countRow()
+    else {
+      // The header itself: nothing can be read.
+      this.state.headerOk = false
+      this.headerRejected = true
+    }
+    this.fail(row, message)
   }
 
   rejectEmptyFile() {
@@ -405,6 +443,12 @@ class FeedStager implements FeedLineSink {
     else if (errors.length === this.maxErrors) errors.push({ row, message: 'Too many bad rows; later ones are not listed' })
   }
 }
+
+/**
+ * A field PostgreSQL cannot store as text (NUL), or one that held bytes which are not UTF-8: the decoder turned them
+ * into U+FFFD, and storing that would silently change a lot or bin code. Plain lines hold neither.
+ */
+const isNotText = (value: string) => value.includes('\u0000') || value.includes('\ufffd')
 
 /** A field starts or ends with a space or tab, which the general rules trim. */
 function hasEdgeBlank(data: Buffer, fields: Int32Array, fieldCount: number): boolean {

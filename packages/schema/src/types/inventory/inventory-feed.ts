@@ -123,8 +123,9 @@ builder.mutationFields((t) => ({
   importInventoryFeed: t.field({
     type: ImportInventoryFeedPayload,
     description:
-      'Imports a 3PL snapshot in one transaction: a malformed file is rejected whole (every bad row in userErrors); deltas within ' +
-      'inventory.feedToleranceUnits/Ratio are synced, larger ones held as FEED_DISCREPANCY.',
+      'Imports a 3PL snapshot for a 3PL (feed-managed) location in one transaction: a malformed file is rejected whole (every bad ' +
+      'row in userErrors, including text that is not UTF-8 and quotes never closed); deltas within inventory.feedToleranceUnits/Ratio ' +
+      'are synced, larger ones held as FEED_DISCREPANCY.',
     // Operations runs the 3PL relationship; a PARTNER 3PL uploading its own file is a later step (it would need location scoping).
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ImportInventoryFeedInput }) },
