@@ -8,7 +8,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs } fro
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { openDatabase, type Database } from '@ops-hub/db'
 import { STAFF_ROLES, escalateOverdueExceptions, inTransaction } from '@ops-hub/domain'
-import { pageSizeRule, schema, type Context } from '@ops-hub/schema'
+import { clientErrorOf, requestInputErrors, schema, type Context } from '@ops-hub/schema'
 import { authenticate, ChannelIdCache, type Authentication } from './auth.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createHubPubSub } from './realtime/pubsub.ts'
@@ -110,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     maskedErrors: {
       maskError(error, message) {
+        const refusal = error instanceof GraphQLError ? clientErrorOf(error) : null
+        if (refusal) return refusal
         const original = (error as GraphQLError).originalError ?? error
         if (error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError))) return error
         logger.error({ err: original }, 'unexpected error (masked for the client)')
@@ -140,9 +142,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
           const client = auth.actor?.id ?? `ip:${request.headers.get('x-forwarded-for')?.split(',')[0].trim() ?? 'local'}`
           rateLimiter.take(client, auth.actor !== null && STAFF_ROLES.includes(auth.actor.role))
         },
+        // Page sizes and NUL characters depend on the variables: checked per request, after the cached validation.
+        onExecute({ args, setResultAndStopExecution }) {
+          const errors = requestInputErrors(args.schema, args.document, args.variableValues)
+          if (errors.length) setResultAndStopExecution({ errors })
+        },
+        onSubscribe({ args, setResultAndStopExecution }) {
+          const errors = requestInputErrors(args.schema, args.document, args.variableValues)
+          if (errors.length) setResultAndStopExecution({ errors })
+        },
         // Introspection is for staff; partners and anonymous callers get the published schema.graphql instead.
         onValidate({ addValidationRule, context }) {
-          addValidationRule(pageSizeRule((context as { params?: { variables?: Record<string, unknown> } }).params?.variables))
           const request = (context as { request?: Request }).request
           const settled = request ? httpAuth.get(request) : undefined
           if (settled && !settled.ok) throw settled.error

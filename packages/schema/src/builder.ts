@@ -9,6 +9,7 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { getDatamodel, Prisma, type PrismaTypes, type Role } from '@ops-hub/db'
 import { STAFF_ROLES } from '@ops-hub/domain'
 import type { Context } from './context.ts'
+import { decodeNodeId } from './input-errors.ts'
 
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
@@ -60,6 +61,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesOnConnection: true,
+    decodeGlobalID: decodeNodeId,
     // Nodes are resolved through their own loaders, which apply the same visibility rules as lists.
     nodeQueryOptions: { authScopes: { authenticated: true } },
     nodesQueryOptions: { authScopes: { authenticated: true } },

@@ -5,6 +5,7 @@ import { RoleEnum } from '../common/role.ts'
 
 export const ApiKeyNode = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { roles: [] },
   description: 'A credential for an integration (marketplace, 3PL, partner). The secret is shown only when created.',
   fields: (t) => ({

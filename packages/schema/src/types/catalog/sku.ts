@@ -9,6 +9,7 @@ export const AbcClassEnum = builder.enumType('AbcClass', {
 
 export const Sku = builder.prismaNode('Sku', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     code: t.exposeString('code'),

@@ -12,6 +12,7 @@ export const AllocationRuleKindEnum = builder.enumType('AllocationRuleKind', {
 
 export const AllocationRule = builder.prismaNode('AllocationRule', {
   id: { field: 'id' },
+  nullable: true,
   description: 'How much of a SKU a channel may take (or has fenced for itself). A SKU-specific rule beats a channel-wide one.',
   authScopes: { staff: true },
   fields: (t) => ({

@@ -8,6 +8,7 @@ export const ChannelKindEnum = builder.enumType('ChannelKind', {
 
 export const Channel = builder.prismaNode('Channel', {
   id: { field: 'id' },
+  nullable: true,
   // A partner may see its own channel, nobody else's.
   authScopes: (channel, ctx) => ctx.actor?.role !== 'PARTNER' || ctx.partnerChannelId === channel.id,
   fields: (t) => ({

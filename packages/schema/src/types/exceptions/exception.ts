@@ -18,6 +18,7 @@ export const ExceptionStatusEnum = builder.enumType('ExceptionStatus', { values:
 
 export const ExceptionNode = builder.prismaNode('Exception', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   fields: (t) => ({
     type: t.expose('type', { type: ExceptionTypeEnum }),

@@ -35,6 +35,7 @@ export const AdjustmentStatusEnum = builder.enumType('AdjustmentStatus', {
 
 export const Adjustment = builder.prismaNode('Adjustment', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description:
     'A governed change to one bucket of a stock position. Above inventory.adjustmentApprovalValue / ...Quantity it waits for a ' +

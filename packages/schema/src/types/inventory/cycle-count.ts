@@ -10,6 +10,7 @@ export const CycleCountStatusEnum = builder.enumType('CycleCountStatus', {
 
 export const CycleCount = builder.prismaNode('CycleCount', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description:
     'A count task for one stock position, due by ABC frequency. Within the class tolerance the variance is booked at once; ' +

@@ -10,6 +10,7 @@ export const InventoryEventTypeEnum = builder.enumType('InventoryEventType', {
 
 export const InventoryEvent = builder.prismaNode('InventoryEvent', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description: 'One append-only ledger entry: every bucket of a stock position is the sum of its entries\' deltas.',
   fields: (t) => ({

@@ -8,6 +8,7 @@ export const DiscrepancyStatusEnum = builder.enumType('DiscrepancyStatus', { val
 
 export const InventoryFeed = builder.prismaNode('InventoryFeed', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description: 'One imported 3PL snapshot file and its outcome.',
   fields: (t) => ({
@@ -32,6 +33,7 @@ export const InventoryFeed = builder.prismaNode('InventoryFeed', {
 
 export const FeedDiscrepancy = builder.prismaNode('FeedDiscrepancy', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description: 'A 3PL quantity beyond tolerance of the book at the snapshot, held for a decision.',
   fields: (t) => ({

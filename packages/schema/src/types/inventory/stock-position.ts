@@ -4,6 +4,7 @@ import { InventoryEventTypeEnum } from './inventory-event.ts'
 
 export const StockPosition = builder.prismaNode('StockPosition', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   fields: (t) => ({
     sku: t.relation('sku'),

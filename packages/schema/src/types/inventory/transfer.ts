@@ -18,6 +18,7 @@ builder.prismaObject('TransferLine', {
 
 export const Transfer = builder.prismaNode('Transfer', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   description: 'Stock moving between locations: requested, approved by a second person, shipped (in transit), received.',
   fields: (t) => ({

@@ -8,6 +8,7 @@ export const LocationKindEnum = builder.enumType('LocationKind', {
 
 export const Location = builder.prismaNode('Location', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     code: t.exposeString('code'),

@@ -20,6 +20,7 @@ async function mayView(fo: { orderId: number }, ctx: Context): Promise<boolean> 
 
 export const FulfillmentOrder = builder.prismaNode('FulfillmentOrder', {
   id: { field: 'id' },
+  nullable: true,
   description: 'The unit of warehouse work: the part of one order that one node ships.',
   authScopes: (fo, ctx) => mayView(fo, ctx),
   fields: (t) => ({

@@ -56,6 +56,7 @@ export function orderVisibility(ctx: Context): Prisma.OrderWhereInput {
 
 export const Order = builder.prismaNode('Order', {
   id: { field: 'id' },
+  nullable: true,
   // Checked on every Order however it is reached (by number, node(id:), a connection, a relation).
   authScopes: (order, ctx) => ctx.actor !== null && (ctx.actor.role !== 'PARTNER' || order.channelId === ctx.partnerChannelId),
   fields: (t) => ({

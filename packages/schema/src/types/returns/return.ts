@@ -17,6 +17,7 @@ export const ReturnDispositionEnum = builder.enumType('ReturnDisposition', {
 
 export const ReturnLine = builder.prismaNode('ReturnLine', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     sku: t.string({ select: { sku: { select: { code: true } } }, resolve: (l) => l.sku.code }),
@@ -32,6 +33,7 @@ export const ReturnLine = builder.prismaNode('ReturnLine', {
 
 export const Return = builder.prismaNode('Return', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: async (r, ctx) => {
     if (!ctx.actor) return false
     if (ctx.actor.role !== 'PARTNER') return true

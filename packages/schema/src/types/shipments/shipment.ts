@@ -23,6 +23,7 @@ export const ShipmentMilestone = builder.prismaObject('ShipmentMilestone', {
 
 export const Shipment = builder.prismaNode('Shipment', {
   id: { field: 'id' },
+  nullable: true,
   // Partners see the shipments of their own channel's orders only.
   authScopes: async (s, ctx) => {
     if (!ctx.actor) return false

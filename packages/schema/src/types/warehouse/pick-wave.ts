@@ -21,6 +21,7 @@ export const Bin = builder.prismaObject('Bin', {
 
 export const PickWave = builder.prismaNode('PickWave', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   fields: (t) => ({
     number: t.exposeString('number'),
@@ -37,6 +38,7 @@ export const PickWave = builder.prismaNode('PickWave', {
 
 export const PickTask = builder.prismaNode('PickTask', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { staff: true },
   fields: (t) => ({
     bin: t.relation('bin'),
