@@ -74,6 +74,19 @@ describe('3PL batch feeds', () => {
     expect(await prisma.inventoryFeed.count({ where: { locationId: location.id } })).toBe(0)
   })
 
+  it('refuses a partial snapshot with a header and no rows, which would only stamp the location as fed; a full one means none held', async () => {
+    const { prisma } = t().app.db
+    const location = await createThirdPartyLocation(prisma)
+    const { sku } = await createStockedPosition(prisma, { onHand: 2, location })
+    const empty = (await t().gql(IMPORT, { input: { locationCode: location.code, csv: 'sku,quantity\n' } }, ops)).data.importInventoryFeed
+    expect(empty).toMatchObject({ feed: null, rowsRead: 0, rejected: 1 })
+    expect(empty.userErrors).toEqual([{ code: 'INVALID_FEED', field: ['input', 'csv', 'row', '2'], message: expect.stringMatching(/header but no rows/) }])
+    expect((await prisma.location.findUniqueOrThrow({ where: { id: location.id } })).lastFeedAt).toBeNull()
+    const none = (await t().gql(IMPORT, { input: { locationCode: location.code, csv: 'sku,quantity\n', fullSnapshot: true } }, ops)).data.importInventoryFeed
+    expect(none).toMatchObject({ userErrors: [], rowsRead: 0, accepted: 1, adjusted: 1 })
+    expect((await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).onHand).toBe(0)
+  })
+
   it('refuses a snapshot for a location that is not a 3PL: its own book is not overwritten by a file', async () => {
     const { prisma } = t().app.db
     const { sku, location } = await createStockedPosition(prisma, { onHand: 40 })

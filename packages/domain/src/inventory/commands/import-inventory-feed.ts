@@ -111,6 +111,11 @@ export async function importInventoryFeed(
       feedStagingChunks(csv, state, { onProgress: opts.onProgress, maxErrors: MAX_LISTED_ERRORS }),
     )
     if (!state.headerOk) throw new FeedRejectedError(state)
+    if (state.rowsRead === 0 && !input.fullSnapshot) {
+      // Nothing to diff, yet applying it would stamp the location as freshly fed: most likely a cut-off export.
+      state.errors.push({ row: 2, message: 'The file has a header but no rows: a snapshot that lists nothing confirms nothing (import it as a full snapshot if the 3PL holds none of this stock)' })
+      throw new FeedRejectedError(state)
+    }
     if (state.errors.length) {
       await listStagedErrors(c, state)
       throw new FeedRejectedError(state)
