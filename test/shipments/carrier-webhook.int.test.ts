@@ -66,10 +66,20 @@ describe('POST /webhooks/carrier', () => {
     const refused = await post(unknown, signCarrierPayload(TEST_WEBHOOK_SECRET, unknown))
     expect(refused.status).toBe(422)
     expect(refused.body.errors[0].code).toBe('NOT_FOUND')
+    // A NUL cannot reach the database: that event is refused by its field, the rest of the batch still lands.
+    const batch = JSON.stringify([
+      { trackingNumber: `${trackingNumber}\u0000`, status: 'OUT_FOR_DELIVERY', occurredAt: new Date(Date.now() + 90_000).toISOString() },
+      { trackingNumber, status: 'OUT_FOR_DELIVERY', occurredAt: new Date(Date.now() + 120_000).toISOString(), location: 'Van 7' },
+    ])
+    const mixed = await post(batch, signCarrierPayload(TEST_WEBHOOK_SECRET, batch))
+    expect(mixed.status).toBe(200)
+    expect(mixed.body.results[0].errors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'trackingNumber'], message: 'Text may not hold a NUL character (\\u0000)' }])
+    expect(mixed.body.results[1]).toMatchObject({ trackingNumber, status: 'OUT_FOR_DELIVERY', applied: true })
 
     const timeline = await t().gql(`query ($n: String!) { order(number: $n) { timeline { kind title detail actor } } }`, { n: order.number }, { role: 'CUSTOMER_SERVICE' })
     const carrier = timeline.data.order.timeline.filter((e: any) => e.kind === 'CARRIER')
-    expect(carrier).toEqual([{ kind: 'CARRIER', title: `In transit (UPS ${trackingNumber})`, detail: 'Memphis hub', actor: 'carrier:UPS' }])
+    expect(carrier.map((e: any) => e.detail)).toEqual(['Memphis hub', 'Van 7'])
+    expect(carrier[0]).toEqual({ kind: 'CARRIER', title: `In transit (UPS ${trackingNumber})`, detail: 'Memphis hub', actor: 'carrier:UPS' })
   })
 
   it('turns a DELIVERY_EXCEPTION into a CARRIER_DELAY exception for customer service and pushes the projection out', async () => {

@@ -1,5 +1,5 @@
 import { PothosValidationError } from '@pothos/core'
-import { DomainError } from '@ops-hub/domain'
+import { DomainError, nulCharacterAt } from '@ops-hub/domain'
 import { decodeGlobalID } from '@pothos/plugin-relay'
 import { GraphQLError, validate, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql'
 import { pageSizeRule } from './page-size-rule.ts'
@@ -49,7 +49,8 @@ export function textInputRule(variables: Record<string, unknown> | undefined) {
   return (context: ValidationContext): ASTVisitor => ({
     Document: {
       leave() {
-        const at = nulAt(variables, '$')
+        const path = nulCharacterAt(variables)
+        const at = path && `$${path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p)).join('')}`
         if (at) context.reportError(new GraphQLError(`${at} holds a NUL character (\\u0000), which text cannot hold`, { extensions: { code: BAD_USER_INPUT } }))
       },
     },
@@ -59,27 +60,6 @@ export function textInputRule(variables: Record<string, unknown> | undefined) {
       }
     },
   })
-}
-
-/** The path of the first string (or object key) holding a NUL, e.g. `$input.lines[2].sku`. */
-function nulAt(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const at = nulAt(value[i], `${path}[${i}]`)
-      if (at) return at
-    }
-    return null
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const keyPath = path === '$' ? `$${key}` : `${path}.${key}`
-      if (key.includes('\u0000')) return keyPath
-      const at = nulAt(item, keyPath)
-      if (at) return at
-    }
-  }
-  return null
 }
 
 /**
