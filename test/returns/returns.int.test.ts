@@ -107,4 +107,30 @@ describe('returns', () => {
     expect(scrap.data.inspectReturnLine.stockPosition).toEqual({ onHand: 9, reserved: 0, damaged: 0, available: 9 })
     expect(scrap.data.inspectReturnLine.return).toMatchObject({ status: 'CLOSED', refundStatus: 'REFUNDED', order: { status: 'RETURNED' } })
   })
+
+  it('a return requested, received, inspected and refunded three times at once happens once: one RMA, one refund, units back once', async () => {
+    const { channel, node, skuA } = await setup()
+    const delivered = await createDeliveredOrder(t(), channel, node, [{ sku: skuA, quantity: 1, unitPrice: '25.00' }])
+    const orderId = (await t().gql(`query ($n: String!) { order(number: $n) { id } }`, { n: delivered.order.number })).data.order.id
+    const cs = { role: 'CUSTOMER_SERVICE' as const }
+    const ops = { role: 'OPERATIONS' as const }
+    const thrice = <T,>(send: () => Promise<T>) => Promise.all([send(), send(), send()])
+    const outcome = (rs: any[], field: string) => rs.map((r) => r.data[field].userErrors[0]?.code ?? 'OK').sort()
+
+    const requests = await thrice(() => t().gql(REQUEST, { input: { orderId, lines: [{ sku: skuA, quantity: 1, reason: 'Defective' }] } }, cs))
+    expect(outcome(requests, 'requestReturn').filter((c) => c === 'OK')).toHaveLength(1)
+    const rma = requests.find((r) => r.data.requestReturn.return)!.data.requestReturn.return
+    expect(await t().app.db.prisma.return.count({ where: { order: { number: delivered.order.number } } })).toBe(1)
+
+    expect(outcome(await thrice(() => t().gql(RECEIVE, { input: { returnId: rma.id, locationCode: node } }, ops)), 'receiveReturn')).toEqual(['ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'OK'])
+    expect(outcome(await thrice(() => t().gql(REFUND, { input: { returnId: rma.id } }, cs)), 'issueRefund')).toEqual(['ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'OK'])
+    const inspections = await thrice(() => t().gql(INSPECT, { input: { returnLineId: rma.lines[0].id, disposition: 'RESTOCK' } }, ops))
+    expect(outcome(inspections, 'inspectReturnLine')).toEqual(['ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'OK'])
+
+    expect(await stockPosition(t(), skuA, node)).toEqual({ onHand: 10, reserved: 0, available: 10 })
+    const { book, ledger } = await ledgerBalance(t(), skuA, node)
+    expect(ledger).toEqual(book)
+    const timeline = (await t().gql(`query ($n: String!) { order(number: $n) { timeline { kind title } } }`, { n: delivered.order.number }, cs)).data.order.timeline
+    expect(timeline.filter((e: any) => e.title.startsWith('Refund issued'))).toHaveLength(1)
+  })
 })
