@@ -60,4 +60,20 @@ describe('cycle counts', () => {
     expect(ira.data.inventoryRecordAccuracy.byClass).toContainEqual({ abcClass: 'B', accuracy: 0.5, counts: 2 })
     expect(ira.data.inventoryRecordAccuracy.byClass).toContainEqual({ abcClass: 'A', accuracy: null, counts: 0 })
   })
+  it('a count recorded three times at once (a scanner retrying) is booked once, and scheduling twice at once plans each count once', async () => {
+    const prisma = t().app.db.prisma
+    const location = await createWarehouse(prisma)
+    // Class B (every 90 days, tolerance max(2 units, 2%)): due, and 49 of 50 is within tolerance, booked at once.
+    const { sku, position } = await createStockedPosition(prisma, { onHand: 50, location, abcClass: 'B', unitCost: 5 })
+    await prisma.stockPosition.update({ where: { id: position.id }, data: { lastCountedAt: new Date(Date.now() - 100 * 86_400_000) } })
+    const SCHEDULE = `mutation ($input: ScheduleCycleCountsInput!) { scheduleCycleCounts(input: $input) { scheduled userErrors { code } } }`
+    const scheduled = await Promise.all([0, 1].map(() => t().gql(SCHEDULE, { input: { locationCode: location.code } }, counter)))
+    expect(scheduled.map((r) => r.data.scheduleCycleCounts.scheduled).sort()).toEqual([0, 1])
+    const count = await prisma.cycleCount.findFirstOrThrow({ where: { skuId: sku.id } })
+    const recorded = await Promise.all([0, 1, 2].map(() => t().gql(RECORD, { input: { cycleCountId: gid('CycleCount', count.id), countedQuantity: 49 } }, counter)))
+    expect(recorded.map((r) => r.data.recordCount.userErrors[0]?.code ?? 'OK').sort()).toEqual(['ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'OK'])
+    expect((await prisma.stockPosition.findUniqueOrThrow({ where: { id: position.id } })).onHand).toBe(49)
+    expect(await prisma.inventoryEvent.count({ where: { stockPositionId: position.id, type: 'COUNTED' } })).toBe(1)
+    expect(await prisma.adjustment.count({ where: { stockPositionId: position.id, reason: 'CYCLE_COUNT' } })).toBe(1)
+  })
 })

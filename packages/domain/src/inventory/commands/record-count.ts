@@ -32,16 +32,20 @@ export function withinTolerance(book: number, counted: number, t: CountTolerance
  */
 export async function recordCount(tx: Tx, rawInput: z.input<typeof recordCountInput>, actor: Actor, now = new Date()) {
   const input = parseInput(recordCountInput, rawInput)
+  // One recording per count at a time (a scanner that retries sends it twice): the second reads the first's outcome.
+  await tx.$queryRaw`SELECT id FROM cycle_counts WHERE id = ${input.cycleCountId} FOR UPDATE`
   const count = await tx.cycleCount.findUnique({
     where: { id: input.cycleCountId },
-    include: { sku: true, location: true, stockPosition: true },
+    include: { sku: true, location: true },
   })
   if (!count) throw userError('NOT_FOUND', `No cycle count ${input.cycleCountId}`, ['input', 'cycleCountId'])
   if (count.status !== 'SCHEDULED' && count.status !== 'RECOUNT_REQUESTED') {
     throw userError('ILLEGAL_TRANSITION', `Cycle count ${count.id} is ${count.status}; nothing to record`, ['input', 'cycleCountId'])
   }
   const tolerances = (await getSetting(tx, 'inventory.countTolerance')) as Record<AbcClass, CountTolerance>
-  const book = count.stockPosition.onHand
+  // The book under the position's lock: the variance booked is against the on hand it lands on, whatever moved
+  // between the count's read and now.
+  const [{ on_hand: book }] = await tx.$queryRaw<Array<{ on_hand: number }>>`SELECT on_hand FROM stock_positions WHERE id = ${count.stockPositionId} FOR UPDATE`
   const variance = input.countedQuantity - book
   const within = withinTolerance(book, input.countedQuantity, tolerances[count.sku.abcClass])
   const next = within ? 'COMPLETED' : count.status === 'SCHEDULED' ? 'RECOUNT_REQUESTED' : 'PENDING_APPROVAL'

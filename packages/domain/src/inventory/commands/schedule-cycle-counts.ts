@@ -25,6 +25,9 @@ export async function scheduleCycleCounts(tx: Tx, rawInput: z.input<typeof sched
     if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
     locationFilter = Prisma.sql`sp.location_id = ${location.id}`
   }
+  // Schedulers take turns (the daily job and a planner on the same day): the NOT EXISTS below only sees counts that
+  // are committed, so two at once each planned the same position's count. Once the lock is held, it sees the other's.
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('ops-hub:schedule-cycle-counts'))`
   const days = await getSetting(tx, 'inventory.cycleCountIntervalDays')
   const horizon = new Date(now.getTime() + (input.horizonDays ?? 0) * 86_400_000)
   const created = await tx.$queryRaw<Array<{ id: number }>>`
