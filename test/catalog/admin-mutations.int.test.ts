@@ -103,4 +103,25 @@ describe('catalog and network administration', () => {
     )
     expect(res.data.stockPosition).toEqual({ onHand: 50, reserved: 10, available: 30, damaged: 3, qualityControl: 2, incoming: 40, inTransit: 7, safetyStock: 5 })
   })
+  it('the same create sent three times at once makes one record; the others get ALREADY_EXISTS, not an unexpected error', async () => {
+    // Two admins, or one double-click: the pre-check passes for both, and the database's unique key decides.
+    const thrice = (query: string, input: Record<string, unknown>) => Promise.all([0, 1, 2].map(() => t().gql(query, { input })))
+    const outcome = (results: any[], field: string) => results.map((r) => r.errors?.[0].extensions?.code ?? r.data[field].userErrors[0]?.code ?? 'OK').sort()
+    const sku = uniqueCode('SKU')
+    const location = uniqueCode('WH')
+    const channel = uniqueCode('CH')
+    const twice = ['ALREADY_EXISTS', 'ALREADY_EXISTS', 'OK']
+    expect(outcome(await thrice(CREATE_SKU, { code: sku, name: 'Race', unitCost: '1.00' }), 'createSku')).toEqual(twice)
+    expect(outcome(await thrice(CREATE_LOCATION, { code: location, name: 'Race', kind: 'WAREHOUSE' }), 'createLocation')).toEqual(twice)
+    expect(outcome(await thrice(CREATE_CHANNEL, { code: channel, name: 'Race', kind: 'STOREFRONT' }), 'createChannel')).toEqual(twice)
+    const CREATE_BIN = `mutation ($input: CreateBinInput!) { createBin(input: $input) { userErrors { code } } }`
+    expect(outcome(await thrice(CREATE_BIN, { code: 'R-01', locationCode: location, sequence: 1 }), 'createBin')).toEqual(twice)
+    const SET_RULE = `mutation ($input: SetAllocationRuleInput!) { setAllocationRule(input: $input) { userErrors { code } } }`
+    expect(outcome(await thrice(SET_RULE, { channelCode: channel, sku, kind: 'PERCENTAGE_CAP', percentage: 30 }), 'setAllocationRule')).toEqual(['OK', 'OK', 'OK'])
+    const prisma = t().app.db.prisma
+    expect(await prisma.sku.count({ where: { code: sku } })).toBe(1)
+    expect(await prisma.bin.count({ where: { code: 'R-01', location: { code: location } } })).toBe(1)
+    // Setting a rule replaces it: three at once leave one.
+    expect(await prisma.allocationRule.count({ where: { channel: { code: channel } } })).toBe(1)
+  })
 })

@@ -48,3 +48,16 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string }; message?: string }
   return e?.code === 'P2002' || e?.cause?.code === '23505' || /23505|Unique constraint/i.test(e?.message ?? '')
 }
+
+/**
+ * Creates a record whose pre-check a concurrent create can beat: the loser's unique violation is refused as the
+ * pre-check would have refused it (`duplicate`), not left to surface as an unexpected error.
+ */
+export async function createUnique<T>(create: () => Promise<T>, duplicate: () => DomainError): Promise<T> {
+  try {
+    return await create()
+  } catch (err) {
+    if (isUniqueViolation(err)) throw duplicate()
+    throw err
+  }
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
+import { createUnique, userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
@@ -18,18 +18,17 @@ export const createSkuInput = z.object({
 /** Adds a sellable SKU to the catalog; codes are unique and costs never negative. */
 export async function createSku(tx: Tx, rawInput: z.input<typeof createSkuInput>, actor: Actor) {
   const input = parseInput(createSkuInput, rawInput)
-  const existing = await tx.sku.findUnique({ where: { code: input.code }, select: { id: true } })
-  if (existing) throw userError('ALREADY_EXISTS', `SKU ${input.code} already exists`, ['input', 'code'])
-  const sku = await tx.sku.create({
-    data: {
-      code: input.code,
-      name: input.name,
-      unitCost: input.unitCost,
-      unitPrice: input.unitPrice ?? null,
-      abcClass: input.abcClass ?? 'C',
-      weightGrams: input.weightGrams ?? null,
-    },
-  })
+  const duplicate = () => userError('ALREADY_EXISTS', `SKU ${input.code} already exists`, ['input', 'code'])
+  if (await tx.sku.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
+  const data = {
+    code: input.code,
+    name: input.name,
+    unitCost: input.unitCost,
+    unitPrice: input.unitPrice ?? null,
+    abcClass: input.abcClass ?? 'C',
+    weightGrams: input.weightGrams ?? null,
+  }
+  const sku = await createUnique(() => tx.sku.create({ data }), duplicate)
   await recordEvents(tx, [{ topic: 'catalog.changed', aggregateType: 'Sku', aggregateId: sku.id, payload: { by: actor.id } }])
   return sku
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
+import { createUnique, userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
@@ -16,11 +16,10 @@ export const createChannelInput = z.object({
 /** Registers a sales channel (storefront, marketplace, wholesale) whose orders the hub accepts. */
 export async function createChannel(tx: Tx, rawInput: z.input<typeof createChannelInput>, actor: Actor) {
   const input = parseInput(createChannelInput, rawInput)
-  const existing = await tx.channel.findUnique({ where: { code: input.code }, select: { id: true } })
-  if (existing) throw userError('ALREADY_EXISTS', `Channel ${input.code} already exists`, ['input', 'code'])
-  const channel = await tx.channel.create({
-    data: { code: input.code, name: input.name, kind: input.kind, priority: input.priority ?? 100 },
-  })
+  const duplicate = () => userError('ALREADY_EXISTS', `Channel ${input.code} already exists`, ['input', 'code'])
+  if (await tx.channel.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
+  const data = { code: input.code, name: input.name, kind: input.kind, priority: input.priority ?? 100 }
+  const channel = await createUnique(() => tx.channel.create({ data }), duplicate)
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Channel', aggregateId: channel.id, payload: { by: actor.id } }])
   return channel
 }

@@ -47,6 +47,9 @@ export async function setAllocationRule(tx: Tx, rawInput: z.input<typeof setAllo
     active: input.active ?? true,
     createdBy: actor.id,
   }
+  // Setters of one channel's rules take turns, so two at once replace one rule instead of creating two (the NO KEY
+  // kind: orders of the channel, whose foreign keys check the channel row, do not wait).
+  await tx.$queryRaw`SELECT id FROM channels WHERE id = ${channel.id} FOR NO KEY UPDATE`
   const existing = await tx.allocationRule.findFirst({ where: { channelId: channel.id, skuId, kind: input.kind } })
   const rule = existing
     ? await tx.allocationRule.update({ where: { id: existing.id }, data })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
+import { createUnique, userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
@@ -18,9 +18,10 @@ export async function createBin(tx: Tx, rawInput: z.input<typeof createBinInput>
   const input = parseInput(createBinInput, rawInput)
   const location = await tx.location.findUnique({ where: { code: input.locationCode }, select: { id: true } })
   if (!location) throw userError('NOT_FOUND', `Location ${input.locationCode} does not exist`, ['input', 'locationCode'])
-  const existing = await tx.bin.findUnique({ where: { locationId_code: { locationId: location.id, code: input.code } }, select: { id: true } })
-  if (existing) throw userError('ALREADY_EXISTS', `Bin ${input.code} already exists at ${input.locationCode}`, ['input', 'code'])
-  const bin = await tx.bin.create({ data: { locationId: location.id, code: input.code, zone: input.zone || null, sequence: input.sequence } })
+  const duplicate = () => userError('ALREADY_EXISTS', `Bin ${input.code} already exists at ${input.locationCode}`, ['input', 'code'])
+  if (await tx.bin.findUnique({ where: { locationId_code: { locationId: location.id, code: input.code } }, select: { id: true } })) throw duplicate()
+  const data = { locationId: location.id, code: input.code, zone: input.zone || null, sequence: input.sequence }
+  const bin = await createUnique(() => tx.bin.create({ data }), duplicate)
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Bin', aggregateId: bin.id, payload: { locationId: location.id, code: bin.code, by: actor.id } }])
   return bin
 }

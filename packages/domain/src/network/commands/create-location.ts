@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
-import { userError } from '../../shared/errors.ts'
+import { createUnique, userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
@@ -28,10 +28,10 @@ export async function createLocation(tx: Tx, rawInput: z.input<typeof createLoca
   if (input.timezone && !isValidTimeZone(input.timezone)) {
     throw userError('INVALID_INPUT', `Unknown time zone ${input.timezone}`, ['input', 'timezone'])
   }
-  const existing = await tx.location.findUnique({ where: { code: input.code }, select: { id: true } })
-  if (existing) throw userError('ALREADY_EXISTS', `Location ${input.code} already exists`, ['input', 'code'])
+  const duplicate = () => userError('ALREADY_EXISTS', `Location ${input.code} already exists`, ['input', 'code'])
+  if (await tx.location.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
   const [h, m] = (input.cutoffTime ?? '15:00').split(':').map(Number)
-  const location = await tx.location.create({
+  const create = () => tx.location.create({
     data: {
       code: input.code,
       name: input.name,
@@ -48,6 +48,7 @@ export async function createLocation(tx: Tx, rawInput: z.input<typeof createLoca
       shippingCostPerOrder: input.shippingCostPerOrder ?? 0,
     },
   })
+  const location = await createUnique(create, duplicate)
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Location', aggregateId: location.id, payload: { by: actor.id } }])
   return location
 }
