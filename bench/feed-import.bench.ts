@@ -23,8 +23,9 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { openDatabase } from '@ops-hub/db'
-import { applyFeedFreshness, importInventoryFeed, type FeedImportReport } from '@ops-hub/domain'
+import { FRESHNESS_PAGE, applyFeedFreshness, importInventoryFeed, type FeedImportReport } from '@ops-hub/domain'
 import type { Benchmark, BenchRow } from './harness.ts'
 import { admin, serverUrl } from './support/postgres.ts'
 
@@ -46,6 +47,8 @@ interface Run {
   rssBefore: number
   rssPeak: number
   catchUp?: { ms: number; positions: number }
+  /** Reserve-and-release latencies (ms, sorted) during the catch-up and with nothing else running. */
+  reservations?: { during: number[]; quiet: number[] }
 }
 
 /** mixed: 2% of rows differ within tolerance (+-3 units), 0.5% beyond it (-60 units); clean: every row matches the book. */
@@ -112,9 +115,22 @@ async function oneRun(snapshotKind: Snapshot, withCatchUp: boolean): Promise<Run
     const run: Run = { importMs, copyMs, psqlMs, joinMs, phases, report, bytes, rssBefore, rssPeak }
     if (withCatchUp) {
       // After commit, as the API's worker does on the import's outbox event: the covered positions' freshness gain.
-      const t1 = performance.now()
-      const freshness = await applyFeedFreshness(db, { feedId: report.feed.id })
-      run.catchUp = { ms: performance.now() - t1, positions: freshness.positions }
+      // Meanwhile a client reserves and releases one unit of a random position at a time, as orders would: what the
+      // catch-up's page locks cost them, against the same client afterwards with nothing else running.
+      const reserver = new pg.Client({ connectionString: serverUrl(name) })
+      await reserver.connect()
+      try {
+        let busy = true
+        const during = reserveLoop(reserver, () => busy)
+        const t1 = performance.now()
+        const freshness = await applyFeedFreshness(db, { feedId: report.feed.id })
+        run.catchUp = { ms: performance.now() - t1, positions: freshness.positions }
+        busy = false
+        const quiet = Date.now() + 2_000
+        run.reservations = { during: await during, quiet: await reserveLoop(reserver, () => Date.now() < quiet) }
+      } finally {
+        await reserver.end()
+      }
     }
     return run
   } finally {
@@ -123,6 +139,23 @@ async function oneRun(snapshotKind: Snapshot, withCatchUp: boolean): Promise<Run
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
   }
 }
+
+/** Reserve-and-release round trips on random positions while `running()`: their latencies, sorted (ms). */
+async function reserveLoop(c: pg.Client, running: () => boolean): Promise<number[]> {
+  const latencies: number[] = []
+  while (running()) {
+    const id = 1 + Math.floor(Math.random() * ROWS)
+    const t0 = performance.now()
+    await c.query('BEGIN')
+    await c.query('UPDATE stock_positions SET reserved = reserved + 1 WHERE id = $1 AND on_hand >= reserved + damaged + quality_control + 1', [id])
+    await c.query('UPDATE stock_positions SET reserved = reserved - 1 WHERE id = $1 AND reserved > 0', [id])
+    await c.query('COMMIT')
+    latencies.push(performance.now() - t0)
+  }
+  return latencies.sort((a, b) => a - b)
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
 const bench: Benchmark = {
   name: 'feed-import',
@@ -141,6 +174,7 @@ const bench: Benchmark = {
     const joinMs = Math.min(...all.map((r) => r.joinMs))
     const first = runs[0]
     const catchUp = runs[runs.length - 1].catchUp!
+    const reservations = runs[runs.length - 1].reservations!
     const { report } = best
     const mb = (n: number) => (n / 1024 / 1024).toFixed(0)
     const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/')
@@ -167,10 +201,20 @@ const bench: Benchmark = {
         notes: PHASES.map((p) => `${p} ${best.phases[p]?.toFixed(0)} ms`).join(', '),
       },
       {
-        name: `after commit: confidence of the ${catchUp.positions.toLocaleString('en-US')} covered positions caught up (applyFeedFreshness, pages of 5,000, one transaction each)`,
+        name: `after commit: confidence of the ${catchUp.positions.toLocaleString('en-US')} covered positions caught up (applyFeedFreshness, pages of ${FRESHNESS_PAGE.toLocaleString('en-US')}, one transaction each)`,
         value: catchUp.ms,
         unit: 'ms',
         notes: 'not part of the import call: the API runs it on the import\'s outbox event; until it lands those positions keep their older, lower scores',
+      },
+      {
+        name: 'reserving one unit of a random position while that catch-up runs (its page locks), p99',
+        value: percentile(reservations.during, 0.99),
+        unit: 'ms',
+        baseline: { name: 'the same with nothing else running, p99', value: percentile(reservations.quiet, 0.99), unit: 'ms' },
+        ratio: percentile(reservations.during, 0.99) / percentile(reservations.quiet, 0.99),
+        notes:
+          `${reservations.during.length} reservations during it (p50 ${percentile(reservations.during, 0.5).toFixed(1)} ms, max ${reservations.during.at(-1)!.toFixed(0)} ms); ` +
+          `${reservations.quiet.length} in 2 s without it (p50 ${percentile(reservations.quiet, 0.5).toFixed(1)} ms, max ${reservations.quiet.at(-1)!.toFixed(0)} ms)`,
       },
       {
         name: `reference: a clean snapshot (every row matches the book), best of ${RUNS} fresh databases`,

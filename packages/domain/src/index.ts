@@ -35,7 +35,7 @@ export { scheduleCycleCounts } from './inventory/commands/schedule-cycle-counts.
 export { recordCount, withinTolerance } from './inventory/commands/record-count.ts'
 export { inventoryRecordAccuracy } from './inventory/queries/inventory-record-accuracy.ts'
 export { importInventoryFeed, FeedRejectedError, type FeedImportReport, type FeedImportPhase } from './inventory/commands/import-inventory-feed.ts'
-export { applyFeedFreshness, type FeedFreshnessReport } from './inventory/commands/apply-feed-freshness.ts'
+export { FRESHNESS_PAGE, applyFeedFreshness, type FeedFreshnessReport } from './inventory/commands/apply-feed-freshness.ts'
 export { feedRecords, FEED_CSV_OPTIONS } from './inventory/feed/parse-feed.ts'
 export { approveFeedDiscrepancy, rejectFeedDiscrepancy } from './inventory/commands/decide-feed-discrepancy.ts'
 export * from './settings/settings.ts'

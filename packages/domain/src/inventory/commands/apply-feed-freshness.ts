@@ -1,5 +1,5 @@
 import type { Database, SqlClient } from '@ops-hub/db'
-import { CONFIDENCE_PAGE, confidenceParams, scoreConfidencePage, type ConfidenceParams } from '../confidence.ts'
+import { confidenceParams, scoreConfidencePage, type ConfidenceParams } from '../confidence.ts'
 
 export interface FeedFreshnessReport {
   /** Feeds whose covered positions are now all caught up. */
@@ -7,6 +7,13 @@ export interface FeedFreshnessReport {
   /** Positions rescored. */
   positions: number
 }
+
+/**
+ * Positions per page, one transaction each. Smaller than CONFIDENCE_PAGE because this runs beside live reservations,
+ * which wait for a page's row locks: on 100k positions, pages of 2,000 took a reservation's p99 during the catch-up
+ * from 38-40 ms (pages of 5,000) to 17-18 ms, for 5-8% more catch-up time (baseline p99 without it: ~2 ms).
+ */
+export const FRESHNESS_PAGE = 2_000
 
 /**
  * Gives the positions a committed 3PL snapshot covered the freshness it confirmed: last_feed_at moves up to the
@@ -20,7 +27,7 @@ export async function applyFeedFreshness(db: Database, opts: { feedId?: number; 
   // Read outside the page transactions: on PGlite a raw transaction holds the connection Prisma would wait for.
   const params = await confidenceParams(db.prisma)
   for (;;) {
-    const page = await db.sql.transaction((c) => applyPage(c, opts.feedId ?? null, opts.now?.() ?? new Date(), opts.pageSize ?? CONFIDENCE_PAGE, params))
+    const page = await db.sql.transaction((c) => applyPage(c, opts.feedId ?? null, opts.now?.() ?? new Date(), opts.pageSize ?? FRESHNESS_PAGE, params))
     if (!page) return report
     report.positions += page.positions
     if (page.done) report.feeds.push(page.feedId)
