@@ -30,10 +30,15 @@ describe('API keys for partners and integrations', () => {
     const channels = await t().gql('{ channels(first: 10) { nodes { code } } }', {}, { token: key })
     expect(channels.data.channels.nodes).toEqual([{ code: channel }])
 
-    const revoked = await t().gql(`mutation ($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { revokedAt } userErrors { code } } }`, {
-      i: { id: apiKey.id },
-    })
+    // Two admins revoking at once: one revocation, its time kept; the other is told the key is already revoked.
+    const REVOKE = `mutation ($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { revokedAt } userErrors { code } } }`
+    const revocations = await Promise.all([0, 1].map(() => t().gql(REVOKE, { i: { id: apiKey.id } })))
+    const [revoked] = revocations.filter((r) => r.data.revokeApiKey.apiKey)
+    expect(revocations.map((r) => r.data.revokeApiKey.userErrors[0]?.code ?? 'OK').sort()).toEqual(['ILLEGAL_TRANSITION', 'OK'])
     expect(revoked.data.revokeApiKey.apiKey.revokedAt).toBeTruthy()
+    expect((await t().app.db.prisma.apiKey.findUniqueOrThrow({ where: { prefix: apiKey.prefix } })).revokedAt!.toISOString()).toBe(
+      revoked.data.revokeApiKey.apiKey.revokedAt,
+    )
     const after = await t().gql('{ viewer { role } }', {}, { token: key })
     expect(after.status).toBe(401)
     expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED')

@@ -6,6 +6,10 @@ import { userError } from '../../shared/errors.ts'
 export async function revokeApiKey(tx: Tx, input: { id: number }, _actor: Actor, now = new Date()) {
   const key = await tx.apiKey.findUnique({ where: { id: input.id } })
   if (!key) throw userError('NOT_FOUND', 'API key not found', ['input', 'id'])
-  if (key.revokedAt) throw userError('ILLEGAL_TRANSITION', 'API key is already revoked', ['input', 'id'])
-  return tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } })
+  const alreadyRevoked = () => userError('ILLEGAL_TRANSITION', 'API key is already revoked', ['input', 'id'])
+  if (key.revokedAt) throw alreadyRevoked()
+  // Conditional, so of two revocations at once one wins and the time recorded is the first.
+  const won = await tx.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: now } })
+  if (won.count === 0) throw alreadyRevoked()
+  return tx.apiKey.findUniqueOrThrow({ where: { id: key.id } })
 }
