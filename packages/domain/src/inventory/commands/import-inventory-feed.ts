@@ -113,7 +113,7 @@ export async function importInventoryFeed(
     if (!state.headerOk) throw new FeedRejectedError(state)
     if (state.rowsRead === 0 && !input.fullSnapshot) {
       // Nothing to diff, yet applying it would stamp the location as freshly fed: most likely a cut-off export.
-      state.errors.push({ row: 2, message: 'The file has a header but no rows: a snapshot that lists nothing confirms nothing (import it as a full snapshot if the 3PL holds none of this stock)' })
+      state.errors.push({ row: 2, message: 'Row 2: the file has a header but no rows; a snapshot that lists nothing confirms nothing (import it as a full snapshot if the 3PL holds none of this stock)' })
       throw new FeedRejectedError(state)
     }
     if (state.errors.length) {
