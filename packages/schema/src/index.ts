@@ -2,6 +2,6 @@
 export { schema } from './schema.ts'
 export { MAX_PAGE_SIZE } from './builder.ts'
 export { pageSizeRule } from './page-size-rule.ts'
-export { BAD_USER_INPUT, clientErrorOf, requestInputErrors } from './input-errors.ts'
+export { clientErrorOf, requestInputErrors } from './input-errors.ts'
 export type { Context } from './context.ts'
 export type { PubSub, PubSubChannels } from './pubsub.ts'

@@ -50,8 +50,9 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * Creates a record whose pre-check a concurrent create can beat: the loser's unique violation is refused as the
- * pre-check would have refused it (`duplicate`), not left to surface as an unexpected error.
+ * Creates a record whose business key must be new, letting the database's unique key decide (a check before the
+ * insert is beaten by a concurrent create): the violation is refused as `duplicate`, not left to surface as an
+ * unexpected error. The model's only unique key besides its id must be that business key.
  */
 export async function createUnique<T>(create: () => Promise<T>, duplicate: () => DomainError): Promise<T> {
   try {

@@ -18,8 +18,6 @@ export const createSkuInput = z.object({
 /** Adds a sellable SKU to the catalog; codes are unique and costs never negative. */
 export async function createSku(tx: Tx, rawInput: z.input<typeof createSkuInput>, actor: Actor) {
   const input = parseInput(createSkuInput, rawInput)
-  const duplicate = () => userError('ALREADY_EXISTS', `SKU ${input.code} already exists`, ['input', 'code'])
-  if (await tx.sku.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
   const data = {
     code: input.code,
     name: input.name,
@@ -28,7 +26,7 @@ export async function createSku(tx: Tx, rawInput: z.input<typeof createSkuInput>
     abcClass: input.abcClass ?? 'C',
     weightGrams: input.weightGrams ?? null,
   }
-  const sku = await createUnique(() => tx.sku.create({ data }), duplicate)
+  const sku = await createUnique(() => tx.sku.create({ data }), () => userError('ALREADY_EXISTS', `SKU ${input.code} already exists`, ['input', 'code']))
   await recordEvents(tx, [{ topic: 'catalog.changed', aggregateType: 'Sku', aggregateId: sku.id, payload: { by: actor.id } }])
   return sku
 }

@@ -16,10 +16,8 @@ export const createChannelInput = z.object({
 /** Registers a sales channel (storefront, marketplace, wholesale) whose orders the hub accepts. */
 export async function createChannel(tx: Tx, rawInput: z.input<typeof createChannelInput>, actor: Actor) {
   const input = parseInput(createChannelInput, rawInput)
-  const duplicate = () => userError('ALREADY_EXISTS', `Channel ${input.code} already exists`, ['input', 'code'])
-  if (await tx.channel.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
   const data = { code: input.code, name: input.name, kind: input.kind, priority: input.priority ?? 100 }
-  const channel = await createUnique(() => tx.channel.create({ data }), duplicate)
+  const channel = await createUnique(() => tx.channel.create({ data }), () => userError('ALREADY_EXISTS', `Channel ${input.code} already exists`, ['input', 'code']))
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Channel', aggregateId: channel.id, payload: { by: actor.id } }])
   return channel
 }

@@ -18,10 +18,8 @@ export async function createBin(tx: Tx, rawInput: z.input<typeof createBinInput>
   const input = parseInput(createBinInput, rawInput)
   const location = await tx.location.findUnique({ where: { code: input.locationCode }, select: { id: true } })
   if (!location) throw userError('NOT_FOUND', `Location ${input.locationCode} does not exist`, ['input', 'locationCode'])
-  const duplicate = () => userError('ALREADY_EXISTS', `Bin ${input.code} already exists at ${input.locationCode}`, ['input', 'code'])
-  if (await tx.bin.findUnique({ where: { locationId_code: { locationId: location.id, code: input.code } }, select: { id: true } })) throw duplicate()
   const data = { locationId: location.id, code: input.code, zone: input.zone || null, sequence: input.sequence }
-  const bin = await createUnique(() => tx.bin.create({ data }), duplicate)
+  const bin = await createUnique(() => tx.bin.create({ data }), () => userError('ALREADY_EXISTS', `Bin ${input.code} already exists at ${input.locationCode}`, ['input', 'code']))
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Bin', aggregateId: bin.id, payload: { locationId: location.id, code: bin.code, by: actor.id } }])
   return bin
 }

@@ -28,8 +28,6 @@ export async function createLocation(tx: Tx, rawInput: z.input<typeof createLoca
   if (input.timezone && !isValidTimeZone(input.timezone)) {
     throw userError('INVALID_INPUT', `Unknown time zone ${input.timezone}`, ['input', 'timezone'])
   }
-  const duplicate = () => userError('ALREADY_EXISTS', `Location ${input.code} already exists`, ['input', 'code'])
-  if (await tx.location.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate()
   const [h, m] = (input.cutoffTime ?? '15:00').split(':').map(Number)
   const create = () => tx.location.create({
     data: {
@@ -48,7 +46,7 @@ export async function createLocation(tx: Tx, rawInput: z.input<typeof createLoca
       shippingCostPerOrder: input.shippingCostPerOrder ?? 0,
     },
   })
-  const location = await createUnique(create, duplicate)
+  const location = await createUnique(create, () => userError('ALREADY_EXISTS', `Location ${input.code} already exists`, ['input', 'code']))
   await recordEvents(tx, [{ topic: 'network.changed', aggregateType: 'Location', aggregateId: location.id, payload: { by: actor.id } }])
   return location
 }
