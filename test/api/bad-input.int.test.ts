@@ -13,9 +13,7 @@ import {
 import { schema } from '@ops-hub/schema'
 import { useTestApp } from '../helpers/test-app.ts'
 import { seededRandom } from '../helpers/seeded-random.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockUp } from '../helpers/factories/stock.ts'
-import { createBins, createCarrierService } from '../helpers/factories/warehouse.ts'
+import { createStockedNode } from '../helpers/factories/warehouse.ts'
 import { createDeliveredOrder } from '../helpers/factories/fulfillment.ts'
 
 // Promise: bad input gets a clear, typed error, never 'Unexpected error'. Every mutation and every query with
@@ -31,12 +29,7 @@ const SEED = Number(process.env.BAD_INPUT_SEED ?? 20261127)
 const gid = (typename: string, id: string | number) => Buffer.from(`${typename}:${id}`).toString('base64')
 
 async function world() {
-  const channel = await createSalesChannel(t())
-  const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-  const sku = await createSellableSku(t())
-  await stockUp(t(), sku, node, 10)
-  await createBins(t(), node, [{ code: 'R-01', sequence: 1, stock: { [sku]: 10 } }])
-  await createCarrierService(t(), 'UPS', 'GROUND', 2)
+  const { channel, node, sku } = await createStockedNode(t(), 10, 'R-01')
   const delivered = await createDeliveredOrder(t(), channel, node, [{ sku, quantity: 1 }])
   const order = (await t().gql(`query ($n: String!) { order(number: $n) { id } }`, { n: delivered.order.number })).data.order.id as string
   return { channel, node, sku, order, orderNumber: delivered.order.number, tracking: delivered.trackingNumber, fulfillmentOrder: delivered.fulfillmentOrderId }

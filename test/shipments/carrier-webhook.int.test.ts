@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp, TEST_WEBHOOK_SECRET } from '../helpers/test-app.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockUp } from '../helpers/factories/stock.ts'
-import { createBins, createCarrierService } from '../helpers/factories/warehouse.ts'
+import { createStockedNode } from '../helpers/factories/warehouse.ts'
 import { createShippedOrder } from '../helpers/factories/fulfillment.ts'
 import { signCarrierPayload } from '../../apps/api/src/http/carrier-webhook.ts'
 
@@ -16,12 +14,7 @@ async function post(raw: string, signature: string | null) {
 }
 
 async function shipped() {
-  const channel = await createSalesChannel(t())
-  const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-  const sku = await createSellableSku(t())
-  await stockUp(t(), sku, node, 5)
-  await createBins(t(), node, [{ code: 'S-01', sequence: 1, stock: { [sku]: 5 } }])
-  await createCarrierService(t(), 'UPS', 'GROUND', 2)
+  const { channel, node, sku } = await createStockedNode(t(), 5, 'S-01')
   return createShippedOrder(t(), channel, node, [{ sku, quantity: 1 }])
 }
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { useTestApp } from '../helpers/test-app.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockUp } from '../helpers/factories/stock.ts'
-import { binQuantity, createBins, createCarrierService, ledgerBalance } from '../helpers/factories/warehouse.ts'
+import { useTestApp, type GqlResult } from '../helpers/test-app.ts'
+import { binQuantity, createStockedNode, ledgerBalance } from '../helpers/factories/warehouse.ts'
 import { CONFIRM_PICK, CONFIRM_SHIPMENT, CREATE_WAVE, RELEASE, VERIFY_PACK, createReleasedOrder, fulfillmentOrderId } from '../helpers/factories/fulfillment.ts'
 import { createAllocatedOrder } from '../helpers/factories/orders.ts'
 
@@ -12,22 +10,11 @@ import { createAllocatedOrder } from '../helpers/factories/orders.ts'
 const t = useTestApp()
 const ops = { role: 'OPERATIONS' as const }
 const thrice = <T,>(send: (i: number) => Promise<T>) => Promise.all([0, 1, 2].map(send))
-const refusals = (results: Array<{ data: Record<string, { userErrors: Array<{ code: string }> }> }>, field: string) =>
-  results.map((r) => r.data[field].userErrors[0]?.code ?? 'OK').sort()
-
-async function world(units: number) {
-  const channel = await createSalesChannel(t())
-  const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-  const sku = await createSellableSku(t())
-  await stockUp(t(), sku, node, units)
-  await createBins(t(), node, [{ code: 'D-01', sequence: 1, stock: { [sku]: units } }])
-  await createCarrierService(t(), 'UPS', 'GROUND', 2)
-  return { channel, node, sku }
-}
+const refusals = (results: GqlResult[], field: string) => results.map((r) => r.data[field].userErrors[0]?.code ?? 'OK').sort()
 
 describe('a warehouse step sent three times at once happens once', () => {
   it('release, wave, pick, pack and ship: one of each, the others refused, the bin and the ledger moved once', async () => {
-    const { channel, node, sku } = await world(6)
+    const { channel, node, sku } = await createStockedNode(t(), 6, 'D-01')
     const order = await createAllocatedOrder(t(), channel, [{ sku, quantity: 2 }])
 
     const releases = await thrice(() => t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, ops))
@@ -60,7 +47,7 @@ describe('a warehouse step sent three times at once happens once', () => {
   })
 
   it('two orders released at once by two clerks each go to exactly one wave', async () => {
-    const { channel, node, sku } = await world(4)
+    const { channel, node, sku } = await createStockedNode(t(), 4, 'D-01')
     await createReleasedOrder(t(), channel, node, [{ sku, quantity: 1 }])
     await createReleasedOrder(t(), channel, node, [{ sku, quantity: 1 }])
     const waves = await thrice(() => t().gql(CREATE_WAVE, { input: { locationCode: node } }, ops))

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
-import { binQuantity, createBins, createCarrierService } from '../helpers/factories/warehouse.ts'
+import { stockPosition } from '../helpers/factories/stock.ts'
+import { binQuantity, createStockedNode } from '../helpers/factories/warehouse.ts'
 import { CONFIRM_PICK, CONFIRM_SHIPMENT, CREATE_WAVE, VERIFY_PACK, createReleasedOrder, createShippedOrder, fulfillmentOrderId } from '../helpers/factories/fulfillment.ts'
 
 const t = useTestApp()
@@ -16,12 +15,7 @@ async function counts() {
 }
 
 async function wavedOrder() {
-  const channel = await createSalesChannel(t())
-  const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-  const sku = await createSellableSku(t())
-  await stockUp(t(), sku, node, 6)
-  await createBins(t(), node, [{ code: 'X-01', sequence: 1, stock: { [sku]: 6 } }])
-  await createCarrierService(t(), 'UPS', 'GROUND', 2)
+  const { channel, node, sku } = await createStockedNode(t(), 6, 'X-01')
   const order = await createReleasedOrder(t(), channel, node, [{ sku, quantity: 2 }])
   const wave = (await t().gql(CREATE_WAVE, { input: { locationCode: node } }, { role: 'OPERATIONS' })).data.createPickWave.pickWave
   return { channel, node, sku, order, task: wave.tasks[0], foId: await fulfillmentOrderId(t(), order.number) }
@@ -66,12 +60,7 @@ describe('illegal moves are typed errors that change nothing', () => {
   })
 
   it('verifying a pack twice and handing a parcel over twice', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 3)
-    await createBins(t(), node, [{ code: 'Y-01', sequence: 1, stock: { [sku]: 3 } }])
-    await createCarrierService(t(), 'UPS', 'GROUND', 2)
+    const { channel, node, sku } = await createStockedNode(t(), 3, 'Y-01')
     const shipped = await createShippedOrder(t(), channel, node, [{ sku, quantity: 1 }])
     const before = await counts()
     const again = await t().gql(VERIFY_PACK, { input: { fulfillmentOrderId: shipped.fulfillmentOrderId, scannedItems: [{ sku, quantity: 1 }] } }, { role: 'OPERATIONS' })

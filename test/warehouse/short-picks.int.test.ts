@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
-import { createBins, createCarrierService, ledgerBalance } from '../helpers/factories/warehouse.ts'
+import { createBins, createCarrierService, createStockedNode, ledgerBalance } from '../helpers/factories/warehouse.ts'
 import { CONFIRM_PICK, CONFIRM_SHIPMENT, CREATE_WAVE, VERIFY_PACK, createReleasedOrder } from '../helpers/factories/fulfillment.ts'
 
 const t = useTestApp()
@@ -23,12 +23,7 @@ async function balanced(sku: string, node: string) {
 
 describe('short picks', () => {
   it('backorders what no bin or node can cover; the rest ships and the order is partially shipped', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 3)
-    await createBins(t(), node, [{ code: 'S-01', sequence: 1, stock: { [sku]: 3 } }])
-    await createCarrierService(t(), 'UPS', 'GROUND', 2)
+    const { channel, node, sku } = await createStockedNode(t(), 3, 'S-01')
     const order = await createReleasedOrder(t(), channel, node, [{ sku, quantity: 3 }])
     const wave = (await ops(CREATE_WAVE, { locationCode: node }, 'createPickWave')).pickWave
 
