@@ -1,10 +1,10 @@
-// The dashboard in a real browser (Debian's Chromium through playwright-core) against the production
+// The dashboard in a real browser (the browser findBrowser picks, through playwright-core) against the production
 // build of apps/web and the API built in-process on a fresh database with a small known world.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { launchBrowser } from '../../apps/web/scripts/find-browser.mts'
 import { SignJWT } from 'jose'
 import type { Role } from '@ops-hub/db'
 import { useTestApp } from '../helpers/test-app.ts'
@@ -28,12 +28,7 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   world = await fillDashboardWorld(t())
   web = await startWebServer({ apiUrl: `${t().url}/graphql` })
-  context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'ops-hub-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  context = await launchBrowser({ viewport: { width: 1440, height: 900 } })
   page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(20_000)
   page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`))

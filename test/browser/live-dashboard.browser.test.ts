@@ -1,10 +1,10 @@
-// The live views in a real browser (Debian's Chromium through playwright-core) against the production build
+// The live views in a real browser (the browser findBrowser picks, through playwright-core) against the production build
 // of apps/web and the API built in-process on the embedded database, seeded with the demo scenario (scaled down).
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { launchBrowser } from '../../apps/web/scripts/find-browser.mts'
 import { refreshConfidence } from '@ops-hub/domain'
 import { seedDemo } from '../../prisma/seed/seed-demo.ts'
 import { useTestApp } from '../helpers/test-app.ts'
@@ -24,12 +24,7 @@ beforeAll(async () => {
   // What the running hub's confidence job does on start (tests run without jobs).
   await t().app.db.prisma.$transaction((tx) => refreshConfidence(tx, { all: true }), { timeout: 60_000 })
   web = await startWebServer({ apiUrl: `${t().url}/graphql` })
-  context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'ops-hub-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  context = await launchBrowser({ viewport: { width: 1440, height: 900 } })
   page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(20_000)
 }, 300_000)
