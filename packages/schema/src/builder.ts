@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
 import ComplexityPlugin from '@pothos/plugin-complexity'
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects'
+import DataloaderPlugin from '@pothos/plugin-dataloader'
 import { GraphQLError, getNullableType, isListType } from 'graphql'
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { getDatamodel, Prisma, type PrismaTypes, type Role } from '@ops-hub/db'
@@ -34,7 +35,7 @@ export const builder = new SchemaBuilder<{
   }
 }>({
   // Relay before scope-auth so scope functions see decoded global ids.
-  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin, SimpleObjectsPlugin, ComplexityPlugin],
+  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin, SimpleObjectsPlugin, DataloaderPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {

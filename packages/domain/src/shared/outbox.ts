@@ -6,6 +6,8 @@ export type EventTopic =
   | 'order.status_changed'
   | 'order.cancelled'
   | 'stock.changed'
+  /** Units became promisable at a node (see stockAvailableEvent): backorders of those SKUs may now be served. */
+  | 'stock.available'
   | 'exception.opened'
   | 'exception.changed'
   | 'fulfillment.released'
