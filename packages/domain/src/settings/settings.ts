@@ -30,6 +30,12 @@ export const SETTING_DEFAULTS = {
   'shipments.defaultTransitDays': { SAME_DAY: 0, EXPRESS: 1, STANDARD: 3 },
   /** Hours an exception may stay open, by severity, before it is overdue. */
   'exceptions.slaHours': { LOW: 72, MEDIUM: 24, HIGH: 8, CRITICAL: 2 },
+  /**
+   * A receipt keeps to its supplier's lead time when the observed lead time (first receipt of the PO line minus the
+   * moment the PO was sent, `orderedAt`) is at most the promised lead time (the SupplierSku's mean) plus this many days.
+   * Shared by the supplier scorecard and the replenishment lead-time adherence KPI, so both count alike.
+   */
+  'procurement.leadTimeToleranceDays': 2,
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS
