@@ -42,10 +42,8 @@ const executable = (file: string) => {
 }
 
 /** Inflates @sparticuz/chromium's browser and libraries into the temp folder once, across processes. */
-async function bundledBrowser(): Promise<FoundBrowser> {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the bundled Chromium (@sparticuz/chromium) runs on Linux x64 only, not ${process.platform} ${process.arch}`)
-  }
+async function bundledBrowser(platform: string): Promise<FoundBrowser> {
+  if (platform !== 'linux-x64') throw new Error(`the bundled Chromium (@sparticuz/chromium) runs on Linux x64 only, not ${platform}`)
   const require = createRequire(import.meta.url)
   // build/index.js -> the package folder (its exports do not include package.json).
   const pkgDir = path.resolve(path.dirname(require.resolve('@sparticuz/chromium')), '..')
@@ -86,24 +84,33 @@ async function bundledBrowser(): Promise<FoundBrowser> {
   }
 }
 
+export interface FindBrowserOptions {
+  env?: NodeJS.ProcessEnv
+  systemPaths?: string[]
+  /** `<platform>-<arch>` as Node names them. */
+  platform?: string
+}
+
 /** Which browser to launch, by the order above; throws one line naming what was tried when there is none. */
-export async function findBrowser(): Promise<FoundBrowser> {
-  const forced = process.env.HUB_TEST_BROWSER
+export async function findBrowser(options: FindBrowserOptions = {}): Promise<FoundBrowser> {
+  const env = options.env ?? process.env
+  const forced = env.HUB_TEST_BROWSER
   if (forced && forced !== 'bundled' && forced !== 'system') throw new Error(`HUB_TEST_BROWSER is "${forced}"; use bundled, system, or leave it unset`)
   const tried: string[] = []
-  const fromEnv = process.env.CHROMIUM_PATH
+  const fromEnv = env.CHROMIUM_PATH
   if (fromEnv && !forced) {
     if (executable(fromEnv)) return { executablePath: fromEnv, source: 'env', env: {} }
     throw new Error(`CHROMIUM_PATH=${fromEnv} is not an executable file; ${HOW_TO_CHOOSE}`)
   }
   if (forced !== 'bundled') {
-    const system = SYSTEM_PATHS.find(executable)
+    const paths = options.systemPaths ?? SYSTEM_PATHS
+    const system = paths.find(executable)
     if (system) return { executablePath: system, source: 'system', env: {} }
-    tried.push(`no system browser at ${SYSTEM_PATHS.join(', ')}`)
+    tried.push(paths.length ? `no system browser at ${paths.join(', ')}` : 'no system browser paths to look at')
   }
   if (forced !== 'system') {
     try {
-      return await bundledBrowser()
+      return await bundledBrowser(options.platform ?? `${process.platform}-${process.arch}`)
     } catch (err) {
       tried.push(`bundled: ${(err as Error).message}`)
     }

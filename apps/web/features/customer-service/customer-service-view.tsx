@@ -57,7 +57,7 @@ function CustomerServiceFigures() {
           explain={<>Orders placed on any channel since local midnight ({formatDate(variables.today)}).</>}
         />
       </MetricGrid>
-      <PanelGrid>
+      <PanelGrid layout="narrow-wide">
         <Panel id="order-lookup" title="Find an order" explain="Search by order number (OH-…), customer e-mail or the channel's external id; any part of it, at least 2 characters.">
           <OrderLookup onOpen={setLookup} />
         </Panel>
@@ -81,7 +81,7 @@ function CustomerServiceFigures() {
               { header: 'Customer', cell: (o) => o.customerName },
               { header: 'Channel', cell: (o) => o.channel.code },
               { header: 'Status', cell: (o) => <OrderStatusBadge status={o.status} /> },
-              { header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
+              { header: 'Placed', cell: (o) => formatDateTime(o.placedAt), nowrap: true },
               { header: 'Total', cell: (o) => formatMoney(o.totalAmount, o.currency), align: 'right', nowrap: true },
             ]}
           />

@@ -80,7 +80,6 @@ function ProcurementFigures() {
                     <span style={{ color: 'var(--muted)', fontSize: 12 }}>{p.sku.name}</span>
                   </>
                 ),
-                nowrap: true,
               },
               { header: 'Location', cell: (p) => p.location.code, nowrap: true },
               { header: 'On hand', cell: (p) => formatCount(p.onHand), align: 'right' },
