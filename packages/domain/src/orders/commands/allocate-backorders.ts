@@ -31,6 +31,7 @@ export const allocateBackordersInput = z.object({
 
 /** Orders whose lines can wait for stock and still take it: not held, not cancelled, not shipped. */
 const WAITING_STATUSES: OrderStatus[] = ['BACKORDERED', 'PARTIALLY_ALLOCATED', 'RELEASED', 'IN_FULFILLMENT']
+const waitingStatuses = Prisma.join(WAITING_STATUSES.map((s) => Prisma.sql`${s}::"OrderStatus"`))
 // A fulfillment order past release cannot take more work, and one per order and node is all there is.
 const CLOSED_FULFILLMENT = ['PICKING', 'PACKED', 'SHIPPED', 'CANCELLED'] as const
 
@@ -79,7 +80,7 @@ export async function allocateBackorders(tx: Tx, rawInput: z.input<typeof alloca
   const waiting = await tx.$queryRaw<Array<{ sku_id: number }>>`
     SELECT DISTINCT ol.sku_id FROM order_lines ol JOIN orders o ON o.id = ol.order_id
     WHERE ol.sku_id = ANY(${asked}::int[]) AND ol.backordered_quantity > 0
-      AND o.status = ANY(${WAITING_STATUSES}::"OrderStatus"[])
+      AND o.status IN (${waitingStatuses})
     ORDER BY ol.sku_id`
   const skuIds = waiting.map((w) => Number(w.sku_id))
   const result: AllocateBackordersResult = { skuIds, considered: 0, served: [], more: false }
@@ -90,7 +91,7 @@ export async function allocateBackorders(tx: Tx, rawInput: z.input<typeof alloca
 
   const candidates = await tx.$queryRaw<Array<{ id: number }>>`
     SELECT o.id FROM orders o JOIN channels c ON c.id = o.channel_id
-    WHERE o.status = ANY(${WAITING_STATUSES}::"OrderStatus"[])
+    WHERE o.status IN (${waitingStatuses})
       AND EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.sku_id = ANY(${skuIds}::int[]) AND ol.backordered_quantity > 0)
     ORDER BY CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END, c.priority,
       COALESCE(o.ship_by, o.placed_at + CASE o.service_level WHEN 'SAME_DAY' THEN interval '0 days' WHEN 'EXPRESS' THEN interval '1 day' ELSE interval '2 days' END),
