@@ -97,20 +97,21 @@ async function applyPayment(tx: Tx, input: z.infer<typeof updateOrderPaymentInpu
   if (!CLEARED.includes(input.status)) findings.push({ hold: 'PAYMENT', detail: `Payment is ${input.status}, not authorized or captured`, data: { paymentStatus: input.status } })
   if (fraudScore > threshold) findings.push({ hold: 'FRAUD', detail: `Fraud score ${fraudScore} is above the threshold ${threshold}`, data: { fraudScore, threshold } })
 
-  if (findings.length === 0) {
-    const clearing = order.holds.filter((h) => h === 'PAYMENT' || h === 'FRAUD')
-    if (order.status === 'ON_HOLD' && clearing.length) {
-      const resumed = await resumeOrder(
-        tx,
-        order,
-        { holds: clearing, reason: `Payment ${input.status.toLowerCase()}, fraud score ${fraudScore}`, title: `Payment cleared: ${clearing.join(', ')} hold released` },
-        actor,
-        now,
-      )
-      return { order: resumed, outcome: 'HOLD_RELEASED' }
-    }
-    return { order: await reread(tx, order.id), outcome: 'RECORDED' }
+  // Holds this payment clears; resumeOrder re-runs every check, so one that now fails (a fraud score raised in the
+  // same event) holds the order again instead of letting it through.
+  const clearing = order.holds.filter((h) => (h === 'PAYMENT' && CLEARED.includes(input.status)) || (h === 'FRAUD' && fraudScore <= threshold))
+  if (order.status === 'ON_HOLD' && clearing.length) {
+    const resumed = await resumeOrder(
+      tx,
+      order,
+      { holds: clearing, reason: `Payment ${input.status.toLowerCase()}, fraud score ${fraudScore}`, title: `Payment cleared: ${clearing.join(', ')} hold released` },
+      actor,
+      now,
+    )
+    if (resumed.status !== 'ON_HOLD') return { order: resumed, outcome: 'HOLD_RELEASED' }
+    return { order: resumed, outcome: resumed.holds.some((h) => !order.holds.includes(h)) ? 'HELD' : 'RECORDED' }
   }
+  if (findings.length === 0) return { order: await reread(tx, order.id), outcome: 'RECORDED' }
   if (order.status === 'ON_HOLD' || orderMachine.can(order.status, 'ON_HOLD')) {
     return { order: await holdOrder(tx, order, findings, actor, now), outcome: order.holds.length && findings.every((f) => order.holds.includes(f.hold)) ? 'RECORDED' : 'HELD' }
   }
