@@ -3,7 +3,7 @@ import { builder } from '../../builder.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
 import { Location } from './location.ts'
 
-const CapacityBoundEnum = builder.enumType('CapacityBound', {
+export const CapacityBoundEnum = builder.enumType('CapacityBound', {
   description: 'Which daily capacity bounds release at a node: every released fulfillment order is picked and packed on its working day.',
   values: ['PICK', 'PACK'] as const,
 })

@@ -4,6 +4,7 @@ import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
 import { Location } from '../network/location.ts'
+import { CapacityBoundEnum } from '../network/node-automation.ts'
 
 export const FulfillmentStatusEnum = builder.enumType('FulfillmentStatus', {
   values: ['OPEN', 'ON_HOLD', 'RELEASED', 'PICKING', 'PACKED', 'SHIPPED', 'CANCELLED'] as const,
@@ -107,7 +108,7 @@ const ReleaseOrdersPayload = builder.simpleObject('ReleaseOrdersPayload', {
     capacity: t.int({ nullable: true, description: 'Fulfillment orders releasable per working day: min(pickCapacity, packCapacity).' }),
     pickCapacity: t.int({ nullable: true }),
     packCapacity: t.int({ nullable: true }),
-    boundBy: t.string({ nullable: true, description: 'PICK or PACK: which daily capacity bounds release.' }),
+    boundBy: t.field({ type: CapacityBoundEnum, nullable: true, description: 'Which daily capacity bounds release.' }),
     releasedBefore: t.int({ nullable: true, description: 'Already released against that day before this call.' }),
     released: t.field({ type: [FulfillmentOrder] }),
     heldBack: t.field({ type: [HeldBackFulfillment] }),
