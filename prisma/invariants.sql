@@ -155,3 +155,13 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "transfers_invariants" BEFORE INSERT OR UPDATE ON "transfers" FOR EACH ROW EXECUTE FUNCTION "transfers_invariants"();
 
+
+-- Node automation (orchestration): slots and wave triggers are positive when set, a wave holds at least one line.
+CREATE OR REPLACE FUNCTION "node_automations_invariants"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "ops_hub_check"(NEW."release_every_minutes" BETWEEN 0 AND 1440, 'node_automations_release_every_minutes', 'node_automations');
+  PERFORM "ops_hub_check"(COALESCE(NEW."wave_at_orders", 1) >= 1 AND COALESCE(NEW."wave_every_minutes", 1) BETWEEN 1 AND 1440, 'node_automations_wave_triggers', 'node_automations');
+  PERFORM "ops_hub_check"(NEW."max_lines_per_wave" >= 1, 'node_automations_max_lines_per_wave', 'node_automations');
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER "node_automations_invariants" BEFORE INSERT OR UPDATE ON "node_automations" FOR EACH ROW EXECUTE FUNCTION "node_automations_invariants"();

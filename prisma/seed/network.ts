@@ -47,6 +47,22 @@ export function seedNetwork(w: World): void {
       created_at: created,
     })
     w.nodes.push({ id: row.id, code: n.code, tz: n.timezone, cutoffMinutes: n.cutoff_minutes, pickupMinutes: pickup, capacity: n.daily_pick_capacity, row })
+    // Both nodes run by themselves: MAIN releases every half hour and waves at 25 orders or hourly; the 3PL, which
+    // picks in fewer, larger batches, releases hourly and waves at 10 orders or every 90 minutes.
+    const main = n.code === 'MAIN'
+    w.push('node_automations', {
+      location_id: row.id,
+      auto_release: true,
+      release_every_minutes: main ? 30 : 60,
+      auto_wave: true,
+      wave_at_orders: main ? 25 : 10,
+      wave_every_minutes: main ? 60 : 90,
+      max_lines_per_wave: main ? 150 : 80,
+      last_release_slot_at: null,
+      last_wave_at: new Date(w.now),
+      updated_by: 'seed',
+      updated_at: created,
+    })
   }
 
   // MAIN: 20 aisles x 10 bays x 2 levels, walked in a serpentine so the sequence is the pick path.

@@ -5,7 +5,7 @@ import type { Table, World } from './world.ts'
 /** Write order by progress phase; within and across phases every foreign key points at an earlier table. */
 export const WRITE_PHASES: Array<[phase: string, tables: Table[]]> = [
   ['catalog', ['products', 'skus', 'bundle_components']],
-  ['network', ['channels', 'users', 'locations', 'bins', 'holidays', 'carrier_services', 'allocation_rules']],
+  ['network', ['channels', 'users', 'locations', 'node_automations', 'bins', 'holidays', 'carrier_services', 'allocation_rules']],
   ['stock', ['stock_positions', 'bin_stocks', 'channel_reservations']],
   ['orders', ['orders', 'order_lines', 'pick_waves', 'fulfillment_orders', 'allocations', 'pick_tasks', 'order_events']],
   ['shipments', ['shipments', 'shipment_milestones', 'returns', 'return_lines']],
@@ -14,7 +14,7 @@ export const WRITE_PHASES: Array<[phase: string, tables: Table[]]> = [
   ['exceptions', ['exceptions']],
 ]
 
-const KEYLESS = new Set<Table>(['bundle_components', 'bin_stocks', 'channel_reservations', 'node_day_loads'])
+const KEYLESS = new Set<Table>(['bundle_components', 'bin_stocks', 'channel_reservations', 'node_day_loads', 'node_automations'])
 /** Document-number sequences and the offset between a row's id and its number (OH-100001 is order 1). */
 const NUMBER_SEQUENCES: Array<[sequence: string, table: Table, offset: number]> = [
   ['order_number_seq', 'orders', 100000],

@@ -10,6 +10,7 @@ export const TABLES = [
   'skus',
   'bundle_components',
   'locations',
+  'node_automations',
   'bins',
   'holidays',
   'carrier_services',

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from './database.ts'
 
 export const TEST_SECRET = 'test-secret-for-ops-hub-only-0123456789'
 export const TEST_WEBHOOK_SECRET = 'test-carrier-webhook-secret'
+export const TEST_PAYMENT_WEBHOOK_SECRET = 'test-payment-webhook-secret'
 
 export interface GqlResult<T = any> {
   status: number
@@ -44,6 +45,7 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       db: database.db,
       secret: TEST_SECRET,
       carrierWebhookSecret: TEST_WEBHOOK_SECRET,
+      paymentWebhookSecret: TEST_PAYMENT_WEBHOOK_SECRET,
       redisUrl: opts.redisUrl,
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       jobs: opts.jobs ?? false,

@@ -45,6 +45,13 @@ describe('demo scenario seed (small scale, through the API)', () => {
       { code: 'MAIN', kind: 'WAREHOUSE', feed_managed: false, timezone: 'America/Chicago', cutoff_minutes: 900, daily_pick_capacity: 700, bins: 400 },
       { code: 'OVERFLOW-3PL', kind: 'THIRD_PARTY', feed_managed: true, timezone: 'America/Los_Angeles', cutoff_minutes: 780, daily_pick_capacity: 100, bins: 100 },
     ])
+    // Both fulfilment nodes release and wave by themselves.
+    const automation = await db().sql.query(`SELECT l.code, a.auto_release, a.release_every_minutes, a.auto_wave, a.wave_at_orders, a.wave_every_minutes, a.max_lines_per_wave
+      FROM node_automations a JOIN locations l ON l.id = a.location_id ORDER BY l.id`)
+    expect(automation).toEqual([
+      { code: 'MAIN', auto_release: true, release_every_minutes: 30, auto_wave: true, wave_at_orders: 25, wave_every_minutes: 60, max_lines_per_wave: 150 },
+      { code: 'OVERFLOW-3PL', auto_release: true, release_every_minutes: 60, auto_wave: true, wave_at_orders: 10, wave_every_minutes: 90, max_lines_per_wave: 80 },
+    ])
     const abc = Object.fromEntries((await db().sql.query(`SELECT abc_class, count(*)::int n FROM skus WHERE NOT is_bundle GROUP BY 1`)).map((r) => [r.abc_class, r.n]))
     expect(abc.A).toBeGreaterThanOrEqual(45)
     expect(abc.B).toBeGreaterThanOrEqual(90)

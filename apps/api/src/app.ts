@@ -23,6 +23,9 @@ import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
+import { paymentWebhookRoutes } from './http/payment-webhook.ts'
+import { startBackorderWorker } from './workers/backorder-worker.ts'
+import { startNodeAutomationWorker } from './workers/node-automation-worker.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -33,6 +36,8 @@ export interface AppOptions {
   secret: string
   /** Shared secret for carrier webhook signatures. */
   carrierWebhookSecret?: string
+  /** Shared secret for payment webhook signatures (POST /webhooks/payment); the route is off without it. */
+  paymentWebhookSecret?: string
   redisUrl?: string
   logger?: Logger
   /** Background jobs (escalation, reconciliation...). Off in most tests for determinism. */
@@ -166,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const routes: HttpRoute[] = [
     ...(options.demoSignIn ? demoSignInRoutes(options.secret) : []),
     ...carrierWebhookRoutes(db, options.carrierWebhookSecret, logger),
+    ...paymentWebhookRoutes(db, options.paymentWebhookSecret, logger),
   ]
   const server = http.createServer((req, res) => {
     void routeHttp(routes, req, res).then((handled) => {
@@ -226,6 +232,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...inventoryJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
+  // Orchestration: backorders served from arriving stock, automatic release and waves per node (event-driven, with backstops).
+  const workers = options.jobs ? [startBackorderWorker(db, pubsub, outboxTopic, logger), startNodeAutomationWorker(db, pubsub, outboxTopic, logger)] : []
 
   const app: App = {
     db,
@@ -244,6 +252,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       await jobs.stop()
+      await Promise.all(workers.map((w) => w.stop()))
       await feedFreshness.stop()
       await relay.stop()
       await live.stop()

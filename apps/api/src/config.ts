@@ -15,10 +15,11 @@ const envSchema = z.object({
   // One-click demo sign-in: on by default for the embedded demo (HUB_DEMO=1, no DATABASE_URL); 1 or 0 forces it.
   HUB_DEMO_SIGNIN: z.enum(['0', '1']).optional(),
   CARRIER_WEBHOOK_SECRET: z.string().min(8).optional(),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
-export type HubConfig = z.infer<typeof envSchema> & { secret: string; carrierWebhookSecret: string }
+export type HubConfig = z.infer<typeof envSchema> & { secret: string; carrierWebhookSecret: string; paymentWebhookSecret: string }
 
 /** Reads the environment once, with defaults that make `npm start` work on a fresh clone. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -29,7 +30,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   }
   const cfg = parsed.data
   const secret = cfg.HUB_SECRET ?? persistentSecret(cfg.DATA_DIR, 'hub-secret')
-  return { ...cfg, secret, carrierWebhookSecret: cfg.CARRIER_WEBHOOK_SECRET ?? persistentSecret(cfg.DATA_DIR, 'carrier-webhook-secret') }
+  return {
+    ...cfg,
+    secret,
+    carrierWebhookSecret: cfg.CARRIER_WEBHOOK_SECRET ?? persistentSecret(cfg.DATA_DIR, 'carrier-webhook-secret'),
+    paymentWebhookSecret: cfg.PAYMENT_WEBHOOK_SECRET ?? persistentSecret(cfg.DATA_DIR, 'payment-webhook-secret'),
+  }
 }
 
 /** A random secret generated on first use and kept in DATA_DIR, so tokens survive restarts. */

@@ -20,6 +20,7 @@ const app = await buildApp({
   demoSignIn,
   secret: config.secret,
   carrierWebhookSecret: config.carrierWebhookSecret,
+  paymentWebhookSecret: config.paymentWebhookSecret,
   redisUrl: config.REDIS_URL,
   logger,
   jobs: true,

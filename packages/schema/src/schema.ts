@@ -31,6 +31,10 @@ import './types/live/inventory-confidence.ts'
 import './types/live/pick-backlog.ts'
 import './types/live/exception-summary.ts'
 import './types/live/order-updated.ts'
+// orchestration
+import './types/orders/order-payment.ts'
+import './types/orders/backorders.ts'
+import './types/network/node-automation.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

@@ -10,15 +10,16 @@ async function mutate(app: TestApp, query: string, input: Record<string, unknown
   return payload
 }
 
-export async function createSalesChannel(app: TestApp, opts: { kind?: 'STOREFRONT' | 'MARKETPLACE' | 'WHOLESALE'; code?: string } = {}) {
+export async function createSalesChannel(app: TestApp, opts: { kind?: 'STOREFRONT' | 'MARKETPLACE' | 'WHOLESALE'; code?: string; priority?: number } = {}) {
   const code = opts.code ?? uniqueCode(opts.kind ?? 'SHOP')
-  await mutate(app, `mutation ($input: CreateChannelInput!) { createChannel(input: $input) { channel { id } userErrors { message } } }`, { code, name: `Channel ${code}`, kind: opts.kind ?? 'STOREFRONT' }, 'createChannel')
+  await mutate(app, `mutation ($input: CreateChannelInput!) { createChannel(input: $input) { channel { id } userErrors { message } } }`, { code, name: `Channel ${code}`, kind: opts.kind ?? 'STOREFRONT', ...(opts.priority !== undefined ? { priority: opts.priority } : {}) }, 'createChannel')
   return code
 }
 
 export interface NodeOptions {
   code?: string
   dailyPickCapacity?: number
+  dailyPackCapacity?: number
   cutoffTime?: string
   timezone?: string
   region?: string
@@ -39,6 +40,7 @@ export async function createFulfilmentNode(app: TestApp, opts: NodeOptions = {})
       name: `Node ${code}`,
       kind: opts.kind ?? 'WAREHOUSE',
       dailyPickCapacity: opts.dailyPickCapacity ?? 1000,
+      ...(opts.dailyPackCapacity !== undefined ? { dailyPackCapacity: opts.dailyPackCapacity } : {}),
       cutoffTime: opts.cutoffTime ?? '15:00',
       timezone: opts.timezone ?? 'UTC',
       region: opts.region ?? 'NV',

@@ -5,6 +5,7 @@ import { recordEvents } from '../shared/outbox.ts'
 import { getSetting } from '../settings/settings.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
 import { moveStock } from './ledger.ts'
+import { stockAvailableEvent } from './stock-available.ts'
 import type { Buckets } from './buckets.ts'
 import { adjustmentNeedsApproval, BUCKET_KEYS, eventTypeFor } from './adjustment-rules.ts'
 
@@ -147,8 +148,13 @@ export async function applyToLedger(
     metadata: { adjustmentId: a.id, requestedBy: a.requestedBy },
     expectedQuantity: expectedQuantity !== undefined ? { bucket: key, quantity: expectedQuantity } : undefined,
   })
+  // Units found, corrected upwards, counted up, synced up by a feed or released from damaged/QC are promisable:
+  // backorders of the SKU are served from them first.
+  const d = adjustmentDeltas(a.bucket, a.reason, a.quantityDelta)
+  const promisable = (d.onHand ?? 0) - (d.reserved ?? 0) - (d.damaged ?? 0) - (d.qualityControl ?? 0) - (d.safetyStock ?? 0)
   await recordEvents(tx, [
     { topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: moved.id, payload: { skuId: a.skuId, locationId: a.locationId, adjustmentId: a.id } },
+    ...(promisable > 0 ? [stockAvailableEvent(a.locationId, [a.skuId], a.reason === 'FEED_SYNC' ? 'FEED_SYNC' : 'ADJUSTMENT', `adjustment:${a.id}`)] : []),
   ])
   return moved
 }

@@ -77,6 +77,7 @@ export interface PositionRow {
   timezone: string
   cutoff_minutes: number
   daily_pick_capacity: number
+  daily_pack_capacity: number
   /** Released fulfillment orders per local day ('YYYY-MM-DD') at the node. */
   released_by_day: Record<string, number>
 }
@@ -101,6 +102,8 @@ export async function allocateOrder(
     deferWrites?: boolean
     /** Read by the caller (allocationContextSql, for the lines' SKUs, before any lock); read here when absent. */
     context?: AllocationContext
+    /** Nodes not to route to (where the order's fulfillment order is already being picked or has shipped). */
+    avoidLocationIds?: number[]
   },
 ): Promise<AllocationOutcome> {
   const need = new Map(lines.map((l) => [l.id, Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
@@ -180,7 +183,8 @@ export async function allocateOrder(
       break
     }
 
-    const nodes = routingNodes(positions, promisable, holidaysFor, options.now)
+    const avoid = new Set(options.avoidLocationIds ?? [])
+    const nodes = routingNodes(avoid.size ? positions.filter((p) => !avoid.has(p.location_id)) : positions, promisable, holidaysFor, options.now)
     const plan = planRouting(routingLines, nodes, shipTo)
     if (!decision) decision = plan.decision
     else if (plan.assignments.length) {
@@ -351,7 +355,7 @@ function positionsSql(skuIds: number[] | Prisma.Sql, now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT sp.id, sp.sku_id, sp.location_id, sp.on_hand, sp.reserved, sp.damaged, sp.quality_control, sp.safety_stock, sp.confidence,
            l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
-           l.cutoff_minutes, l.daily_pick_capacity,
+           l.cutoff_minutes, l.daily_pick_capacity, l.daily_pack_capacity,
            (SELECT COALESCE(json_object_agg(to_char(d.day, 'YYYY-MM-DD'), d.released), '{}'::json) FROM node_day_loads d
              WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day
     FROM stock_positions sp JOIN locations l ON l.id = sp.location_id

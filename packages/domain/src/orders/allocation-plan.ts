@@ -25,6 +25,8 @@ export function routingNodes(
     const p = ps[0]
     const day = workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day
     const released = Number(p.released_by_day[day] ?? 0)
+    // Release is bounded by the smaller of pick and pack capacity (see releaseOrders).
+    const capacity = Math.min(p.daily_pick_capacity, p.daily_pack_capacity ?? p.daily_pick_capacity)
     return {
       locationId,
       code: p.code,
@@ -32,8 +34,8 @@ export function routingNodes(
       region: p.region,
       postalCode: p.postal_code,
       shippingCost: Number(p.shipping_cost),
-      atCapacity: released >= p.daily_pick_capacity,
-      capacityNote: `released ${released} of ${p.daily_pick_capacity} for ${day}`,
+      atCapacity: released >= capacity,
+      capacityNote: `released ${released} of ${capacity} for ${day}`,
       stock: new Map(ps.map((x) => [x.sku_id, Math.max(0, promisable(x))])),
     }
   })

@@ -16,6 +16,9 @@ export type EventTopic =
   | 'return.changed'
   | 'catalog.changed'
   | 'network.changed'
+  // orchestration: payment updates and holds that change no status still reach orderUpdated and live metrics
+  | 'order.payment_changed'
+  | 'order.hold_changed'
 
 export interface OutboxMessage {
   topic: EventTopic

@@ -3,6 +3,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { moveStock, type BucketDeltas } from '../ledger.ts'
+import { stockAvailableEvent } from '../stock-available.ts'
 
 export interface DispositionReturnedUnitsInput {
   skuId: number
@@ -44,6 +45,8 @@ export async function dispositionReturnedUnits(tx: Tx, input: DispositionReturne
   })
   await recordEvents(tx, [
     { topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: position.id, payload: { skuId: input.skuId, locationId: input.locationId, disposition: input.disposition } },
+    // Restocked units are sellable again: backorders of the SKU are served from them first.
+    ...(input.disposition === 'RESTOCK' ? [stockAvailableEvent(input.locationId, [input.skuId], 'RETURN_RESTOCKED', input.reference)] : []),
   ])
   return position
 }

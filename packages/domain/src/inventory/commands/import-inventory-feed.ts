@@ -425,9 +425,16 @@ async function applyFeed(c: SqlClient, a: ApplyArgs, diff: Diff, phase: (name: F
   phase('write')
   await rescoreLoweredPositions(c, a)
   phase('confidence')
+  // With the import's own event, in the same statement: the stock.available event (see stockAvailableEvent) for the
+  // SKUs whose accepted delta raised their position, if any - backorders of those SKUs are served from them first.
   await c.query(
-    `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('stock.changed', 'InventoryFeed', $1, $2::jsonb)`,
-    [feedId, JSON.stringify({ locationId: a.locationId, adjusted: Number(counts.adjusted), discrepancies, covered: diff.covered, supersededDiscrepancies: Number(superseded.n) })],
+    `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
+     SELECT 'stock.changed', 'InventoryFeed', $1::int, $2::jsonb
+     UNION ALL
+     SELECT 'stock.available', 'Location', $3::int, jsonb_build_object('locationId', $3::int, 'skuIds', to_jsonb(array_agg(DISTINCT sku_id ORDER BY sku_id)),
+       'cause', 'FEED_SYNC', 'reference', 'feed:' || $1::int)
+     FROM feed_diff WHERE outcome = 'ACCEPT' AND delta > 0 HAVING count(*) > 0`,
+    [feedId, JSON.stringify({ locationId: a.locationId, adjusted: Number(counts.adjusted), discrepancies, covered: diff.covered, supersededDiscrepancies: Number(superseded.n) }), a.locationId],
   )
   return { feed: { id: feedId, status }, rowsRead: a.rowsRead, accepted, adjusted: Number(counts.adjusted), rejected: 0, discrepancies }
 }

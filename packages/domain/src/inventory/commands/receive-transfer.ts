@@ -7,6 +7,7 @@ import { codeSchema } from '../../shared/codes.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { moveStock } from '../ledger.ts'
 import { transitionTransfer } from './approve-transfer.ts'
+import { stockAvailableEvent } from '../stock-available.ts'
 
 export const receiveTransferInput = z.object({
   id: z.number().int().positive(),
@@ -31,6 +32,7 @@ export async function receiveTransfer(tx: Tx, rawInput: z.input<typeof receiveTr
   }
   if (errors.length) throw new DomainError(errors)
   const reference = `transfer:${transfer.number}`
+  const arrived: number[] = []
   for (const line of transfer.lines) {
     const received = given.get(codeOf.get(line.skuId)!) ?? line.quantity
     await moveStock(tx, {
@@ -39,7 +41,11 @@ export async function receiveTransfer(tx: Tx, rawInput: z.input<typeof receiveTr
       metadata: { transferId: transfer.id, shipped: line.quantity, received },
     })
     await tx.transferLine.update({ where: { id: line.id }, data: { receivedQuantity: received } })
+    if (received > 0) arrived.push(line.skuId)
   }
-  await recordEvents(tx, [{ topic: 'stock.changed', aggregateType: 'Transfer', aggregateId: transfer.id, payload: { status: 'RECEIVED' } }])
+  await recordEvents(tx, [
+    { topic: 'stock.changed', aggregateType: 'Transfer', aggregateId: transfer.id, payload: { status: 'RECEIVED', locationId: transfer.toLocationId } },
+    ...(arrived.length ? [stockAvailableEvent(transfer.toLocationId, arrived, 'TRANSFER_RECEIPT', reference)] : []),
+  ])
   return tx.transfer.findUniqueOrThrow({ where: { id: transfer.id } })
 }

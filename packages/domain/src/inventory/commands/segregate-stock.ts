@@ -6,6 +6,7 @@ import { parseInput } from '../../shared/validation.ts'
 import { codeSchema, referenceUriSchema } from '../../shared/codes.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { moveStock, type BucketDeltas } from '../ledger.ts'
+import { stockAvailableEvent } from '../stock-available.ts'
 import { findSkuAndLocation } from '../lookups.ts'
 
 const SEGREGATION = ['AVAILABLE', 'DAMAGED', 'QUALITY_CONTROL'] as const
@@ -56,7 +57,11 @@ export async function segregateStock(tx: Tx, rawInput: z.input<typeof segregateS
       // Segregating sellable units must not eat into what is promised or protected.
       guard: input.from === 'AVAILABLE' ? 'available' : 'buckets',
     })
-    await recordEvents(tx, [{ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: position.id, payload: { skuId: sku.id, locationId: location.id } }])
+    await recordEvents(tx, [
+      { topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: position.id, payload: { skuId: sku.id, locationId: location.id } },
+      // Released back to sellable after inspection: backorders of the SKU are served from these units first.
+      ...(input.to === 'AVAILABLE' ? [stockAvailableEvent(location.id, [sku.id], 'ADJUSTMENT', input.referenceDocumentUri ?? undefined)] : []),
+    ])
     return tx.stockPosition.findUniqueOrThrow({ where: { id: position.id } })
   } catch (err) {
     if (err instanceof DomainError && err.errors[0]?.code === 'INSUFFICIENT_STOCK') {

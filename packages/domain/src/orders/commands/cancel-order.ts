@@ -14,6 +14,7 @@ import { recordOrderEvents } from '../order-timeline.ts'
 import { pickTaskMachine, pickWaveMachine } from '../../warehouse/pick.machine.ts'
 import { workingDay, type IsoDate } from '../business-calendar.ts'
 import { holidaysFor } from '../../shipments/delivery-projection.ts'
+import { stockAvailableEvent } from '../../inventory/stock-available.ts'
 
 export const cancelOrderInput = z.object({
   orderId: z.number().int().positive(),
@@ -78,6 +79,10 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
         referenceDocumentUri: `order:${order.number}`,
       })
       events.push({ topic: 'stock.changed', aggregateType: 'StockPosition', aggregateId: moved.id, payload: { skuId: p.skuId, locationId: p.locationId, reservedDelta: -p.quantity, orderId: order.id } })
+    }
+    // The released units are promisable again: backorders of those SKUs are served from them first.
+    for (const locationId of [...new Set(positions.map((p) => p.locationId))]) {
+      events.push(stockAvailableEvent(locationId, positions.filter((p) => p.locationId === locationId).map((p) => p.skuId), 'RESERVATION_RELEASED', `order:${order.number}`))
     }
   }
   await tx.allocation.updateMany({ where: { id: { in: allocations.map((a) => a.id) } }, data: { status: 'CANCELLED' } })

@@ -26,19 +26,38 @@ export interface ReleaseResult {
   /** The node's working day the released work counts against (local date). */
   day: string
   afterCutoff: boolean
+  /** Fulfillment orders the node can release per working day: the smaller of its pick and pack capacity. */
   capacity: number
+  pickCapacity: number
+  packCapacity: number
+  /** Which daily capacity bounds release (PACK when packing is the smaller). */
+  boundBy: 'PICK' | 'PACK'
   releasedBefore: number
   released: FulfillmentOrder[]
   heldBack: HeldBack[]
 }
 
+/** Why a release ran, for the timeline of every order it releases (the mutation: a person; the automation: its trigger). */
+export interface ReleaseTrigger {
+  /** e.g. "automatic release on allocation" or "automatic release, slot 10:30 (every 30 min)". */
+  reason: string
+}
+
 /**
  * Releases a node's open fulfillment orders to the floor from its priority queue - at-risk first (ship-by on or
- * before the working day's cut-off, soonest first), then same-day and express, then priority, then age - as far
- * as the node's daily pick capacity allows. After the cut-off (or on a non-business day) today's capacity is
- * closed: what is released counts against the next business day's capacity instead.
+ * before the working day's cut-off, soonest first), then same-day and express, then channel priority (lower first),
+ * then order priority, then age - as far as the node's daily capacity allows: every released fulfillment order is
+ * picked and packed on its working day, so the smaller of the daily pick and pack capacities bounds it. After the
+ * cut-off (or on a non-business day) today's capacity is closed: what is released counts against the next business
+ * day's capacity instead. Each released order's timeline says why, for which day, and the capacity left after it.
  */
-export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrdersInput>, actor: Actor, now = new Date()): Promise<ReleaseResult> {
+export async function releaseOrders(
+  tx: Tx,
+  rawInput: z.input<typeof releaseOrdersInput>,
+  actor: Actor,
+  now = new Date(),
+  trigger: ReleaseTrigger = { reason: `released by ${actor.id}` },
+): Promise<ReleaseResult> {
   const input = parseInput(releaseOrdersInput, rawInput)
   const limit = input.limit ?? 50
   const location = await tx.location.findUnique({ where: { code: input.locationCode } })
@@ -56,13 +75,13 @@ export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrde
 
   // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
   const queue = await tx.$queryRaw<Array<{ id: number }>>`
-    SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id
+    SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
     WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN'
       AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
     ORDER BY (fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
       CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
       CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
-      fo.priority, o.placed_at, fo.id
+      c.priority, fo.priority, o.placed_at, fo.id
     LIMIT ${limit}
     FOR UPDATE OF fo SKIP LOCKED`
 
@@ -73,7 +92,9 @@ export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrde
   const [load] = await tx.$queryRaw<Array<{ released: number }>>`
     SELECT released FROM node_day_loads WHERE location_id = ${location.id} AND day = ${day}::date FOR UPDATE`
   const releasedBefore = Number(load.released)
-  const room = Math.max(0, location.dailyPickCapacity - releasedBefore)
+  const capacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
+  const boundBy = location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK'
+  const room = Math.max(0, capacity - releasedBefore)
   const toRelease = queue.slice(0, room).map((r) => r.id)
   const overCapacity = queue.slice(room).map((r) => r.id)
   if (toRelease.length) {
@@ -94,24 +115,29 @@ export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrde
     aggregateId: fo.id,
     payload: { orderId: fo.orderId, locationId: fo.locationId, day, by: actor.id },
   }))
+  // What each release left of the day's capacity, in release order: the timeline's "why" for that order.
+  const leftAfter = new Map(released.map((fo, i) => [fo.id, capacity - releasedBefore - i - 1]))
+  const why = (fo: FulfillmentOrder) =>
+    `${fo.number}: ${trigger.reason}${afterCutoff ? `; after the cut-off, so it counts against ${day}` : ''}; capacity left for ${day}: ${leftAfter.get(fo.id)} of ${capacity} (pick ${location.dailyPickCapacity}/day, pack ${location.dailyPackCapacity}/day)`
   const orderIds = [...new Set(released.map((f) => f.orderId))]
   if (orderIds.length) {
     const orders = await tx.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, status: true, channelId: true, fulfillmentOrders: { select: { status: true } } } })
     for (const o of orders) {
       const waiting = o.fulfillmentOrders.some((f) => f.status === 'OPEN' || f.status === 'ON_HOLD')
       const to: OrderStatus = 'RELEASED'
+      const detail = released.filter((f) => f.orderId === o.id).map(why).join('. ')
       if (!waiting && o.status !== 'RELEASED' && orderMachine.can(o.status, to)) {
         await tx.order.update({ where: { id: o.id }, data: { status: to, version: { increment: 1 } } })
         events.push({ topic: 'order.status_changed', aggregateType: 'Order', aggregateId: o.id, payload: { from: o.status, to, channelId: o.channelId } })
-        await recordOrderEvents(tx, o.id, [{ kind: 'status', fromStatus: o.status, toStatus: to, title: `Released to ${location.code} for ${day}` }], actor)
+        await recordOrderEvents(tx, o.id, [{ kind: 'status', fromStatus: o.status, toStatus: to, title: `Released to ${location.code} for ${day}`, detail }], actor, now)
       } else {
-        await recordOrderEvents(tx, o.id, [{ kind: 'fulfillment_released', title: `Fulfillment released to ${location.code} for ${day}` }], actor)
+        await recordOrderEvents(tx, o.id, [{ kind: 'fulfillment_released', title: `Fulfillment released to ${location.code} for ${day}`, detail }], actor, now)
       }
     }
   }
   await recordEvents(tx, events)
 
-  const capacityReason = `capacity reached: ${location.code} releases ${location.dailyPickCapacity} per day and ${day} is full`
+  const capacityReason = `capacity reached: ${location.code} releases ${capacity} per day (${boundBy === 'PACK' ? 'pack' : 'pick'} capacity) and ${day} is full`
   const onHold = await tx.fulfillmentOrder.findMany({
     where: { locationId: location.id, OR: [{ status: 'ON_HOLD' }, { status: 'OPEN', order: { status: 'ON_HOLD' } }] },
     include: { order: { select: { holds: true, number: true } } },
@@ -122,7 +148,10 @@ export async function releaseOrders(tx: Tx, rawInput: z.input<typeof releaseOrde
     locationId: location.id,
     day,
     afterCutoff,
-    capacity: location.dailyPickCapacity,
+    capacity,
+    pickCapacity: location.dailyPickCapacity,
+    packCapacity: location.dailyPackCapacity,
+    boundBy,
     releasedBefore,
     released,
     heldBack: [

@@ -8,6 +8,7 @@ import { pickTaskMachine, pickWaveMachine } from '../pick.machine.ts'
 import { handleShortPick, type ShortPickOutcome } from '../short-pick.ts'
 import { illegal } from '../status-moves.ts'
 import { lockPickTask } from '../locks.ts'
+import { countNodeWork } from '../day-load.ts'
 
 export const confirmPickInput = z.object({
   taskId: z.number().int().positive(),
@@ -85,6 +86,8 @@ export async function confirmPick(tx: Tx, rawInput: z.input<typeof confirmPickIn
     await tx.pickWave.update({ where: { id: task.waveId }, data: { status: waveStatus, ...(waveStatus === 'COMPLETED' ? { completedAt: now } : {}) } })
   }
   const openForFo = await tx.pickTask.count({ where: { fulfillmentOrderId: fo.id, status: 'OPEN' } })
+  // This confirmation closed the fulfillment order's last open task: it counts as picked today at its node.
+  if (openForFo === 0) await countNodeWork(tx, fo.locationId, 'picked', now)
 
   await recordEvents(tx, [
     {

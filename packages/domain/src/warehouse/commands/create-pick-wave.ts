@@ -11,14 +11,17 @@ export const createPickWaveInput = z.object({
   locationCode: codeSchema,
   maxOrders: z.number().int().min(1, 'A wave holds at least one order').max(500, 'A wave holds at most 500 orders').nullish(),
   cutoffFirst: z.boolean().nullish(),
+  maxLines: z.number().int().min(1, 'A wave holds at least one line').max(10_000, 'A wave holds at most 10000 lines').nullish(),
 })
 
 /**
  * Groups a node's RELEASED fulfillment orders into one wave (earliest ship-by first when `cutoffFirst`, else by
  * priority) and creates one pick task per bin and SKU in walk order. Each fulfillment order moves to PICKING and
- * its order to IN_FULFILLMENT. Orders already taken by a concurrent wave are skipped, never picked twice.
+ * its order to IN_FULFILLMENT. Orders already taken by a concurrent wave are skipped, never picked twice. With
+ * `maxLines`, fulfillment orders join in queue order while their order lines (reserved allocations) fit; a first
+ * one larger than the limit still makes a wave of its own, since a fulfillment order is never split across waves.
  */
-export async function createPickWave(tx: Tx, rawInput: z.input<typeof createPickWaveInput>, actor: Actor) {
+export async function createPickWave(tx: Tx, rawInput: z.input<typeof createPickWaveInput>, actor: Actor, now = new Date(), trigger?: { reason: string }) {
   const input = parseInput(createPickWaveInput, rawInput)
   const location = await tx.location.findUnique({ where: { code: input.locationCode }, select: { id: true, code: true } })
   if (!location) throw userError('NOT_FOUND', `Location ${input.locationCode} does not exist`, ['input', 'locationCode'])
@@ -27,20 +30,29 @@ export async function createPickWave(tx: Tx, rawInput: z.input<typeof createPick
 
   // SKIP LOCKED: two supervisors creating waves at once split the work instead of blocking or double-picking.
   const picked = cutoffFirst
-    ? await tx.$queryRaw<Array<{ id: number }>>`
-        SELECT id FROM fulfillment_orders WHERE location_id = ${location.id} AND status = 'RELEASED'
+    ? await tx.$queryRaw<Array<{ id: number; lines: number }>>`
+        SELECT id, (SELECT count(*)::int FROM allocations a WHERE a.fulfillment_order_id = fo.id AND a.status = 'RESERVED') AS lines
+        FROM fulfillment_orders fo WHERE location_id = ${location.id} AND status = 'RELEASED'
         ORDER BY ship_by ASC NULLS LAST, priority ASC, released_at ASC NULLS LAST, id ASC
         LIMIT ${maxOrders} FOR UPDATE SKIP LOCKED`
-    : await tx.$queryRaw<Array<{ id: number }>>`
-        SELECT id FROM fulfillment_orders WHERE location_id = ${location.id} AND status = 'RELEASED'
+    : await tx.$queryRaw<Array<{ id: number; lines: number }>>`
+        SELECT id, (SELECT count(*)::int FROM allocations a WHERE a.fulfillment_order_id = fo.id AND a.status = 'RESERVED') AS lines
+        FROM fulfillment_orders fo WHERE location_id = ${location.id} AND status = 'RELEASED'
         ORDER BY priority ASC, released_at ASC NULLS LAST, id ASC
         LIMIT ${maxOrders} FOR UPDATE SKIP LOCKED`
   if (picked.length === 0) {
     throw userError('NOT_FOUND', `No released fulfillment orders are waiting at ${location.code}`, ['input', 'locationCode'])
   }
-  const foIds = picked.map((r) => Number(r.id))
+  let lines = 0
+  const foIds: number[] = []
+  for (const r of picked) {
+    const n = Number(r.lines)
+    if (input.maxLines && foIds.length > 0 && lines + n > input.maxLines) break
+    foIds.push(Number(r.id))
+    lines += n
+  }
 
-  const wave = await tx.pickWave.create({ data: { locationId: location.id, createdBy: actor.id } })
+  const wave = await tx.pickWave.create({ data: { locationId: location.id, createdBy: actor.id, createdAt: now } })
   const fos = await tx.fulfillmentOrder.findMany({
     where: { id: { in: foIds } },
     select: {
@@ -78,10 +90,10 @@ export async function createPickWave(tx: Tx, rawInput: z.input<typeof createPick
   for (const fo of fos) {
     await moveFulfillmentStatus(tx, fo.id, 'PICKING', actor, {
       title: `Picking started (${wave.number})`,
-      detail: `${fo.number} at ${location.code} joined wave ${wave.number}`,
+      detail: `${fo.number} at ${location.code} joined wave ${wave.number}${trigger ? ` (${trigger.reason})` : ''}`,
       data: { pickWaveId: wave.id },
     })
     await moveOrderStatusIfAllowed(tx, fo.orderId, 'IN_FULFILLMENT', actor, { title: 'In fulfillment', detail: `Picking started at ${location.code}` })
   }
-  return { wave, taskCount: tasks.length, fulfillmentOrderIds: foIds }
+  return { wave, taskCount: tasks.length, lineCount: lines, fulfillmentOrderIds: foIds }
 }

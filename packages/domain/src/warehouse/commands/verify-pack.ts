@@ -10,6 +10,7 @@ import { exceptionMachine } from '../../exceptions/exception.machine.ts'
 import { fulfillmentMachine } from '../../orders/fulfillment.machine.ts'
 import { illegal, moveFulfillmentStatus } from '../status-moves.ts'
 import { lockFulfillmentOrder } from '../locks.ts'
+import { countNodeWork } from '../day-load.ts'
 
 export const verifyPackInput = z.object({
   fulfillmentOrderId: z.number().int().positive(),
@@ -92,6 +93,7 @@ export async function verifyPack(tx: Tx, rawInput: z.input<typeof verifyPackInpu
     detail: `${fo.number}: ${units} unit(s) scanned and verified`,
     data: { packedAt: new Date() },
   })
+  await countNodeWork(tx, fo.locationId, 'packed', new Date())
   // A good re-scan settles an earlier mismatch on the same fulfillment order.
   const earlier = await tx.exception.findMany({ where: { dedupeKey: `PACK_MISMATCH:${fo.id}`, status: { not: 'RESOLVED' } } })
   for (const e of earlier) {

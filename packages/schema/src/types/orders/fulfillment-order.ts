@@ -4,6 +4,7 @@ import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
 import { Location } from '../network/location.ts'
+import { CapacityBoundEnum } from '../network/node-automation.ts'
 
 export const FulfillmentStatusEnum = builder.enumType('FulfillmentStatus', {
   values: ['OPEN', 'ON_HOLD', 'RELEASED', 'PICKING', 'PACKED', 'SHIPPED', 'CANCELLED'] as const,
@@ -104,7 +105,10 @@ const ReleaseOrdersPayload = builder.simpleObject('ReleaseOrdersPayload', {
     location: t.field({ type: Location, nullable: true }),
     day: t.string({ nullable: true, description: "The node's working day (local date) the release counts against." }),
     afterCutoff: t.boolean({ nullable: true, description: "True when today's cut-off had passed, so the release counts against the next business day." }),
-    capacity: t.int({ nullable: true }),
+    capacity: t.int({ nullable: true, description: 'Fulfillment orders releasable per working day: min(pickCapacity, packCapacity).' }),
+    pickCapacity: t.int({ nullable: true }),
+    packCapacity: t.int({ nullable: true }),
+    boundBy: t.field({ type: CapacityBoundEnum, nullable: true, description: 'Which daily capacity bounds release.' }),
     releasedBefore: t.int({ nullable: true, description: 'Already released against that day before this call.' }),
     released: t.field({ type: [FulfillmentOrder] }),
     heldBack: t.field({ type: [HeldBackFulfillment] }),
@@ -115,7 +119,7 @@ const ReleaseOrdersPayload = builder.simpleObject('ReleaseOrdersPayload', {
 builder.mutationField('releaseOrders', (t) =>
   t.field({
     type: ReleaseOrdersPayload,
-    description: "Releases a node's open fulfillment orders by priority (at-risk, same-day/express, priority, age) up to its daily capacity.",
+    description: "Releases a node's open fulfillment orders by priority (at-risk, same-day/express, channel priority, order priority, age) up to its daily capacity (the smaller of pick and pack capacity).",
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ReleaseOrdersInput }) },
     resolve: async (_root, { input }, ctx) => {

@@ -85,6 +85,7 @@ const CreatePickWaveInput = builder.inputType('CreatePickWaveInput', {
     locationCode: t.string({ description: 'The node whose RELEASED fulfillment orders are waved.' }),
     maxOrders: t.int({ required: false, description: 'At most this many fulfillment orders (default 50, max 500).' }),
     cutoffFirst: t.boolean({ required: false, description: 'Earliest ship-by first (default true); false = by priority only.' }),
+    maxLines: t.int({ required: false, description: 'At most this many order lines (reserved allocations); a first fulfillment order above it waves alone.' }),
   }),
 })
 

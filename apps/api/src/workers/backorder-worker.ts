@@ -1,0 +1,86 @@
+import type { Database } from '@ops-hub/db'
+import { allocateBackorders, BACKORDER_SKUS_PER_RUN, backorderedSkusWithStock, inTransaction, type Actor, type StockArrivalCause } from '@ops-hub/domain'
+import type { PubSub } from '@ops-hub/schema'
+import type { Logger } from '../logger.ts'
+import type { OutboxEnvelope } from '../realtime/outbox-relay.ts'
+import { coalescingRunner } from './coalescing-runner.ts'
+
+const actor: Actor = { id: 'backorder-allocation', role: 'OPERATIONS' }
+
+interface Arrival {
+  locationId: number | null
+  cause: StockArrivalCause | null
+  reference: string | null
+  skuIds: Set<number>
+}
+
+/**
+ * Serves backorders from arriving stock: every `stock.available` outbox event (a receipt, a transfer received, a
+ * restocked return, an adjustment or 3PL feed that raised a position, a released reservation) queues its SKUs, and
+ * `allocateBackorders` serves the waiting lines of those SKUs in priority order, in runs of at most
+ * BACKORDER_SKUS_PER_RUN SKUs. Every instance hears every event: runs for the same SKUs serialize on their advisory
+ * locks and the second finds nothing left to serve. A backstop on start and every `backstopMs` re-tries every SKU
+ * with backorders and available stock, for events lost in a crash between commit and this worker.
+ */
+export function startBackorderWorker(db: Database, pubsub: PubSub, topic: string, logger: Logger, backstopMs = 30_000) {
+  const queue = new Map<string, Arrival>()
+  let sweep = true
+
+  const serve = async (arrival: Arrival) => {
+    const skus = [...arrival.skuIds].sort((a, b) => a - b)
+    for (let i = 0; i < skus.length; i += BACKORDER_SKUS_PER_RUN) {
+      const skuIds = skus.slice(i, i + BACKORDER_SKUS_PER_RUN)
+      for (let more = true; more; ) {
+        const result = await inTransaction(db.prisma, (tx) =>
+          allocateBackorders(tx, { locationId: arrival.locationId, skuIds, cause: arrival.cause, reference: arrival.reference }, actor, new Date()),
+        )
+        more = result.more && result.served.length > 0
+        if (result.served.length) {
+          logger.info({ cause: arrival.cause ?? 'backstop', reference: arrival.reference, served: result.served.map((s) => `${s.number} ${s.from}->${s.to} +${s.reservedUnits}`) }, 'backorders served from arriving stock')
+        }
+      }
+    }
+  }
+
+  const runner = coalescingRunner(async () => {
+    while (queue.size > 0) {
+      const [key, arrival] = queue.entries().next().value!
+      queue.delete(key)
+      await serve(arrival)
+    }
+    if (sweep) {
+      sweep = false
+      const skuIds = await backorderedSkusWithStock(db.prisma)
+      if (skuIds.length) await serve({ locationId: null, cause: null, reference: null, skuIds: new Set(skuIds) })
+    }
+  }, (err) => logger.error({ err }, 'backorder allocation failed; retried on the next event or backstop tick'))
+
+  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]()
+  void (async () => {
+    for (;;) {
+      const next = await events.next()
+      if (next.done) return
+      const event = next.value as OutboxEnvelope
+      if (event.topic !== 'stock.available') continue
+      const p = event.payload as { locationId?: number; skuIds?: number[]; cause?: StockArrivalCause; reference?: string }
+      if (!Array.isArray(p.skuIds) || p.skuIds.length === 0) continue
+      const key = `${p.locationId ?? ''}|${p.cause ?? ''}|${p.reference ?? ''}`
+      const arrival = queue.get(key) ?? { locationId: p.locationId ?? null, cause: p.cause ?? null, reference: p.reference ?? null, skuIds: new Set<number>() }
+      for (const s of p.skuIds) if (Number.isInteger(s)) arrival.skuIds.add(s)
+      queue.set(key, arrival)
+      runner.kick()
+    }
+  })().catch((err) => logger.error({ err }, 'backorder listener stopped'))
+  const timer = setInterval(() => {
+    sweep = true
+    runner.kick()
+  }, backstopMs).unref()
+  runner.kick()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await events.return?.()
+      await runner.stop()
+    },
+  }
+}

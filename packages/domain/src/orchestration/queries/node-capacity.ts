@@ -1,0 +1,46 @@
+import type { LocationModel as Location, PrismaClient, Tx } from '@ops-hub/db'
+import { workingDay } from '../../orders/business-calendar.ts'
+import { holidaysFor } from '../../shipments/delivery-projection.ts'
+
+export interface NodeCapacityDay {
+  /** The node's working day (local date): today before the cut-off on a business day, else the next business day. */
+  day: string
+  afterCutoff: boolean
+  pickCapacity: number
+  packCapacity: number
+  /** Fulfillment orders that may be released for the day: min(pick, pack) - each is picked and packed that day. */
+  releaseCapacity: number
+  boundBy: 'PICK' | 'PACK'
+  released: number
+  picked: number
+  packed: number
+  /** releaseCapacity - released, never negative. */
+  releasableLeft: number
+}
+
+/**
+ * A node's capacity use for the working day its releases count against: released, picked and packed fulfillment
+ * orders (node_day_loads) against its daily pick and pack capacity.
+ */
+export async function nodeCapacityDay(
+  db: Tx | PrismaClient,
+  location: Pick<Location, 'id' | 'timezone' | 'cutoffMinutes' | 'dailyPickCapacity' | 'dailyPackCapacity'>,
+  now = new Date(),
+): Promise<NodeCapacityDay> {
+  const { day, afterCutoff } = workingDay(now, location, await holidaysFor(db, location.id))
+  const load = await db.nodeDayLoad.findUnique({ where: { locationId_day: { locationId: location.id, day: new Date(`${day}T00:00:00Z`) } } })
+  const releaseCapacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
+  const released = load?.released ?? 0
+  return {
+    day,
+    afterCutoff,
+    pickCapacity: location.dailyPickCapacity,
+    packCapacity: location.dailyPackCapacity,
+    releaseCapacity,
+    boundBy: location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK',
+    released,
+    picked: load?.picked ?? 0,
+    packed: load?.packed ?? 0,
+    releasableLeft: Math.max(0, releaseCapacity - released),
+  }
+}
