@@ -31,6 +31,9 @@ import './types/live/inventory-confidence.ts'
 import './types/live/pick-backlog.ts'
 import './types/live/exception-summary.ts'
 import './types/live/order-updated.ts'
+// Order maintenance and bundles (issue 16).
+import './types/orders/order-maintenance.ts'
+import './types/catalog/bundle.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

@@ -10,9 +10,9 @@ export interface TimelineEntry {
 }
 
 /** Appends to the order's audit trail (the customer-service timeline) in the caller's transaction. */
-export async function recordOrderEvents(tx: Tx, orderId: number, entries: TimelineEntry[], actor: Actor): Promise<void> {
+export async function recordOrderEvents(tx: Tx, orderId: number, entries: TimelineEntry[], actor: Actor, at = new Date()): Promise<void> {
   if (entries.length === 0) return
-  await tx.$executeRaw(orderEventsInsertSql(orderId, entries, actor))
+  await tx.$executeRaw(orderEventsInsertSql(orderId, entries, actor, at))
 }
 
 /** The INSERT behind `recordOrderEvents`, to fold into a larger statement on hot paths. `entries` must not be empty. */

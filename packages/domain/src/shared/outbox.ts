@@ -16,6 +16,8 @@ export type EventTopic =
   | 'return.changed'
   | 'catalog.changed'
   | 'network.changed'
+  // Order maintenance: an order edited without a status change (ship-to corrected, lines cancelled, work moved or merged).
+  | 'order.changed'
 
 export interface OutboxMessage {
   topic: EventTopic
