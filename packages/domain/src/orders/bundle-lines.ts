@@ -23,7 +23,7 @@ export function bundleProgress(bundle: { quantity: number; cancelledQuantity: nu
     return { allocatedQuantity: 0, backorderedQuantity: 0, shippedQuantity: 0, cancelledQuantity: bundle.cancelledQuantity, returnedQuantity: 0 }
   }
   const sets = (pick: (c: LineCounters) => number, round: (n: number) => number, combine: (a: number, b: number) => number) =>
-    components.map((c) => round(pick(c) / unitsPerBundle(c, bundle))).reduce(combine)
+    components.map((c) => round(pick(c) / unitsPerBundle(c, bundle))).reduce((a, b) => combine(a, b))
   const allocated = sets((c) => c.allocatedQuantity, Math.floor, Math.min)
   const shipped = sets((c) => c.shippedQuantity, Math.floor, Math.min)
   const cancelled = sets((c) => c.cancelledQuantity, Math.floor, Math.min)
