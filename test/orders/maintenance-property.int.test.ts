@@ -11,7 +11,7 @@ const t = useTestApp()
 
 // Replay a failure with ORDER_MAINTENANCE_SEED=<seed printed in the failure>.
 const SEED = Number(process.env.ORDER_MAINTENANCE_SEED ?? 20261206)
-const STEPS = 80
+const STEPS = 60
 
 const ADDRESSES = [
   { name: 'Pat Buyer', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
