@@ -17,8 +17,7 @@ const AVAILABILITY = /* GraphQL */ `query ($code: String!) { sku(code: $code) {
 
 async function setBundle(sku: string, components: Array<{ sku: string; quantity: number }>, role: 'OPERATIONS' | 'FINANCE' = 'OPERATIONS') {
   const res = await t().gql(SET_BUNDLE, { input: { sku, components } }, { role })
-  if (res.errors) return { errors: res.errors }
-  return res.data.setBundleComponents as { sku: any; userErrors: Array<{ field: string[] | null; message: string; code: string }> }
+  return { errors: res.errors, ...(res.data?.setBundleComponents as { sku: any; userErrors: Array<{ field: string[] | null; message: string; code: string }> } | undefined) }
 }
 async function ok(query: string, input: Record<string, unknown>, field: string) {
   const res = await t().gql(query, { input }, { role: 'OPERATIONS' })
