@@ -297,6 +297,25 @@ describe('mergeFulfillmentOrders', () => {
     const twoNodes = await mergeFulfillmentOrders(t(), { fulfillmentOrderIds: await Promise.all(split2.order.fulfillmentOrders.map((f: any) => foId(f.number))) })
     expect(twoNodes.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'fulfillmentOrderIds'], message: expect.stringContaining('one node') }])
   })
+
+  it('work already released to the floor is not merged: ILLEGAL_TRANSITION, nothing changes', async () => {
+    const channel = await createSalesChannel(t())
+    const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+    const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+    const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), a, n1, 3)
+    await stockUp(t(), c, n2, 3)
+    const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: 1 }, { sku: c, quantity: 1 }]))
+    const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
+    const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+    await stockUp(t(), a, n2, 3)
+    expect((await moveFulfillmentOrder(t(), { fulfillmentOrderId: await foId(atN1.number), toLocationCode: n2 })).userErrors).toEqual([])
+    await release(n2)
+    const res = await mergeFulfillmentOrders(t(), { fulfillmentOrderIds: [await foId(atN1.number), await foId(atN2.number)] })
+    expect(res.userErrors).toEqual([{ code: 'ILLEGAL_TRANSITION', field: ['input', 'fulfillmentOrderIds'], message: expect.stringContaining('RELEASED') }])
+    const fos = await prisma().fulfillmentOrder.findMany({ where: { number: { in: [atN1.number, atN2.number] } } })
+    expect(fos.map((f) => [f.status, f.mergedIntoId])).toEqual([['RELEASED', null], ['RELEASED', null]])
+  })
 })
 
 describe('updateOrderShipTo', () => {
