@@ -134,7 +134,15 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       args: BROWSER_ARGS,
       env: { ...process.env, ...found.env } as Record<string, string>,
     })
-    context.on('close', () => fs.rmSync(profile, { recursive: true, force: true }))
+    // Chromium can still be flushing its profile when the close event fires (ENOTEMPTY): retry, and never fail a
+    // test over a temporary folder left behind.
+    context.on('close', () => {
+      try {
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+      } catch {
+        // left in the OS temporary folder
+      }
+    })
     return context
   } catch (err) {
     fs.rmSync(profile, { recursive: true, force: true })

@@ -90,3 +90,12 @@ export { autoWaveNode, type AutoWaveOutcome } from './orchestration/commands/aut
 export { automationOf, automatedNodeIds, AUTOMATION_OFF, releaseSlot, type NodeAutomationSettings } from './orchestration/node-automation.ts'
 export { nodeCapacityDay, type NodeCapacityDay } from './orchestration/queries/node-capacity.ts'
 export { backorderedSkusWithStock } from './orders/queries/backorders-with-stock.ts'
+// Order maintenance and bundles (issue 16, items 5 and 6).
+export { cancelOrderLines, cancelOrderLinesInput } from './orders/commands/cancel-order-lines.ts'
+export { updateOrderShipTo, updateOrderShipToInput } from './orders/commands/update-order-ship-to.ts'
+export { moveFulfillmentOrder, moveFulfillmentOrderInput } from './orders/commands/move-fulfillment-order.ts'
+export { mergeFulfillmentOrders, mergeFulfillmentOrdersInput } from './orders/commands/merge-fulfillment-orders.ts'
+export { statusAfterEdit } from './orders/status-after-edit.ts'
+export { bundleProgress, unitsPerBundle, type LineCounters } from './orders/bundle-lines.ts'
+export { setBundleComponents, setBundleComponentsInput } from './catalog/commands/set-bundle-components.ts'
+export { skuAvailability, type SkuAvailability, type ComponentAvailability, type LocationAvailability } from './catalog/queries/sku-availability.ts'

@@ -35,6 +35,9 @@ import './types/live/order-updated.ts'
 import './types/orders/order-payment.ts'
 import './types/orders/backorders.ts'
 import './types/network/node-automation.ts'
+// Order maintenance and bundles (issue 16).
+import './types/orders/order-maintenance.ts'
+import './types/catalog/bundle.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

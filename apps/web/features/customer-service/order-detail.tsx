@@ -134,20 +134,44 @@ export function OrderDetail({ number }: { number: string }) {
           <h4>Lines</h4>
           <DataTable
             id="order-lines"
-            rows={order.lines}
+            rows={withComponentsUnderBundles(order.lines)}
             rowKey={(l) => String(l.lineNumber)}
             empty="No lines."
             columns={[
-              { header: 'SKU', cell: (l) => <strong>{l.sku}</strong> },
-              { header: 'Qty', cell: (l) => l.quantity, align: 'right' },
+              {
+                header: 'SKU',
+                cell: (l) =>
+                  l.bundleLineNumber !== null ? (
+                    <span className={styles.component} data-component-of={l.bundleLineNumber}>
+                      ↳ {l.sku} <small>{l.quantityPerBundle} per bundle</small>
+                    </span>
+                  ) : (
+                    <>
+                      <strong>{l.sku}</strong>
+                      {l.isBundle && <> <Badge tone="info">Bundle</Badge></>}
+                      <br />
+                      <small data-unit-price>{formatMoney(l.unitPrice, order.currency)} each</small>
+                    </>
+                  ),
+              },
+              {
+                header: 'Qty',
+                cell: (l) => (l.cancelledQuantity > 0 ? <>{l.quantity}<br /><small data-cancelled={l.cancelledQuantity}>{l.cancelledQuantity} cancelled</small></> : l.quantity),
+                align: 'right',
+              },
               { header: 'Allocated', cell: (l) => l.allocatedQuantity, align: 'right' },
               { header: 'Shipped', cell: (l) => l.shippedQuantity, align: 'right' },
               { header: 'Backordered', cell: (l) => l.backorderedQuantity, align: 'right' },
-              { header: 'Price', cell: (l) => formatMoney(l.unitPrice, order.currency), align: 'right' },
             ]}
           />
         </section>
       </div>
     </div>
   )
+}
+
+/** Lines as the customer bought them: each bundle line followed by the component lines that ship in its place. */
+function withComponentsUnderBundles(lines: OrderPage['lines']): OrderPage['lines'] {
+  const top = lines.filter((l) => l.bundleLineNumber === null).sort((a, b) => a.lineNumber - b.lineNumber)
+  return top.flatMap((l) => [l, ...lines.filter((c) => c.bundleLineNumber === l.lineNumber).sort((a, b) => a.lineNumber - b.lineNumber)])
 }

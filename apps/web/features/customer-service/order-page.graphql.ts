@@ -31,7 +31,7 @@ const ORDER_PAGE_FIELDS = /* GraphQL */ `
   cancelReason
   channel { code name }
   shipTo { city region postalCode country }
-  lines { lineNumber sku quantity allocatedQuantity shippedQuantity backorderedQuantity cancelledQuantity unitPrice }
+  lines { lineNumber sku quantity allocatedQuantity shippedQuantity backorderedQuantity cancelledQuantity unitPrice isBundle bundleLineNumber quantityPerBundle }
   exceptions { id title type severity status ownerRole dueBy overdue assignedTo resolution }
   timeline { at kind title detail actor }
 `
@@ -65,7 +65,11 @@ export interface OrderPage {
   cancelReason: string | null
   channel: { code: string; name: string }
   shipTo: { city: string; region: string | null; postalCode: string; country: string }
-  lines: Array<{ lineNumber: number; sku: string; quantity: number; allocatedQuantity: number; shippedQuantity: number; backorderedQuantity: number; cancelledQuantity: number; unitPrice: string }>
+  lines: Array<{
+    lineNumber: number; sku: string; quantity: number; allocatedQuantity: number; shippedQuantity: number; backorderedQuantity: number; cancelledQuantity: number; unitPrice: string
+    /** A bundle line: its components follow it (bundleLineNumber = its lineNumber); its counters are whole bundles. */
+    isBundle: boolean; bundleLineNumber: number | null; quantityPerBundle: number | null
+  }>
   exceptions: Array<{ id: string; title: string; type: string; severity: string; status: string; ownerRole: string; dueBy: string; overdue: boolean; assignedTo: string | null; resolution: string | null }>
   timeline: Array<{ at: string; kind: string; title: string; detail: string | null; actor: string | null }>
 }

@@ -18,6 +18,8 @@ import { OrderAgingChart } from './order-aging-chart'
 import { PickBacklogTable } from './pick-backlog-panel'
 import { ExceptionQueue } from './exception-queue'
 import { LowConfidencePositions } from './low-confidence-positions'
+import { ApprovalsInbox } from './approvals-inbox'
+import { NodeWorkbench } from './node-workbench'
 import styles from './operations.module.css'
 
 export function OperationsView() {
@@ -143,6 +145,24 @@ function LiveOperations() {
         >
           <PickBacklogTable backlog={backlog.data} fetching={backlog.fetching} />
         </Panel>
+        <div className={styles.wide}>
+          <Panel
+            id="approvals-inbox"
+            title="Approvals inbox"
+            explain="Everything waiting on a person's decision, oldest first: adjustments over the approval threshold, transfer requests, 3PL feed discrepancies and recounts beyond tolerance. Nobody may decide what they requested; the API's answer shows on the row."
+          >
+            <ApprovalsInbox refreshKey={exceptions.data?.asOf} />
+          </Panel>
+        </div>
+        <div className={styles.wide}>
+          <Panel
+            id="node-workbench"
+            title="Nodes: release, waves and moves"
+            explain="Per fulfilment node: fulfilment orders released today against its daily pick capacity, release the queue now or create a pick wave, and move a fulfilment order that is not yet being picked to another node (all or nothing: the new node must be able to promise every unit)."
+          >
+            <NodeWorkbench backlog={backlog.data} />
+          </Panel>
+        </div>
         <div className={styles.wide}>
           <Panel id="exception-queue" title="Exception queue" explain="Unresolved exceptions, earliest due-by first. Assign one to yourself or resolve it with a note; the list follows live changes.">
             <ExceptionQueue summary={exceptions.data} />

@@ -39,6 +39,8 @@ export interface AllocatableLine {
   allocatedQuantity: number
   cancelledQuantity: number
   shippedQuantity: number
+  /** A line selling a bundle (see bundle-lines.ts): nothing to allocate on it. */
+  isBundle?: boolean
 }
 
 export interface AllocationOutcome {
@@ -106,7 +108,8 @@ export async function allocateOrder(
     avoidLocationIds?: number[]
   },
 ): Promise<AllocationOutcome> {
-  const need = new Map(lines.map((l) => [l.id, Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
+  // A bundle line is never allocated itself: its component lines carry its stock.
+  const need = new Map(lines.map((l) => [l.id, l.isBundle ? 0 : Math.max(0, l.quantity - l.allocatedQuantity - l.cancelledQuantity - l.shippedQuantity)]))
   const skuIds = [...new Set(lines.filter((l) => need.get(l.id)! > 0).map((l) => l.skuId))].sort((a, b) => a - b)
   const events: OutboxMessage[] = []
   const timeline: TimelineEntry[] = []
@@ -378,12 +381,21 @@ function allocationWrites(w: {
   const now = new Date()
   const parts: Prisma.Sql[] = []
   if (w.fulfillment.length) {
-    // Upsert: a re-allocation (hold release) may add to a node that already has this order's fulfillment order.
-    parts.push(Prisma.sql`fo AS (
+    // A re-allocation (hold release, a re-routed ship-to) adds to the order's fulfillment order at that node while it
+    // still waits for release (the oldest, if a move left two there); work already on the floor is not reopened, so
+    // the node gets a new one. The order row is locked by every caller, so no second allocation of it races this.
+    parts.push(Prisma.sql`fo_kept AS (
+      SELECT DISTINCT ON (location_id) id, location_id FROM fulfillment_orders
+      WHERE order_id = ${w.orderId}::int AND status IN ('OPEN', 'ON_HOLD')
+        AND location_id IN (${Prisma.join(w.fulfillment.map((f) => Prisma.sql`${f.locationId}::int`))})
+      ORDER BY location_id, id),
+    fo_new AS (
       INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, created_at, updated_at)
-      VALUES ${Prisma.join(w.fulfillment.map((f) => Prisma.sql`(${w.orderId}::int, ${f.locationId}::int, 'OPEN'::"FulfillmentStatus", ${f.priority}::int, ${f.shipBy}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)`))}
-      ON CONFLICT (order_id, location_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
-      RETURNING id, location_id)`)
+      SELECT ${w.orderId}::int, v.location_id, 'OPEN'::"FulfillmentStatus", v.priority, v.ship_by, ${now}::timestamptz, ${now}::timestamptz
+      FROM (VALUES ${Prisma.join(w.fulfillment.map((f) => Prisma.sql`(${f.locationId}::int, ${f.priority}::int, ${f.shipBy}::timestamptz)`))}) AS v(location_id, priority, ship_by)
+      WHERE v.location_id NOT IN (SELECT location_id FROM fo_kept)
+      RETURNING id, location_id),
+    fo AS (SELECT id, location_id FROM fo_kept UNION ALL SELECT id, location_id FROM fo_new)`)
   }
   if (w.allocations.length) {
     parts.push(Prisma.sql`alloc AS (

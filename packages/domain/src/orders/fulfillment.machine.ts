@@ -9,7 +9,8 @@ import { defineStateMachine } from '../shared/state-machine.ts'
 export const fulfillmentMachine = defineStateMachine<FulfillmentStatus>('FulfillmentOrder', 'OPEN', {
   OPEN: ['RELEASED', 'ON_HOLD', 'CANCELLED'],
   ON_HOLD: ['OPEN', 'CANCELLED'],
-  RELEASED: ['PICKING', 'ON_HOLD', 'CANCELLED'],
+  // Order maintenance: moved to another node before its wave, it joins that node's release queue again (OPEN).
+  RELEASED: ['PICKING', 'ON_HOLD', 'CANCELLED', 'OPEN'],
   PICKING: ['PACKED', 'RELEASED', 'CANCELLED'],
   PACKED: ['SHIPPED', 'CANCELLED'],
   SHIPPED: [],

@@ -17,6 +17,8 @@ export const USER_ERROR_CODES = [
   'PACK_MISMATCH',
   'INVALID_FEED',
   'INVALID_SIGNATURE',
+  // Order maintenance and bundles: the record is held by open work (e.g. a bundle's components while open orders hold it).
+  'IN_USE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -19,6 +19,8 @@ export type EventTopic =
   // orchestration: payment updates and holds that change no status still reach orderUpdated and live metrics
   | 'order.payment_changed'
   | 'order.hold_changed'
+  // Order maintenance: an order edited without a status change (ship-to corrected, lines cancelled, work moved or merged).
+  | 'order.changed'
 
 export interface OutboxMessage {
   topic: EventTopic

@@ -113,7 +113,9 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
     for (const c of candidates) {
       if (remaining <= 0) break
       const locationId = Number(c.location_id)
-      const existing = await tx.fulfillmentOrder.findUnique({ where: { orderId_locationId: { orderId: fo.orderId, locationId } } })
+      // The order's work at that node (a move can leave two there: the one still open or released takes it).
+      const atNode = await tx.fulfillmentOrder.findMany({ where: { orderId: fo.orderId, locationId }, orderBy: { id: 'asc' } })
+      const existing = atNode.find((f) => f.status === 'OPEN' || f.status === 'RELEASED') ?? atNode[0] ?? null
       // A fulfillment order already past release at that node cannot take more work.
       if (existing && !['OPEN', 'RELEASED'].includes(existing.status)) continue
       const take = Math.min(remaining, Number(c.available))

@@ -130,7 +130,7 @@ export async function cancelOrder(tx: Tx, rawInput: z.input<typeof cancelOrderIn
  * past days keep their history. Runs after the fulfillment orders are locked, and locks the day's counter after
  * them, as releaseOrders does (fulfillment orders, then node_day_loads).
  */
-async function returnReleaseCapacity(tx: Tx, fos: Array<{ status: string; locationId: number; releasedAt: Date | null }>, now: Date) {
+export async function returnReleaseCapacity(tx: Tx, fos: Array<{ status: string; locationId: number; releasedAt: Date | null }>, now: Date) {
   const released = fos.filter((f) => f.status === 'RELEASED' && f.releasedAt)
   if (released.length === 0) return []
   const locations = await tx.location.findMany({ where: { id: { in: [...new Set(released.map((f) => f.locationId))] } } })

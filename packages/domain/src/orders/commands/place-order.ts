@@ -13,6 +13,7 @@ import { evaluateHolds, HOLD_EXCEPTIONS, type HoldFinding } from '../holds.ts'
 import { allocateOrder, allocationContextSql, type AllocationContext } from '../allocate-order.ts'
 import { orderEventsInsertSql, type TimelineEntry } from '../order-timeline.ts'
 import { computePriority } from '../ship-by.ts'
+import { explodeBundles, lockBundleComponents } from '../bundle-intake.ts'
 
 // Address fields are free text here on purpose: a bad address is a hold for customer service, not a refusal.
 const text = (max: number) => z.string().max(max)
@@ -79,6 +80,12 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   )
   if (unknown.length) throw new DomainError(unknown)
 
+  // Bundle lines are exploded into component lines (bundle-intake.ts); only those are allocated.
+  const bundleSkuIds = input.lines.map((l) => skuByCode.get(l.sku)!).filter((sk) => sk.isBundle).map((sk) => sk.id)
+  const bundleComponents = await lockBundleComponents(tx, bundleSkuIds)
+  const { componentLines, errors: bundleErrors } = explodeBundles(input.lines, (code) => (skuByCode.get(code)?.isBundle ? skuByCode.get(code)! : null), bundleComponents)
+  if (bundleErrors.length) throw new DomainError(bundleErrors)
+
   const fraudScore = input.payment.fraudScore ?? 0
   const serviceLevel = input.serviceLevel ?? 'STANDARD'
   const findings = evaluateHolds({
@@ -94,10 +101,10 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
   // back instead. Order and lines go in one statement: one round trip fewer per order.
   const initialPriority = computePriority({ serviceLevel, placedAt: now, shipBy: null, now })
   // An order that passes the checks is allocated next: what allocation reads before locking comes back with the insert.
-  const skuIds = [...new Set(input.lines.map((l) => skuByCode.get(l.sku)!.id))].sort((a, b) => a - b)
+  const skuIds = [...new Set([...input.lines.map((l) => skuByCode.get(l.sku)!).filter((sk) => !sk.isBundle).map((sk) => sk.id), ...componentLines.map((c) => c.skuId)])].sort((a, b) => a - b)
   const allocationContext = findings.length ? Prisma.sql`NULL::json` : allocationContextSql(skuIds, now)
   const [inserted] = await tx.$queryRaw<
-    Array<{ id: number; number: string; lines: Array<{ id: number; line_number: number; sku_id: number; quantity: number }>; allocation_context: AllocationContext | null }>
+    Array<{ id: number; number: string; lines: Array<{ id: number; line_number: number; sku_id: number; quantity: number; is_bundle: boolean }>; allocation_context: AllocationContext | null }>
   >`
     WITH placed AS (
       INSERT INTO orders (channel_id, external_id, status, service_level, priority, placed_at, customer_email, customer_name, customer_phone,
@@ -111,14 +118,22 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
       ON CONFLICT (channel_id, external_id) DO NOTHING
       RETURNING id, number
     ), line AS (
-      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price)
-      SELECT placed.id, v.line_number, v.sku_id, v.quantity, v.unit_price
-      FROM placed, (VALUES ${Prisma.join(input.lines.map((l, i) => Prisma.sql`(${i + 1}::int, ${skuByCode.get(l.sku)!.id}::int, ${l.quantity}::int, ${l.unitPrice}::numeric)`))})
-        AS v(line_number, sku_id, quantity, unit_price)
-      RETURNING id, line_number, sku_id, quantity
-    )
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, is_bundle)
+      SELECT placed.id, v.line_number, v.sku_id, v.quantity, v.unit_price, v.is_bundle
+      FROM placed, (VALUES ${Prisma.join(input.lines.map((l, i) => Prisma.sql`(${i + 1}::int, ${skuByCode.get(l.sku)!.id}::int, ${l.quantity}::int, ${l.unitPrice}::numeric, ${!!skuByCode.get(l.sku)!.isBundle}::boolean)`))})
+        AS v(line_number, sku_id, quantity, unit_price, is_bundle)
+      RETURNING id, line_number, sku_id, quantity, is_bundle
+    )${componentLines.length ? Prisma.sql`, component AS (
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, bundle_line_id)
+      SELECT placed.id, v.line_number, v.sku_id, v.quantity, 0, line.id
+      FROM placed, (VALUES ${Prisma.join(componentLines.map((c) => Prisma.sql`(${c.lineNumber}::int, ${c.skuId}::int, ${c.quantity}::int, ${c.bundleLineNumber}::int)`))})
+        AS v(line_number, sku_id, quantity, bundle_line_number)
+        JOIN line ON line.line_number = v.bundle_line_number
+      RETURNING id, line_number, sku_id, quantity, false AS is_bundle
+    )` : Prisma.empty}
     SELECT placed.id, placed.number,
-      (SELECT json_agg(json_build_object('id', id, 'line_number', line_number, 'sku_id', sku_id, 'quantity', quantity) ORDER BY line_number) FROM line) AS lines,
+      (SELECT json_agg(json_build_object('id', id, 'line_number', line_number, 'sku_id', sku_id, 'quantity', quantity, 'is_bundle', is_bundle) ORDER BY line_number)
+        FROM (SELECT * FROM line${componentLines.length ? Prisma.sql` UNION ALL SELECT * FROM component` : Prisma.empty}) l) AS lines,
       ${allocationContext} AS allocation_context
     FROM placed`
   if (!inserted) {
@@ -126,11 +141,19 @@ export async function placeOrder(tx: Tx, rawInput: z.input<typeof placeOrderInpu
     return { order: winner, created: false }
   }
 
-  const lines = inserted.lines.map((l) => ({ id: l.id, lineNumber: l.line_number, skuId: l.sku_id, quantity: l.quantity, allocatedQuantity: 0, cancelledQuantity: 0, shippedQuantity: 0 }))
+  const lines = inserted.lines
+    .filter((l) => !l.is_bundle)
+    .map((l) => ({ id: l.id, lineNumber: l.line_number, skuId: l.sku_id, quantity: l.quantity, allocatedQuantity: 0, cancelledQuantity: 0, shippedQuantity: 0 }))
   const placed = { ...inserted, channelId: channel.id, serviceLevel, placedAt: now, priority: initialPriority, shipToCountry: input.shipTo.country.trim().toUpperCase(), shipToRegion: input.shipTo.region?.trim() || null, shipToPostalCode: input.shipTo.postalCode.trim() }
 
   const timeline: TimelineEntry[] = [
     { kind: 'placed', toStatus: 'PENDING', title: `Order received from ${channel.name}`, detail: `${input.lines.length} line(s), ${serviceLevel}, external id ${input.externalId}` },
+    ...input.lines.flatMap((l, i) => {
+      const parts = componentLines.filter((c) => c.bundleLineNumber === i + 1)
+      if (!parts.length) return []
+      const codeOf = new Map((bundleComponents.get(skuByCode.get(l.sku)!.id) ?? []).map((c) => [c.skuId, c.code]))
+      return [{ kind: 'bundle', title: `Bundle ${l.sku} x ${l.quantity} split into its components`, detail: `Line ${i + 1}: ${parts.map((c) => `line ${c.lineNumber} ${c.quantity} x ${codeOf.get(c.skuId)}`).join(', ')}` }]
+    }),
   ]
   const events: OutboxMessage[] = [
     { topic: 'order.placed', aggregateType: 'Order', aggregateId: inserted.id, payload: { channelId: channel.id, number: inserted.number, serviceLevel } },
@@ -197,14 +220,14 @@ async function readIntake(tx: Tx, channelCode: string, externalId: string, skuCo
     Array<{
       channel: { id: number; code: string; name: string; active: boolean } | null
       existing_order_id: number | null
-      skus: Array<{ id: number; code: string; active: boolean }>
+      skus: Array<{ id: number; code: string; active: boolean; isBundle: boolean }>
       fraud_score_threshold: number | null
     }>
   >`
     SELECT
       (SELECT json_build_object('id', c.id, 'code', c.code, 'name', c.name, 'active', c.active) FROM channels c WHERE c.code = ${channelCode}) AS channel,
       (SELECT o.id FROM orders o JOIN channels c ON c.id = o.channel_id WHERE c.code = ${channelCode} AND o.external_id = ${externalId}) AS existing_order_id,
-      (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'code', s.code, 'active', s.active)), '[]'::json) FROM skus s
+      (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'code', s.code, 'active', s.active, 'isBundle', s.is_bundle)), '[]'::json) FROM skus s
         WHERE s.code IN (${Prisma.join(skuCodes)})) AS skus,
       (SELECT value FROM settings WHERE key = 'orders.fraudScoreThreshold') AS fraud_score_threshold`
   return {

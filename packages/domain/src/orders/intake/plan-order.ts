@@ -18,7 +18,7 @@ export type PlaceOrderInput = z.output<typeof placeOrderInput>
 /** What one read tells the planner about a batch of orders (see read-intake.ts). */
 export interface IntakeSnapshot {
   channels: Map<string, { id: number; code: string; name: string; active: boolean }>
-  skus: Map<string, { id: number; code: string; active: boolean }>
+  skus: Map<string, { id: number; code: string; active: boolean; isBundle: boolean }>
   fraudScoreThreshold: number
   context: AllocationContext
 }
@@ -73,7 +73,8 @@ export function planFastOrder(input: PlaceOrderInput, actor: Actor, snap: Intake
   if (!channel || !channel.active) return null
   if (actor.role === 'PARTNER' && actor.channelCode !== channel.code) return null
   const skus = input.lines.map((l) => snap.skus.get(l.sku))
-  if (skus.some((s) => !s || !s.active)) return null
+  // Bundles are exploded into component lines by placeOrder only (order maintenance, bundle-intake.ts).
+  if (skus.some((s) => !s || !s.active || s.isBundle)) return null
   const fraudScore = input.payment.fraudScore ?? 0
   const findings = evaluateHolds({ paymentStatus: input.payment.status, fraudScore, shipTo: input.shipTo, fraudScoreThreshold: snap.fraudScoreThreshold })
   if (findings.length) return null

@@ -18,7 +18,7 @@ export function readIntakeSql(inputs: PlaceOrderInput[], now: Date): Prisma.Sql 
     SELECT
       (SELECT COALESCE(json_agg(json_build_object('id', c.id, 'code', c.code, 'name', c.name, 'active', c.active)), '[]'::json)
         FROM channels c WHERE c.code = ANY(${channelCodes}::text[])) AS channels,
-      (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'code', s.code, 'active', s.active)), '[]'::json)
+      (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'code', s.code, 'active', s.active, 'isBundle', s.is_bundle)), '[]'::json)
         FROM skus s WHERE s.code = ANY(${skuCodes}::text[])) AS skus,
       (SELECT value FROM settings WHERE key = 'orders.fraudScoreThreshold') AS fraud_score_threshold,
       ${allocationContextSql(Prisma.sql`SELECT id FROM skus WHERE code = ANY(${skuCodes}::text[])`, now)} AS context`
@@ -26,7 +26,7 @@ export function readIntakeSql(inputs: PlaceOrderInput[], now: Date): Prisma.Sql 
 
 export function toIntakeSnapshot(row: Record<string, unknown>): IntakeSnapshot {
   const channels = row.channels as Array<{ id: number; code: string; name: string; active: boolean }>
-  const skus = row.skus as Array<{ id: number; code: string; active: boolean }>
+  const skus = row.skus as Array<{ id: number; code: string; active: boolean; isBundle: boolean }>
   return {
     channels: new Map(channels.map((c) => [c.code, c])),
     skus: new Map(skus.map((s) => [s.code, s])),

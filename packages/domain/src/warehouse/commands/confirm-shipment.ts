@@ -95,7 +95,8 @@ export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmSh
     detail: `${fo.number} from ${fo.location.code}: ${units} unit(s), tracking ${input.trackingNumber}`,
     data: { shippedAt },
   })
-  const lines = await tx.orderLine.findMany({ where: { orderId: fo.orderId }, select: { quantity: true, shippedQuantity: true, cancelledQuantity: true } })
+  // A bundle line ships through its component lines (order maintenance, bundle-lines.ts).
+  const lines = await tx.orderLine.findMany({ where: { orderId: fo.orderId, isBundle: false }, select: { quantity: true, shippedQuantity: true, cancelledQuantity: true } })
   const complete = lines.every((l) => l.shippedQuantity + l.cancelledQuantity >= l.quantity)
   await moveOrderStatusIfAllowed(tx, fo.orderId, complete ? 'SHIPPED' : 'PARTIALLY_SHIPPED', actor, {
     title: complete ? 'Shipped' : 'Partially shipped',

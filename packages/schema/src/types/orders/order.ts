@@ -1,5 +1,5 @@
 import type { Prisma } from '@ops-hub/db'
-import { cancelOrder, orderIntake, orderMachine, releaseHold, type RoutingDecision } from '@ops-hub/domain'
+import { bundleProgress, cancelOrder, orderIntake, orderMachine, releaseHold, type LineCounters, type RoutingDecision } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { requireActor, runCommand, runMutation, UserError } from '../../errors.ts'
@@ -114,6 +114,13 @@ const ShipTo = builder.simpleObject('ShipToAddress', {
   }),
 })
 
+const LINE_COUNTERS = { quantity: true, allocatedQuantity: true, backorderedQuantity: true, shippedQuantity: true, cancelledQuantity: true, returnedQuantity: true } as const
+const LINE_PROGRESS = { ...LINE_COUNTERS, isBundle: true, componentLines: { select: LINE_COUNTERS } } as const
+type ProgressLine = LineCounters & { isBundle: boolean; componentLines: LineCounters[] }
+function lineCounter(l: ProgressLine, key: 'allocatedQuantity' | 'backorderedQuantity' | 'shippedQuantity' | 'cancelledQuantity'): number {
+  return l.isBundle ? bundleProgress(l, l.componentLines)[key] : l[key]
+}
+
 builder.prismaObject('OrderLine', {
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -121,10 +128,11 @@ builder.prismaObject('OrderLine', {
     sku: t.string({ select: { sku: { select: { code: true } } }, resolve: (l) => l.sku.code }),
     quantity: t.exposeInt('quantity'),
     unitPrice: t.expose('unitPrice', { type: 'Decimal' }),
-    allocatedQuantity: t.exposeInt('allocatedQuantity'),
-    backorderedQuantity: t.exposeInt('backorderedQuantity'),
-    shippedQuantity: t.exposeInt('shippedQuantity'),
-    cancelledQuantity: t.exposeInt('cancelledQuantity'),
+    // A bundle line is never worked itself: its counters are derived from its component lines (whole bundles).
+    allocatedQuantity: t.int({ select: LINE_PROGRESS, resolve: (l) => lineCounter(l, 'allocatedQuantity') }),
+    backorderedQuantity: t.int({ select: LINE_PROGRESS, resolve: (l) => lineCounter(l, 'backorderedQuantity') }),
+    shippedQuantity: t.int({ select: LINE_PROGRESS, resolve: (l) => lineCounter(l, 'shippedQuantity') }),
+    cancelledQuantity: t.int({ select: LINE_PROGRESS, resolve: (l) => lineCounter(l, 'cancelledQuantity') }),
     allocations: t.relation('allocations', {
       description: 'Units of this line reserved per node (cancelled ones stay listed with their status).',
       query: { orderBy: { id: 'asc' } },
@@ -181,7 +189,7 @@ builder.queryFields((t) => ({
 const CustomerInput = builder.inputType('CustomerInput', {
   fields: (t) => ({ email: t.string(), name: t.string(), phone: t.string({ required: false }) }),
 })
-const AddressInput = builder.inputType('AddressInput', {
+export const AddressInput = builder.inputType('AddressInput', {
   description: 'Ship-to address. An address that fails checks puts the order ON_HOLD (ADDRESS) rather than refusing it.',
   fields: (t) => ({
     name: t.string(),
@@ -250,7 +258,7 @@ const ReleaseHoldInput = builder.inputType('ReleaseHoldInput', {
 const CancelOrderInput = builder.inputType('CancelOrderInput', {
   fields: (t) => ({ orderId: t.globalID({ for: [Order] }), reason: t.string() }),
 })
-const OrderPayload = builder.simpleObject('OrderPayload', {
+export const OrderPayload = builder.simpleObject('OrderPayload', {
   fields: (t) => ({
     order: t.field({ type: Order, nullable: true }),
     userErrors: t.field({ type: [UserError] }),
