@@ -26,6 +26,11 @@ export async function placeHold(tx: Tx, rawInput: z.input<typeof placeHoldInput>
   const order = await lockOrder(tx, input.orderId)
   if (actor.role === 'PARTNER' && actor.channelCode !== order.channel.code) throw userError('NOT_FOUND', `Order ${input.orderId} not found`, ['input', 'orderId'])
   if (order.status === 'CANCELLED') throw userError('ILLEGAL_TRANSITION', `Order ${order.number} is cancelled`, ['input', 'orderId'])
+  // The order machine lets a RELEASED order go on hold (an address that fails re-validation before pick must stop
+  // it); a hold by hand is for work not yet on the floor, where pickers could otherwise be walking to it.
+  if (order.status === 'RELEASED') {
+    throw userError('ILLEGAL_TRANSITION', `Order ${order.number} is already released to the floor; hold it before release`, ['input', 'orderId'])
+  }
   if (order.holds.includes('MANUAL')) throw userError('ILLEGAL_TRANSITION', `Order ${order.number} is already held by hand`, ['input', 'orderId'])
   return holdOrder(tx, order, [{ hold: 'MANUAL', detail: `Held by ${actor.id}: ${input.note}`, data: { note: input.note, heldBy: actor.id } }], actor, now)
 }
