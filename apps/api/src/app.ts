@@ -23,6 +23,7 @@ import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
+import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -224,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
+    idempotencyPurgeJob(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
 

@@ -80,3 +80,5 @@ export { issueRefund } from './returns/commands/issue-refund.ts'
 export { orderTimeline, TIMELINE_KINDS, type OrderTimelineItem, type TimelineKind } from './service/queries/order-timeline.ts'
 export { projectOrder, type OrderProjection } from './service/queries/order-projections.ts'
 export { orderLookupWhere, LOOKUP_MIN_LENGTH } from './service/queries/order-lookup.ts'
+// public API: idempotency, cost limits, webhooks, channel availability
+export { idempotencyKeySchema, purgeIdempotencyKeys, RecordedFailure } from './shared/idempotency.ts'

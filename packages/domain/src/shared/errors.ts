@@ -17,6 +17,9 @@ export const USER_ERROR_CODES = [
   'PACK_MISMATCH',
   'INVALID_FEED',
   'INVALID_SIGNATURE',
+  // public API (idempotency, webhooks)
+  'IDEMPOTENCY_CONCURRENT_REQUEST',
+  'INVALID_WEBHOOK_URL',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
