@@ -32,8 +32,8 @@ export interface TestAppOptions {
   redisUrl?: string
   poolSize?: number
   demoSignIn?: boolean
-  /** Per-client budgets; tests default to effectively unlimited so bursts of requests are not throttled. */
-  rateLimits?: { partnerPerMinute: number; staffPerMinute: number }
+  /** Throttle by query cost (default off in tests, so bursts of requests are not throttled). */
+  rateLimit?: boolean
 }
 
 export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
@@ -48,7 +48,7 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       jobs: opts.jobs ?? false,
       relayIntervalMs: 50,
-      rateLimits: opts.rateLimits ?? { partnerPerMinute: 100_000, staffPerMinute: 100_000 },
+      rateLimit: opts.rateLimit ?? false,
       demoSignIn: opts.demoSignIn,
     })
     const url = await app.start(0)

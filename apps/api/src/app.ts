@@ -20,7 +20,9 @@ import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
-import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
+import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
+import { useQueryCost } from './query-cost-plugin.ts'
+import { SettingsCache } from './settings-cache.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
 import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
@@ -40,8 +42,11 @@ export interface AppOptions {
   jobs?: boolean
   /** Outbox relay poll interval. */
   relayIntervalMs?: number
-  /** Per-client request budgets (defaults in rate-limit.ts). */
-  rateLimits?: RateLimitOptions
+  /**
+   * Throttle clients by query cost (leaky bucket per key or user, setting api.costLimits). Default on; off
+   * (HUB_RATE_LIMIT=off) for benchmarks and capacity checks: costs are still reported and capped per query.
+   */
+  rateLimit?: boolean
   /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
   demoSignIn?: boolean
 }
@@ -95,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     onError: (err, what) => logger.error({ err }, `${what} failed`),
   }).start()
   const channelIds = new ChannelIdCache()
-  const rateLimiter = new RateLimiter(options.rateLimits)
+  const settings = new SettingsCache(db.prisma)
+  const buckets = options.rateLimit === false ? null : redis ? new RedisBuckets(redis, namespace ?? 'ops-hub') : new InProcessBuckets()
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
 
   const yoga = createYoga<ServerContext, Context>({
@@ -132,16 +138,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       <Plugin<ServerContext>>{
         // Authenticate once per HTTP request, before validation, so validation rules can depend on the role.
         async onParams({ request }) {
-          let auth: Authentication
           try {
-            auth = await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds)
-            httpAuth.set(request, { ok: true, auth })
+            httpAuth.set(request, { ok: true, auth: await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds) })
           } catch (error) {
             httpAuth.set(request, { ok: false, error })
-            return
           }
-          const client = auth.actor?.id ?? `ip:${request.headers.get('x-forwarded-for')?.split(',')[0].trim() ?? 'local'}`
-          rateLimiter.take(client, auth.actor !== null && STAFF_ROLES.includes(auth.actor.role))
         },
         // Page sizes and NUL characters depend on the variables: checked per request, after the cached validation.
         onExecute({ args, setResultAndStopExecution }) {
@@ -161,6 +162,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (!actor || !STAFF_ROLES.includes(actor.role)) addValidationRule(NoSchemaIntrospectionCustomRule)
         },
       },
+      // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
+      useQueryCost({
+        buckets,
+        settings,
+        actorOf: (request) => {
+          const settled = httpAuth.get(request)
+          return settled?.ok ? settled.auth.actor : null
+        },
+      }),
     ],
   })
 

@@ -15,6 +15,8 @@ const envSchema = z.object({
   // One-click demo sign-in: on by default for the embedded demo (HUB_DEMO=1, no DATABASE_URL); 1 or 0 forces it.
   HUB_DEMO_SIGNIN: z.enum(['0', '1']).optional(),
   CARRIER_WEBHOOK_SECRET: z.string().min(8).optional(),
+  // off: no query-cost throttling (benchmarks, capacity checks); costs are still measured, reported and capped.
+  HUB_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
