@@ -82,3 +82,5 @@ export { projectOrder, type OrderProjection } from './service/queries/order-proj
 export { orderLookupWhere, LOOKUP_MIN_LENGTH } from './service/queries/order-lookup.ts'
 // public API: idempotency, cost limits, webhooks, channel availability
 export { idempotencyKeySchema, purgeIdempotencyKeys, RecordedFailure } from './shared/idempotency.ts'
+export { promisableUnits, sellableUnits } from './orders/allocate-order.ts'
+export { availableToSell, availableToSellInput, type SkuAvailability, type NodeAvailability } from './channels/queries/available-to-sell.ts'

@@ -38,6 +38,7 @@ export const LIST_ESTIMATES: Record<string, number> = {
   'PackVerification.scannedItems': 5,
   'ReleaseOrdersPayload.released': 20,
   'ReleaseOrdersPayload.heldBack': 10,
+  'AvailableToSell.nodes': 2,
   // A mutation's userErrors is empty when it succeeds.
   '*.userErrors': 1,
 }
@@ -79,7 +80,7 @@ export function fieldCostRule(field: GraphQLField<unknown, unknown>, args: Recor
     return { kind: 'connection', cost: COST.connection, size: Math.max(0, size) }
   }
   if (isListType(type)) {
-    const sized = Array.isArray(args.ids) ? args.ids.length : typeof args.first === 'number' ? args.first : undefined
+    const sized = Array.isArray(args.ids) ? args.ids.length : Array.isArray(args.skus) ? args.skus.length : typeof args.first === 'number' ? args.first : undefined
     const estimate = sized ?? LIST_ESTIMATES[key] ?? LIST_ESTIMATES[`*.${field.name}`] ?? COST.defaultListEstimate
     return { kind: 'list', each: COST.object, estimate }
   }
