@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest'
 import { signToken } from '@ops-hub/domain'
 import type { Role } from '@ops-hub/db'
-import { buildApp, type App } from '../../apps/api/src/app.ts'
+import { buildApp, type App, type AppOptions } from '../../apps/api/src/app.ts'
 import { createLogger } from '../../apps/api/src/logger.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
@@ -34,6 +34,8 @@ export interface TestAppOptions {
   demoSignIn?: boolean
   /** Throttle by query cost (default off in tests, so bursts of requests are not throttled). */
   rateLimit?: boolean
+  /** Outbound webhook worker options (private receivers, retry schedule). */
+  webhooks?: AppOptions['webhooks']
 }
 
 export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
@@ -49,6 +51,7 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       jobs: opts.jobs ?? false,
       relayIntervalMs: 50,
       rateLimit: opts.rateLimit ?? false,
+      webhooks: opts.webhooks,
       demoSignIn: opts.demoSignIn,
     })
     const url = await app.start(0)

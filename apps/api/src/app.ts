@@ -26,6 +26,7 @@ import { SettingsCache } from './settings-cache.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
 import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
+import { startWebhookWorker, type WebhookWorkerOptions } from './workers/webhook-deliveries.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -49,6 +50,8 @@ export interface AppOptions {
   rateLimit?: boolean
   /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
   demoSignIn?: boolean
+  /** Outbound webhooks: private receivers allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1), retry schedule, poll interval. */
+  webhooks?: Partial<WebhookWorkerOptions>
 }
 
 export interface App {
@@ -130,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (settled && !settled.ok) throw settled.error
       const auth: Authentication =
         settled?.ok ? settled.auth : await authenticate(connectionParams?.authorization as string | undefined, options.secret, db.prisma, channelIds)
-      return { db, prisma: db.prisma, pubsub, live, ...auth }
+      return { db, prisma: db.prisma, pubsub, live, allowPrivateWebhooks: options.webhooks?.allowPrivate ?? false, ...auth }
     },
     plugins: [
       armor,
@@ -231,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs, outboxTopic)
   // Part of the feed import's contract (its freshness gain lands after commit), so it runs even with jobs off.
   const feedFreshness = startFeedFreshnessWorker(db, pubsub, outboxTopic, logger)
+  const webhooks = startWebhookWorker(db, pubsub, outboxTopic, logger, { allowPrivate: false, ...options.webhooks })
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
@@ -257,6 +261,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       await jobs.stop()
       await feedFreshness.stop()
+      await webhooks.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

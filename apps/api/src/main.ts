@@ -20,6 +20,7 @@ const app = await buildApp({
   db,
   demoSignIn,
   rateLimit: config.HUB_RATE_LIMIT !== 'off',
+  webhooks: { allowPrivate: config.HUB_WEBHOOKS_ALLOW_PRIVATE === '1' },
   secret: config.secret,
   carrierWebhookSecret: config.carrierWebhookSecret,
   redisUrl: config.REDIS_URL,
