@@ -23,6 +23,8 @@ import { routeHttp, type HttpRoute } from './http/router.ts'
 import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
 import { useQueryCost } from './query-cost-plugin.ts'
 import { SettingsCache } from './settings-cache.ts'
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
+import { loadDashboardOperations, mayRunArbitraryOperations, PersistedOperationStore } from './persisted-operations.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
 import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
@@ -50,6 +52,8 @@ export interface AppOptions {
   rateLimit?: boolean
   /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
   demoSignIn?: boolean
+  /** The dashboard's persisted operations (hash -> document); extracted from apps/web's documents when absent. */
+  persistedOperations?: Map<string, string>
   /** Outbound webhooks: private receivers allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1), retry schedule, poll interval. */
   webhooks?: Partial<WebhookWorkerOptions>
 }
@@ -104,6 +108,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }).start()
   const channelIds = new ChannelIdCache()
   const settings = new SettingsCache(db.prisma)
+  const persisted = new PersistedOperationStore(db.prisma, options.persistedOperations ?? (await loadDashboardOperations()))
+  const actorOf = (request: Request) => {
+    const settled = httpAuth.get(request)
+    return settled?.ok ? settled.auth.actor : null
+  }
   const buckets = options.rateLimit === false ? null : redis ? new RedisBuckets(redis, namespace ?? 'ops-hub') : new InProcessBuckets()
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
 
@@ -165,15 +174,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (!actor || !STAFF_ROLES.includes(actor.role)) addValidationRule(NoSchemaIntrospectionCustomRule)
         },
       },
-      // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
-      useQueryCost({
-        buckets,
-        settings,
-        actorOf: (request) => {
-          const settled = httpAuth.get(request)
-          return settled?.ok ? settled.auth.actor : null
+      // After authentication (above): whether a caller may send operations as text depends on its role or key.
+      usePersistedOperations({
+        getPersistedOperation: (hash) => persisted.get(hash),
+        allowArbitraryOperations: (request) => mayRunArbitraryOperations(settings, actorOf(request) ?? null),
+        customErrors: {
+          persistedQueryOnly: {
+            message: 'This client may only run persisted operations: send extensions.persistedQuery.sha256Hash of an operation on the allow-list',
+            extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
+          },
         },
       }),
+      // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
+      useQueryCost({ buckets, settings, actorOf }),
     ],
   })
 
@@ -209,9 +222,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
           params,
           connectionParams: ctx.connectionParams,
         })
+        // Persisted operations over the socket too: a hash from the allow-list, or text where the caller may send it.
+        const contextValue = await contextFactory()
+        const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash
+        let text = params.query
+        if (typeof hash === 'string') {
+          const found = await persisted.get(hash)
+          if (!found) return [new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } })]
+          text = found
+        } else if (!(await mayRunArbitraryOperations(settings, contextValue.actor))) {
+          return [new GraphQLError('This client may only run persisted operations: send extensions.persistedQuery.sha256Hash', { extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } })]
+        }
         let document
         try {
-          document = parse(params.query)
+          document = parse(text)
         } catch (err) {
           return [err as GraphQLError]
         }
@@ -220,7 +244,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         }
         const errors = validate(args.schema, args.document)

@@ -90,3 +90,4 @@ export { createWebhookSubscription, WEBHOOK_TOPICS } from './webhooks/commands/c
 export { deleteWebhookSubscription, setWebhookSubscriptionActive } from './webhooks/commands/manage-webhook-subscription.ts'
 export { redeliverWebhook } from './webhooks/commands/redeliver-webhook.ts'
 export { fanOutWebhooks, claimDueWebhookDeliveries, webhookBody, recordWebhookAttempt, type RelayedEvent, type ClaimedDelivery } from './webhooks/deliveries.ts'
+export { registerPersistedOperation } from './auth/commands/register-persisted-operation.ts'

@@ -34,6 +34,7 @@ import './types/live/order-updated.ts'
 // public API: channel availability, webhooks, persisted operations
 import './types/channels/available-to-sell.ts'
 import './types/webhooks/webhook.ts'
+import './types/access/persisted-operation.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })
