@@ -1,9 +1,11 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Client, cacheExchange, fetchExchange } from '@urql/core'
 import { persistedExchange } from '@urql/exchange-persisted'
-import { dashboardOperations, documentFiles } from '../../apps/web/scripts/persisted-operations.mts'
+import { FEATURES_DIR, dashboardOperations, documentFiles } from '../../apps/web/scripts/persisted-operations.mts'
 import { useTestApp } from '../helpers/test-app.ts'
 
 const t = useTestApp()
@@ -41,7 +43,8 @@ describe('persisted operations', () => {
       },
     })
     for (const op of ops) {
-      const source = (await import(`../../apps/web/${op.source.split('#')[0]}`))[op.source.split('#')[1]] as string
+      const [file, name] = op.source.split('#')
+      const source = (await import(/* @vite-ignore */ pathToFileURL(path.join(FEATURES_DIR, '..', file)).href))[name] as string
       await (op.kind === 'mutation' ? client.mutation(source, {}) : client.query(source, {}, { requestPolicy: 'network-only' })).toPromise()
     }
     expect(sent.map((b) => b.extensions?.persistedQuery?.sha256Hash).sort()).toEqual(ops.map((o) => o.hash).sort())
