@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest'
 import { signToken } from '@ops-hub/domain'
 import type { Role } from '@ops-hub/db'
-import { buildApp, type App } from '../../apps/api/src/app.ts'
+import { buildApp, type App, type AppOptions } from '../../apps/api/src/app.ts'
 import { createLogger } from '../../apps/api/src/logger.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
@@ -33,8 +33,10 @@ export interface TestAppOptions {
   redisUrl?: string
   poolSize?: number
   demoSignIn?: boolean
-  /** Per-client budgets; tests default to effectively unlimited so bursts of requests are not throttled. */
-  rateLimits?: { partnerPerMinute: number; staffPerMinute: number }
+  /** Throttle by query cost (default off in tests, so bursts of requests are not throttled). */
+  rateLimit?: boolean
+  /** Outbound webhook worker options (private receivers, retry schedule). */
+  webhooks?: AppOptions['webhooks']
 }
 
 export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
@@ -50,7 +52,8 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       jobs: opts.jobs ?? false,
       relayIntervalMs: 50,
-      rateLimits: opts.rateLimits ?? { partnerPerMinute: 100_000, staffPerMinute: 100_000 },
+      rateLimit: opts.rateLimit ?? false,
+      webhooks: opts.webhooks,
       demoSignIn: opts.demoSignIn,
     })
     const url = await app.start(0)

@@ -20,12 +20,18 @@ import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
-import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
+import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
+import { useQueryCost } from './query-cost-plugin.ts'
+import { SettingsCache } from './settings-cache.ts'
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
+import { loadDashboardOperations, mayRunArbitraryOperations, PersistedOperationStore } from './persisted-operations.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
 import { carrierWebhookRoutes } from './http/carrier-webhook.ts'
 import { paymentWebhookRoutes } from './http/payment-webhook.ts'
 import { startBackorderWorker } from './workers/backorder-worker.ts'
 import { startNodeAutomationWorker } from './workers/node-automation-worker.ts'
+import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
+import { startWebhookWorker, type WebhookWorkerOptions } from './workers/webhook-deliveries.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -44,10 +50,17 @@ export interface AppOptions {
   jobs?: boolean
   /** Outbox relay poll interval. */
   relayIntervalMs?: number
-  /** Per-client request budgets (defaults in rate-limit.ts). */
-  rateLimits?: RateLimitOptions
+  /**
+   * Throttle clients by query cost (leaky bucket per key or user, setting api.costLimits). Default on; off
+   * (HUB_RATE_LIMIT=off) for benchmarks and capacity checks: costs are still reported and capped per query.
+   */
+  rateLimit?: boolean
   /** Serve POST /auth/demo-token (any role, no password): only for the embedded demo. */
   demoSignIn?: boolean
+  /** The dashboard's persisted operations (hash -> document); extracted from apps/web's documents when absent. */
+  persistedOperations?: Map<string, string>
+  /** Outbound webhooks: private receivers allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1), retry schedule, poll interval. */
+  webhooks?: Partial<WebhookWorkerOptions>
 }
 
 export interface App {
@@ -99,7 +112,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     onError: (err, what) => logger.error({ err }, `${what} failed`),
   }).start()
   const channelIds = new ChannelIdCache()
-  const rateLimiter = new RateLimiter(options.rateLimits)
+  const settings = new SettingsCache(db.prisma)
+  const persisted = new PersistedOperationStore(db.prisma, options.persistedOperations ?? (await loadDashboardOperations()))
+  const actorOf = (request: Request) => {
+    const settled = httpAuth.get(request)
+    return settled?.ok ? settled.auth.actor : null
+  }
+  const buckets = options.rateLimit === false ? null : redis ? new RedisBuckets(redis, namespace ?? 'ops-hub') : new InProcessBuckets()
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
 
   const yoga = createYoga<ServerContext, Context>({
@@ -128,7 +147,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (settled && !settled.ok) throw settled.error
       const auth: Authentication =
         settled?.ok ? settled.auth : await authenticate(connectionParams?.authorization as string | undefined, options.secret, db.prisma, channelIds)
-      return { db, prisma: db.prisma, pubsub, live, ...auth }
+      return { db, prisma: db.prisma, pubsub, live, allowPrivateWebhooks: options.webhooks?.allowPrivate ?? false, ...auth }
     },
     plugins: [
       armor,
@@ -136,16 +155,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       <Plugin<ServerContext>>{
         // Authenticate once per HTTP request, before validation, so validation rules can depend on the role.
         async onParams({ request }) {
-          let auth: Authentication
           try {
-            auth = await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds)
-            httpAuth.set(request, { ok: true, auth })
+            httpAuth.set(request, { ok: true, auth: await authenticate(request.headers.get('authorization'), options.secret, db.prisma, channelIds) })
           } catch (error) {
             httpAuth.set(request, { ok: false, error })
-            return
           }
-          const client = auth.actor?.id ?? `ip:${request.headers.get('x-forwarded-for')?.split(',')[0].trim() ?? 'local'}`
-          rateLimiter.take(client, auth.actor !== null && STAFF_ROLES.includes(auth.actor.role))
         },
         // Page sizes and NUL characters depend on the variables: checked per request, after the cached validation.
         onExecute({ args, setResultAndStopExecution }) {
@@ -165,6 +179,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (!actor || !STAFF_ROLES.includes(actor.role)) addValidationRule(NoSchemaIntrospectionCustomRule)
         },
       },
+      // After authentication (above): whether a caller may send operations as text depends on its role or key.
+      usePersistedOperations({
+        getPersistedOperation: (hash) => persisted.get(hash),
+        allowArbitraryOperations: (request) => mayRunArbitraryOperations(settings, actorOf(request) ?? null),
+        customErrors: {
+          persistedQueryOnly: {
+            message: 'This client may only run persisted operations: send extensions.persistedQuery.sha256Hash of an operation on the allow-list',
+            extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
+          },
+        },
+      }),
+      // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
+      useQueryCost({ buckets, settings, actorOf }),
     ],
   })
 
@@ -201,9 +228,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
           params,
           connectionParams: ctx.connectionParams,
         })
+        // Persisted operations over the socket too: a hash from the allow-list, or text where the caller may send it.
+        const contextValue = await contextFactory()
+        const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash
+        let text = params.query
+        if (typeof hash === 'string') {
+          const found = await persisted.get(hash)
+          if (!found) return [new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } })]
+          text = found
+        } else if (!(await mayRunArbitraryOperations(settings, contextValue.actor))) {
+          return [new GraphQLError('This client may only run persisted operations: send extensions.persistedQuery.sha256Hash', { extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } })]
+        }
         let document
         try {
-          document = parse(params.query)
+          document = parse(text)
         } catch (err) {
           return [err as GraphQLError]
         }
@@ -212,7 +250,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         }
         const errors = validate(args.schema, args.document)
@@ -226,10 +264,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs, outboxTopic)
   // Part of the feed import's contract (its freshness gain lands after commit), so it runs even with jobs off.
   const feedFreshness = startFeedFreshnessWorker(db, pubsub, outboxTopic, logger)
+  const webhooks = startWebhookWorker(db, pubsub, outboxTopic, logger, { allowPrivate: false, ...options.webhooks })
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
+    idempotencyPurgeJob(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
   // Orchestration: backorders served from arriving stock, automatic release and waves per node (event-driven, with backstops).
@@ -254,6 +294,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await jobs.stop()
       await Promise.all(workers.map((w) => w.stop()))
       await feedFreshness.stop()
+      await webhooks.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

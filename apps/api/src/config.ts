@@ -16,6 +16,10 @@ const envSchema = z.object({
   HUB_DEMO_SIGNIN: z.enum(['0', '1']).optional(),
   CARRIER_WEBHOOK_SECRET: z.string().min(8).optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(8).optional(),
+  // off: no query-cost throttling (benchmarks, capacity checks); costs are still measured, reported and capped.
+  HUB_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  // 1: webhook receivers on loopback or private addresses are allowed (tests, receivers on the same network).
+  HUB_WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

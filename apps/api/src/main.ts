@@ -15,9 +15,12 @@ if (config.HUB_DEMO === '1') await seedIfEmpty(db, { seed: config.HUB_SEED, logg
 
 const demoSignIn = config.HUB_DEMO_SIGNIN ? config.HUB_DEMO_SIGNIN === '1' : config.HUB_DEMO === '1' && !config.DATABASE_URL
 if (demoSignIn) logger.warn('demo sign-in is on: anyone who reaches the API can get a token for any role (HUB_DEMO_SIGNIN=0 turns it off)')
+if (config.HUB_RATE_LIMIT === 'off') logger.warn('HUB_RATE_LIMIT=off: clients are not throttled by query cost (for benchmarks and capacity checks only)')
 const app = await buildApp({
   db,
   demoSignIn,
+  rateLimit: config.HUB_RATE_LIMIT !== 'off',
+  webhooks: { allowPrivate: config.HUB_WEBHOOKS_ALLOW_PRIVATE === '1' },
   secret: config.secret,
   carrierWebhookSecret: config.carrierWebhookSecret,
   paymentWebhookSecret: config.paymentWebhookSecret,

@@ -5,12 +5,13 @@ import RelayPlugin from '@pothos/plugin-relay'
 import ComplexityPlugin from '@pothos/plugin-complexity'
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects'
 import DataloaderPlugin from '@pothos/plugin-dataloader'
-import { GraphQLError, getNullableType, isListType } from 'graphql'
+import { GraphQLError } from 'graphql'
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { getDatamodel, Prisma, type PrismaTypes, type Role } from '@ops-hub/db'
 import { STAFF_ROLES } from '@ops-hub/domain'
 import type { Context } from './context.ts'
 import { decodeNodeId } from './input-errors.ts'
+import { fieldComplexity } from './cost/field-cost.ts'
 
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
@@ -68,13 +69,9 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: { authScopes: { authenticated: true } },
   },
   complexity: {
-    // A connection costs what it may return: `first: 100000` is refused before anything runs.
-    fieldComplexity: (args, _ctx, field) => {
-      const size = (args as { first?: number; last?: number }).first ?? (args as { last?: number }).last
-      if (typeof size === 'number') return { field: 1, multiplier: Math.max(1, size) }
-      return { field: 1, multiplier: isListType(getNullableType(field.type)) ? 10 : 1 }
-    },
-    limit: { complexity: 25_000, depth: 15, breadth: 400 },
+    // Calculated query cost (Shopify's model, see cost/field-cost.ts): the API charges it to a leaky bucket and
+    // refuses what is over the single-query maximum before anything runs (apps/api/src/cost).
+    fieldComplexity: (args, _ctx, field) => fieldComplexity(args as Record<string, unknown>, field as never),
   },
 })
 

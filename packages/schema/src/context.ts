@@ -14,4 +14,6 @@ export interface Context {
   pubsub: PubSub
   /** Live metric snapshots of this instance (cached while watched, pushed to subscribers). */
   live: LiveMetrics
+  /** Webhook receivers on loopback or private addresses allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1). */
+  allowPrivateWebhooks?: boolean
 }

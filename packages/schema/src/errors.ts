@@ -1,5 +1,5 @@
 import type { Tx } from '@ops-hub/db'
-import { DomainError, USER_ERROR_CODES, inTransaction, type UserErrorCode, type UserErrorData } from '@ops-hub/domain'
+import { DomainError, USER_ERROR_CODES, idempotent, inTransaction, type UserErrorCode, type UserErrorData } from '@ops-hub/domain'
 import { builder } from './builder.ts'
 import type { Context } from './context.ts'
 
@@ -53,4 +53,24 @@ export async function runCommand<R, P extends object>(
 export function requireActor(ctx: Context) {
   if (!ctx.actor) throw new Error('unreachable: scope-auth guarantees an actor on mutations')
   return ctx.actor
+}
+
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Client-chosen key (a UUID, say) that makes a retry safe: the first result (success or userErrors) is replayed for the same key and payload; the same key with another payload is refused (IDEMPOTENCY_KEY_REUSED); while the first request is still running a duplicate is refused with IDEMPOTENCY_CONCURRENT_REQUEST (retry it). Keys are per caller and kept 24 hours (setting api.idempotencyRetentionHours).'
+
+/**
+ * `runMutation` for a mutation that moves stock or money: the command runs through `idempotent()` under the
+ * mutation's name, keyed by the input's `idempotencyKey` and the caller, the rest of the input being the payload a
+ * retry must repeat.
+ */
+export async function runKeyedMutation<R extends object, P extends object>(
+  ctx: Context,
+  scope: string,
+  input: { idempotencyKey?: string | null },
+  command: (tx: Tx) => Promise<R>,
+  toPayload: (result: R & { replayed: boolean }) => P | Promise<P>,
+): Promise<P & { userErrors: UserErrorData[] }> {
+  const { idempotencyKey, ...request } = input
+  const owner = requireActor(ctx).id
+  return runMutation(ctx, (tx) => idempotent(tx, { scope, key: idempotencyKey, request, owner }, () => command(tx)), toPayload)
 }

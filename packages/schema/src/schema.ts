@@ -38,6 +38,10 @@ import './types/network/node-automation.ts'
 // Order maintenance and bundles (issue 16).
 import './types/orders/order-maintenance.ts'
 import './types/catalog/bundle.ts'
+// public API: channel availability, webhooks, persisted operations
+import './types/channels/available-to-sell.ts'
+import './types/webhooks/webhook.ts'
+import './types/access/persisted-operation.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

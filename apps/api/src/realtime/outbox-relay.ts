@@ -1,4 +1,5 @@
 import type { Database } from '@ops-hub/db'
+import { fanOutWebhooks } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
 
@@ -42,6 +43,8 @@ export function startOutboxRelay(db: Database, pubsub: PubSub, logger: Logger, i
       }
       const ids = rows.map((r) => r.id)
       await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids}::int[])`
+      // Webhook deliveries are created with the publication, in this transaction: none is lost, none made twice.
+      await fanOutWebhooks(tx, rows.map((r) => ({ id: r.id, topic: r.topic, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>, createdAt: r.created_at })))
       return rows.length
     })
   }

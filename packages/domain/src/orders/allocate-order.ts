@@ -19,6 +19,16 @@ import type { TimelineEntry } from './order-timeline.ts'
  */
 export const LOW_CONFIDENCE_BUFFER = 0.2
 
+/** What a position may promise of its available units: all of them, or with low confidence all but the buffer. */
+export function promisableUnits(available: number, lowConfidence: boolean): number {
+  return lowConfidence ? available - Math.ceil(available * LOW_CONFIDENCE_BUFFER) : available
+}
+
+/** A position's sellable units, the base of a channel's percentage cap: on hand minus safety stock, damaged and QC. */
+export function sellableUnits(p: Pick<PositionRow, 'on_hand' | 'safety_stock' | 'damaged' | 'quality_control'>): number {
+  return Math.max(0, p.on_hand - p.safety_stock - p.damaged - p.quality_control)
+}
+
 export interface AllocatableOrder {
   id: number
   number: string
@@ -153,7 +163,7 @@ export async function allocateOrder(
 
     const available = (p: PositionRow) => Math.max(0, p.on_hand - p.reserved - p.safety_stock - p.damaged - p.quality_control)
     const lowConfidence = (p: PositionRow) => !options.trustLowConfidence && p.confidence < threshold
-    const promisable = (p: PositionRow) => (lowConfidence(p) ? available(p) - Math.ceil(available(p) * LOW_CONFIDENCE_BUFFER) : available(p))
+    const promisable = (p: PositionRow) => promisableUnits(available(p), lowConfidence(p))
 
     if (!skuLimits) {
       skuLimits = new Map()
@@ -163,7 +173,7 @@ export async function allocateOrder(
           channelId: order.channelId,
           skuId: sku,
           rules,
-          sellable: ofSku.reduce((s, p) => s + Math.max(0, p.on_hand - p.safety_stock - p.damaged - p.quality_control), 0),
+          sellable: ofSku.reduce((s, p) => s + sellableUnits(p), 0),
           available: ofSku.reduce((s, p) => s + available(p), 0),
           reservedByChannel: reservedByChannel.get(sku) ?? new Map(),
         })
@@ -443,7 +453,7 @@ async function reserveUpTo(
         SELECT GREATEST(0, on_hand - reserved - safety_stock - damaged - quality_control)::int AS available, confidence
         FROM stock_positions WHERE sku_id = ${r.skuId} AND location_id = ${r.locationId}`
       const avail = Number(p?.available ?? 0)
-      const promisable = !r.trustLowConfidence && (p?.confidence ?? 1) < r.threshold ? avail - Math.ceil(avail * LOW_CONFIDENCE_BUFFER) : avail
+      const promisable = promisableUnits(avail, !r.trustLowConfidence && (p?.confidence ?? 1) < r.threshold)
       want = Math.min(want, Math.max(0, promisable))
     }
   }

@@ -36,6 +36,27 @@ export const SETTING_DEFAULTS = {
    * Shared by the supplier scorecard and the replenishment lead-time adherence KPI, so both count alike.
    */
   'procurement.leadTimeToleranceDays': 2,
+
+  // ---- public API: cost limits, persisted operations, idempotency, webhooks ----
+  /**
+   * Query-cost leaky bucket per API key or user (Shopify's classic defaults: 1,000 points, 50 restored a second),
+   * with overrides per role; `maxQueryCost` is the most one query may cost (never more than the bucket holds).
+   */
+  'api.costLimits': {
+    maximumAvailable: 1000,
+    restoreRate: 50,
+    maxQueryCost: 1000,
+    byRole: {} as Partial<Record<'ADMIN' | 'EXECUTIVE' | 'OPERATIONS' | 'PROCUREMENT' | 'FINANCE' | 'CUSTOMER_SERVICE' | 'PARTNER', { maximumAvailable?: number; restoreRate?: number; maxQueryCost?: number }>>,
+  },
+  /**
+   * Who must send persisted operations (a hash from the allow-list) instead of query text: by role, or by API key
+   * prefix (`ohk_ab12cd34`). Staff may send any operation unless listed here.
+   */
+  'api.persistedOperations': { requiredForRoles: [] as string[], requiredForKeys: [] as string[] },
+  /** Idempotency keys are kept this long, then purged (Stripe keeps them at least 24 hours). */
+  'api.idempotencyRetentionHours': 24,
+  /** Tries of a webhook delivery before it is dead-lettered (redeliverWebhook starts it again). */
+  'webhooks.maxTries': 8,
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

@@ -19,6 +19,9 @@ export const USER_ERROR_CODES = [
   'INVALID_SIGNATURE',
   // Order maintenance and bundles: the record is held by open work (e.g. a bundle's components while open orders hold it).
   'IN_USE',
+  // public API (idempotency, webhooks)
+  'IDEMPOTENCY_CONCURRENT_REQUEST',
+  'INVALID_WEBHOOK_URL',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

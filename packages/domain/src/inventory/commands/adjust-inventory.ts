@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema, referenceUriSchema } from '../../shared/codes.ts'
-import { idempotent } from '../../shared/idempotency.ts'
+import { idempotent, idempotencyKeySchema } from '../../shared/idempotency.ts'
 import { ADJUSTABLE_BUCKETS, MANUAL_REASONS, REASON_SIGN } from '../adjustment-rules.ts'
 import { requestAdjustment } from '../adjustments.ts'
 import { flagAdjustmentAnomalies } from '../anomalies.ts'
@@ -19,7 +19,7 @@ export const adjustInventoryInput = z
     reason: z.enum(MANUAL_REASONS, { message: 'CYCLE_COUNT and FEED_SYNC are recorded by recordCount and importInventoryFeed' }),
     referenceDocumentUri: referenceUriSchema.nullish(),
     note: z.string().trim().max(1000).nullish(),
-    idempotencyKey: z.string().trim().min(1).max(200).nullish(),
+    idempotencyKey: idempotencyKeySchema,
     expectedQuantity: z.number().int().min(0).nullish(),
   })
   .superRefine((v, ctx) => {
@@ -39,17 +39,7 @@ export async function adjustInventory(tx: Tx, rawInput: z.input<typeof adjustInv
   const { idempotencyKey, ...request } = input
   return idempotent(
     tx,
-    {
-      scope: 'adjustInventory',
-      key: idempotencyKey,
-      request: { ...request, bucket: request.bucket ?? 'ON_HAND' },
-      toResponse: (r) => ({ adjustmentId: r.adjustment.id }),
-      replay: async (response) => {
-        const adjustment = await tx.adjustment.findUniqueOrThrow({ where: { id: Number(response.adjustmentId) } })
-        const stockPosition = await tx.stockPosition.findUniqueOrThrow({ where: { id: adjustment.stockPositionId } })
-        return { adjustment, stockPosition }
-      },
-    },
+    { scope: 'adjustInventory', key: idempotencyKey, request: { ...request, bucket: request.bucket ?? 'ON_HAND' }, owner: actor.id, now },
     async () => {
       const sku = await tx.sku.findUnique({ where: { code: input.sku } })
       const location = await tx.location.findUnique({ where: { code: input.locationCode } })

@@ -6,6 +6,7 @@ import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
 import { SETTING_DEFAULTS, type SettingKey, type SettingValue } from '../../settings/settings.ts'
 import { CONFIDENCE_PAGE, scoreConfidenceInPages, scoreConfidencePage, type ConfidenceParams } from '../confidence.ts'
+import { idempotencyKeySchema, idempotentOnConnection, requestHash } from '../../shared/idempotency.ts'
 import { feedStagingChunks, type FeedParseState, type FeedRowError, type FeedSource } from '../feed/parse-feed.ts'
 
 export const importInventoryFeedInput = z.object({
@@ -15,6 +16,7 @@ export const importInventoryFeedInput = z.object({
   fileName: z.string().trim().max(255).nullish(),
   /** The file lists every SKU the 3PL holds: positions missing from it are treated as 0 there. Default false. */
   fullSnapshot: z.boolean().nullish(),
+  idempotencyKey: idempotencyKeySchema,
 })
 
 export interface FeedImportReport {
@@ -74,7 +76,10 @@ export async function importInventoryFeed(
   opts: { now?: Date; onProgress?: (rowsRead: number) => void; onPhase?: (phase: FeedImportPhase, ms: number) => void } = {},
 ): Promise<FeedImportReport> {
   const { csv, ...rest } = rawInput
-  const input = parseInput(importInventoryFeedInput, rest)
+  const { idempotencyKey, ...input } = parseInput(importInventoryFeedInput, rest)
+  // A retry of the same snapshot with an explicit asOf would be diffed against the same book again: the key stops it.
+  if (idempotencyKey && typeof csv !== 'string') throw userError('INVALID_INPUT', 'An idempotency key needs the file as text', ['input', 'idempotencyKey'])
+  const keyed = { scope: 'importInventoryFeed', key: idempotencyKey, owner: actor.id, now: opts.now, request: { ...input, csv: idempotencyKey ? requestHash(csv) : null } }
   const now = opts.now ?? new Date()
   const asOf = input.asOf ?? now
   if (asOf.getTime() > now.getTime() + 5 * 60_000) throw userError('INVALID_INPUT', 'asOf is in the future', ['input', 'asOf'])
@@ -86,7 +91,7 @@ export async function importInventoryFeed(
     opts.onPhase?.(name, at - mark)
     mark = at
   }
-  const report = await db.sql.transaction(async (c) => {
+  const report = await db.sql.transaction((c) => idempotentOnConnection(c, keyed, async () => {
     const { location, setting, scoring } = await readContext(c, input.locationCode)
     if (!location) throw userError('NOT_FOUND', `No location ${input.locationCode}`, ['input', 'locationCode'])
     if (!location.feedManaged) {
@@ -141,7 +146,7 @@ export async function importInventoryFeed(
     const result = await applyFeed(c, args, diff, phase)
     mark = performance.now()
     return result
-  })
+  }))
   phase('commit')
   opts.onPhase?.('transaction', performance.now() - started)
   return report

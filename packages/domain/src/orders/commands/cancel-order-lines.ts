@@ -51,6 +51,8 @@ export async function cancelOrderLines(tx: Tx, rawInput: z.input<typeof cancelOr
     tx,
     {
       scope: 'cancelOrderLines',
+      owner: actor.id,
+      now,
       key: idempotencyKey,
       request,
       toResponse: (order) => ({ orderId: order.id }),

@@ -33,6 +33,8 @@ export async function mergeFulfillmentOrders(tx: Tx, rawInput: z.input<typeof me
     tx,
     {
       scope: 'mergeFulfillmentOrders',
+      owner: actor.id,
+      now,
       key: idempotencyKey,
       request: { fulfillmentOrderIds: [...request.fulfillmentOrderIds].sort((a, b) => a - b) },
       toResponse: (fo) => ({ fulfillmentOrderId: fo.id }),

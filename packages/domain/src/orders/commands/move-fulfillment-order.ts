@@ -46,6 +46,8 @@ export async function moveFulfillmentOrder(tx: Tx, rawInput: z.input<typeof move
     tx,
     {
       scope: 'moveFulfillmentOrder',
+      owner: actor.id,
+      now,
       key: idempotencyKey,
       request,
       toResponse: (r) => ({ fulfillmentOrderId: r.fulfillmentOrder.id }),

@@ -53,6 +53,8 @@ export async function updateOrderPayment(tx: Tx, rawInput: z.input<typeof update
     tx,
     {
       scope: 'updateOrderPayment',
+      owner: actor.id,
+      now,
       key: idempotencyKey,
       request,
       toResponse: (r) => ({ orderId: r.order.id, outcome: r.outcome }),

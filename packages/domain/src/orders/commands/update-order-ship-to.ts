@@ -47,6 +47,8 @@ export async function updateOrderShipTo(tx: Tx, rawInput: z.input<typeof updateO
     tx,
     {
       scope: 'updateOrderShipTo',
+      owner: actor.id,
+      now,
       key: idempotencyKey,
       request,
       toResponse: (order) => ({ orderId: order.id }),

@@ -1,7 +1,7 @@
 import { adjustInventory, adjustmentMachine, approveAdjustment, rejectAdjustment, ADJUSTABLE_BUCKETS, MANUAL_REASONS } from '@ops-hub/domain'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { Sku } from '../catalog/sku.ts'
 import { Location } from '../network/location.ts'
 import { StockPosition } from './stock-position.ts'
@@ -116,7 +116,7 @@ const AdjustInventoryInput = builder.inputType('AdjustInventoryInput', {
     reason: t.field({ type: ManualAdjustmentReasonEnum }),
     referenceDocumentUri: t.string({ required: false, description: `The document behind the change (count sheet, damage report, receipt). ${REFERENCE_URI_FORMAT}` }),
     note: t.string({ required: false }),
-    idempotencyKey: t.string({ required: false, description: 'Retries with the same key replay the first result; another payload under it is refused.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
     expectedQuantity: t.int({ required: false, description: 'Compare-and-swap: the bucket quantity you saw; refused with STALE_QUANTITY if it moved.' }),
   }),
 })
@@ -131,7 +131,11 @@ const AdjustInventoryPayload = builder.simpleObject('AdjustInventoryPayload', {
 })
 
 const DecideAdjustmentInput = builder.inputType('DecideAdjustmentInput', {
-  fields: (t) => ({ id: t.globalID({ for: Adjustment }), note: t.string({ required: false }) }),
+  fields: (t) => ({
+    id: t.globalID({ for: Adjustment }),
+    note: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
 })
 
 const DecideAdjustmentPayload = builder.simpleObject('DecideAdjustmentPayload', {
@@ -156,7 +160,7 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['FINANCE'] },
     args: { input: t.arg({ type: DecideAdjustmentInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => approveAdjustment(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (adjustment) => ({ adjustment })),
+      runKeyedMutation(ctx, 'approveAdjustment', input, (tx) => approveAdjustment(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (adjustment) => ({ adjustment })),
   }),
   rejectAdjustment: t.field({
     type: DecideAdjustmentPayload,
@@ -164,6 +168,6 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['FINANCE'] },
     args: { input: t.arg({ type: DecideAdjustmentInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => rejectAdjustment(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (adjustment) => ({ adjustment })),
+      runKeyedMutation(ctx, 'rejectAdjustment', input, (tx) => rejectAdjustment(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (adjustment) => ({ adjustment })),
   }),
 }))

@@ -1,7 +1,7 @@
 import { cycleCountMachine, inventoryRecordAccuracy, recordCount, scheduleCycleCounts } from '@ops-hub/domain'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { AbcClassEnum } from '../catalog/sku.ts'
 
 export const CycleCountStatusEnum = builder.enumType('CycleCountStatus', {
@@ -125,13 +125,19 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('RecordCountInput', {
-          fields: (f) => ({ cycleCountId: f.globalID({ for: CycleCount }), countedQuantity: f.int() }),
+          fields: (f) => ({
+            cycleCountId: f.globalID({ for: CycleCount }),
+            countedQuantity: f.int(),
+            idempotencyKey: f.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+          }),
         }),
       }),
     },
     resolve: (_r, { input }, ctx) =>
-      runMutation(
+      runKeyedMutation(
         ctx,
+        'recordCount',
+        input,
         (tx) => recordCount(tx, { cycleCountId: Number(input.cycleCountId.id), countedQuantity: input.countedQuantity }, requireActor(ctx)),
         (cycleCount) => ({ cycleCount }),
       ),

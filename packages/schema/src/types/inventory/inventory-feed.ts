@@ -1,7 +1,7 @@
 import { approveFeedDiscrepancy, DomainError, FeedRejectedError, importInventoryFeed, rejectFeedDiscrepancy } from '@ops-hub/domain'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 
 export const InventoryFeedStatusEnum = builder.enumType('InventoryFeedStatus', { values: ['REJECTED', 'APPLIED', 'PENDING_REVIEW'] as const })
 export const DiscrepancyStatusEnum = builder.enumType('DiscrepancyStatus', { values: ['PENDING', 'APPROVED', 'REJECTED'] as const })
@@ -99,6 +99,7 @@ const ImportInventoryFeedInput = builder.inputType('ImportInventoryFeedInput', {
     asOf: t.field({ type: 'DateTime', required: false, description: 'When the 3PL took the snapshot; default now.' }),
     fileName: t.string({ required: false }),
     fullSnapshot: t.boolean({ required: false, description: 'Positions absent from the file count as 0 at the 3PL.' }),
+    idempotencyKey: t.string({ required: false, description: `${IDEMPOTENCY_KEY_DESCRIPTION} A refused file is not kept: it is refused again.` }),
   }),
 })
 
@@ -115,7 +116,11 @@ const ImportInventoryFeedPayload = builder.simpleObject('ImportInventoryFeedPayl
 })
 
 const DecideFeedDiscrepancyInput = builder.inputType('DecideFeedDiscrepancyInput', {
-  fields: (t) => ({ id: t.globalID({ for: FeedDiscrepancy }), note: t.string({ required: false }) }),
+  fields: (t) => ({
+    id: t.globalID({ for: FeedDiscrepancy }),
+    note: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
 })
 const DecideFeedDiscrepancyPayload = builder.simpleObject('DecideFeedDiscrepancyPayload', {
   fields: (t) => ({ discrepancy: t.field({ type: FeedDiscrepancy, nullable: true }), userErrors: t.field({ type: [UserError] }) }),
@@ -149,7 +154,7 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS', 'FINANCE'] },
     args: { input: t.arg({ type: DecideFeedDiscrepancyInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => approveFeedDiscrepancy(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (discrepancy) => ({ discrepancy })),
+      runKeyedMutation(ctx, 'approveFeedDiscrepancy', input, (tx) => approveFeedDiscrepancy(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (discrepancy) => ({ discrepancy })),
   }),
   rejectFeedDiscrepancy: t.field({
     type: DecideFeedDiscrepancyPayload,
@@ -157,6 +162,6 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS', 'FINANCE'] },
     args: { input: t.arg({ type: DecideFeedDiscrepancyInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => rejectFeedDiscrepancy(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (discrepancy) => ({ discrepancy })),
+      runKeyedMutation(ctx, 'rejectFeedDiscrepancy', input, (tx) => rejectFeedDiscrepancy(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (discrepancy) => ({ discrepancy })),
   }),
 }))

@@ -1,6 +1,6 @@
 import { adjustInventory, segregateStock } from '@ops-hub/domain'
 import { builder } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { StockPosition } from './stock-position.ts'
 import { Adjustment, REFERENCE_URI_FORMAT } from './adjustment.ts'
 
@@ -18,6 +18,7 @@ const SegregateStockInput = builder.inputType('SegregateStockInput', {
     to: t.field({ type: SegregationEnum }),
     reason: t.string({ description: 'Damage report, inspection result...' }),
     referenceDocumentUri: t.string({ required: false, description: `The document behind the move. ${REFERENCE_URI_FORMAT}` }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -32,7 +33,7 @@ const WriteOffDamagedInput = builder.inputType('WriteOffDamagedInput', {
     quantity: t.int({ description: 'Damaged units to remove from the building (positive).' }),
     referenceDocumentUri: t.string({ required: false, description: `The write-off's document (damage report, disposal note). ${REFERENCE_URI_FORMAT}` }),
     note: t.string({ required: false }),
-    idempotencyKey: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -50,7 +51,7 @@ builder.mutationFields((t) => ({
     description: 'Moves units between sellable, DAMAGED and QUALITY_CONTROL; on hand does not change. Only unreserved units can be held apart.',
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: SegregateStockInput }) },
-    resolve: (_r, { input }, ctx) => runMutation(ctx, (tx) => segregateStock(tx, input, requireActor(ctx)), (stockPosition) => ({ stockPosition })),
+    resolve: (_r, { input }, ctx) => runKeyedMutation(ctx, 'segregateStock', input, (tx) => segregateStock(tx, input, requireActor(ctx)), (stockPosition) => ({ stockPosition })),
   }),
   writeOffDamaged: t.field({
     type: WriteOffDamagedPayload,

@@ -1,7 +1,7 @@
 import { approveTransfer, cancelTransfer, receiveTransfer, rejectTransfer, requestTransfer, shipTransfer, transferMachine } from '@ops-hub/domain'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, requireActor, runKeyedMutation, UserError } from '../../errors.ts'
 
 export const TransferStatusEnum = builder.enumType('TransferStatus', {
   values: ['REQUESTED', 'APPROVED', 'IN_TRANSIT', 'RECEIVED', 'REJECTED', 'CANCELLED'] as const,
@@ -76,10 +76,15 @@ const RequestTransferInput = builder.inputType('RequestTransferInput', {
       type: [builder.inputType('TransferLineInput', { fields: (f) => ({ sku: f.string(), quantity: f.int() }) })],
     }),
     note: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 const TransferDecisionInput = builder.inputType('TransferDecisionInput', {
-  fields: (t) => ({ id: t.globalID({ for: Transfer }), note: t.string({ required: false }) }),
+  fields: (t) => ({
+    id: t.globalID({ for: Transfer }),
+    note: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
 })
 const ReceiveTransferInput = builder.inputType('ReceiveTransferInput', {
   fields: (t) => ({
@@ -89,6 +94,7 @@ const ReceiveTransferInput = builder.inputType('ReceiveTransferInput', {
       required: false,
       description: 'Omit to receive every line in full.',
     }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -98,7 +104,7 @@ builder.mutationFields((t) => ({
     type: TransferPayload,
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: RequestTransferInput }) },
-    resolve: (_r, { input }, ctx) => runMutation(ctx, (tx) => requestTransfer(tx, input, requireActor(ctx)), (transfer) => ({ transfer })),
+    resolve: (_r, { input }, ctx) => runKeyedMutation(ctx, 'requestTransfer', input, (tx) => requestTransfer(tx, input, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
   approveTransfer: t.field({
     type: TransferPayload,
@@ -106,21 +112,21 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: TransferDecisionInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => approveTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
+      runKeyedMutation(ctx, 'approveTransfer', input, (tx) => approveTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
   rejectTransfer: t.field({
     type: TransferPayload,
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: TransferDecisionInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => rejectTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
+      runKeyedMutation(ctx, 'rejectTransfer', input, (tx) => rejectTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
   cancelTransfer: t.field({
     type: TransferPayload,
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: TransferDecisionInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => cancelTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
+      runKeyedMutation(ctx, 'cancelTransfer', input, (tx) => cancelTransfer(tx, { id: Number(input.id.id), note: input.note }, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
   shipTransfer: t.field({
     type: TransferPayload,
@@ -128,7 +134,7 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: TransferDecisionInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => shipTransfer(tx, { id: Number(input.id.id) }, requireActor(ctx)), (transfer) => ({ transfer })),
+      runKeyedMutation(ctx, 'shipTransfer', input, (tx) => shipTransfer(tx, { id: Number(input.id.id) }, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
   receiveTransfer: t.field({
     type: TransferPayload,
@@ -136,6 +142,6 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ReceiveTransferInput }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(ctx, (tx) => receiveTransfer(tx, { id: Number(input.id.id), lines: input.lines }, requireActor(ctx)), (transfer) => ({ transfer })),
+      runKeyedMutation(ctx, 'receiveTransfer', input, (tx) => receiveTransfer(tx, { id: Number(input.id.id), lines: input.lines }, requireActor(ctx)), (transfer) => ({ transfer })),
   }),
 }))

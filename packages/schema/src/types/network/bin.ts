@@ -1,6 +1,6 @@
 import { createBin, putAwayStock } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { Bin } from '../warehouse/pick-wave.ts'
 
 export const BinStock = builder.prismaObject('BinStock', {
@@ -60,6 +60,7 @@ const PutAwayStockInput = builder.inputType('PutAwayStockInput', {
     binCode: t.string(),
     sku: t.string({ description: 'SKU code.' }),
     quantity: t.int({ description: 'Units to shelve; the bins at the location may not hold more than the on-hand.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -75,6 +76,6 @@ builder.mutationFields((t) => ({
     description: "Shelves units of an existing stock position in a bin. The position's buckets and the ledger do not change.",
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: PutAwayStockInput }) },
-    resolve: (_root, { input }, ctx) => runMutation(ctx, (tx) => putAwayStock(tx, input, requireActor(ctx)), (bin) => ({ bin })),
+    resolve: (_root, { input }, ctx) => runKeyedMutation(ctx, 'putAwayStock', input, (tx) => putAwayStock(tx, input, requireActor(ctx)), (bin) => ({ bin })),
   }),
 }))

@@ -1,8 +1,8 @@
 import type { Prisma } from '@ops-hub/db'
-import { bundleProgress, cancelOrder, orderIntake, orderMachine, releaseHold, type LineCounters, type RoutingDecision } from '@ops-hub/domain'
+import { bundleProgress, cancelOrder, orderIntake, orderMachine, placeOrder, releaseHold, type LineCounters, type RoutingDecision } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
-import { requireActor, runCommand, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runCommand, runKeyedMutation, runMutation } from '../../errors.ts'
 import { Location } from '../network/location.ts'
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', {
@@ -224,6 +224,10 @@ const PlaceOrderInput = builder.inputType('PlaceOrderInput', {
     shipTo: t.field({ type: AddressInput }),
     payment: t.field({ type: PaymentInput }),
     lines: t.field({ type: [OrderLineInput] }),
+    idempotencyKey: t.string({
+      required: false,
+      description: `An order is already taken once per (channelCode, externalId); a key adds the rest of the rule. ${IDEMPOTENCY_KEY_DESCRIPTION}`,
+    }),
   }),
 })
 const PlaceOrderPayload = builder.simpleObject('PlaceOrderPayload', {
@@ -240,11 +244,14 @@ builder.mutationField('placeOrder', (t) =>
     description: 'Takes an order exactly once per (channel, externalId): holds it on failed checks, else reserves and routes its stock.',
     authScopes: { roles: ['PARTNER', 'OPERATIONS', 'CUSTOMER_SERVICE'] },
     args: { input: t.arg({ type: PlaceOrderInput }) },
-    resolve: (_root, { input }, ctx) =>
-      runCommand(
-        () => orderIntake(ctx.db).place({ ...input, lines: input.lines.map((l) => ({ ...l, unitPrice: Number(l.unitPrice) })) }, requireActor(ctx)),
-        (r) => ({ order: r.order, created: r.created }),
-      ),
+    resolve: (_root, { input }, ctx) => {
+      const order = { ...input, lines: input.lines.map((l) => ({ ...l, unitPrice: Number(l.unitPrice) })) }
+      // A keyed order takes the locking path: its key record is written in the order's own transaction.
+      if (input.idempotencyKey) {
+        return runKeyedMutation(ctx, 'placeOrder', input, (tx) => placeOrder(tx, order, requireActor(ctx)), (r) => ({ order: r.order, created: r.created }))
+      }
+      return runCommand(() => orderIntake(ctx.db).place(order, requireActor(ctx)), (r) => ({ order: r.order, created: r.created }))
+    },
   }),
 )
 
@@ -253,10 +260,15 @@ const ReleaseHoldInput = builder.inputType('ReleaseHoldInput', {
     orderId: t.globalID({ for: [Order] }),
     reason: t.string({ description: 'What was checked; goes on the timeline and resolves the hold exceptions.' }),
     holds: t.field({ type: [HoldReasonEnum], required: false, description: 'Holds to release; all when omitted.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 const CancelOrderInput = builder.inputType('CancelOrderInput', {
-  fields: (t) => ({ orderId: t.globalID({ for: [Order] }), reason: t.string() }),
+  fields: (t) => ({
+    orderId: t.globalID({ for: [Order] }),
+    reason: t.string(),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
 })
 export const OrderPayload = builder.simpleObject('OrderPayload', {
   fields: (t) => ({
@@ -272,8 +284,10 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS', 'FINANCE', 'CUSTOMER_SERVICE'] },
     args: { input: t.arg({ type: ReleaseHoldInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(
+      runKeyedMutation(
         ctx,
+        'releaseHold',
+        input,
         (tx) => releaseHold(tx, { orderId: Number(input.orderId.id), reason: input.reason, holds: input.holds ?? null }, requireActor(ctx)),
         (order) => ({ order }),
       ),
@@ -284,6 +298,6 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS', 'CUSTOMER_SERVICE', 'PARTNER'] },
     args: { input: t.arg({ type: CancelOrderInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => cancelOrder(tx, { orderId: Number(input.orderId.id), reason: input.reason }, requireActor(ctx)), (order) => ({ order })),
+      runKeyedMutation(ctx, 'cancelOrder', input, (tx) => cancelOrder(tx, { orderId: Number(input.orderId.id), reason: input.reason }, requireActor(ctx)), (order) => ({ order })),
   }),
 }))

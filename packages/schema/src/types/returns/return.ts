@@ -1,6 +1,6 @@
 import { inspectReturnLine, issueRefund, receiveReturn, refundMachine, requestReturn, returnMachine } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { orderVisibility } from '../orders/order.ts'
 import { StockPosition } from '../inventory/stock-position.ts'
 import { idOf } from '../warehouse/global-id.ts'
@@ -94,6 +94,7 @@ const RequestReturnInput = builder.inputType('RequestReturnInput', {
   fields: (t) => ({
     orderId: t.globalID({ description: 'A delivered Order.' }),
     lines: t.field({ type: [ReturnLineInput], description: 'Per SKU at most what was shipped minus what other returns claim.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 const ReceivedLineInput = builder.inputType('ReceivedLineInput', {
@@ -104,6 +105,7 @@ const ReceiveReturnInput = builder.inputType('ReceiveReturnInput', {
     returnId: t.globalID({ for: Return }),
     locationCode: t.string({ description: 'Where the parcel arrived; units go on hand into quality control.' }),
     lines: t.field({ type: [ReceivedLineInput], required: false, description: 'What arrived; omitted = everything requested.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 const InspectReturnLineInput = builder.inputType('InspectReturnLineInput', {
@@ -111,9 +113,15 @@ const InspectReturnLineInput = builder.inputType('InspectReturnLineInput', {
     returnLineId: t.globalID({ for: ReturnLine }),
     disposition: t.field({ type: ReturnDispositionEnum }),
     note: t.string({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
-const IssueRefundInput = builder.inputType('IssueRefundInput', { fields: (t) => ({ returnId: t.globalID({ for: Return }) }) })
+const IssueRefundInput = builder.inputType('IssueRefundInput', {
+  fields: (t) => ({
+    returnId: t.globalID({ for: Return }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
+})
 
 const ReturnPayload = builder.simpleObject('ReturnPayload', {
   fields: (t) => ({
@@ -137,7 +145,7 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['CUSTOMER_SERVICE', 'OPERATIONS'] },
     args: { input: t.arg({ type: RequestReturnInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => requestReturn(tx, { orderId: idOf(input.orderId, 'Order', 'orderId'), lines: input.lines }, requireActor(ctx)), (r) => ({ return: r })),
+      runKeyedMutation(ctx, 'requestReturn', input, (tx) => requestReturn(tx, { orderId: idOf(input.orderId, 'Order', 'orderId'), lines: input.lines }, requireActor(ctx)), (r) => ({ return: r })),
   }),
   receiveReturn: t.field({
     type: ReturnPayload,
@@ -145,7 +153,7 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ReceiveReturnInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => receiveReturn(tx, { returnId: Number(input.returnId.id), locationCode: input.locationCode, lines: input.lines }, requireActor(ctx)), (r) => ({ return: r })),
+      runKeyedMutation(ctx, 'receiveReturn', input, (tx) => receiveReturn(tx, { returnId: Number(input.returnId.id), locationCode: input.locationCode, lines: input.lines }, requireActor(ctx)), (r) => ({ return: r })),
   }),
   inspectReturnLine: t.field({
     type: InspectReturnLinePayload,
@@ -153,8 +161,10 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: InspectReturnLineInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(
+      runKeyedMutation(
         ctx,
+        'inspectReturnLine',
+        input,
         (tx) => inspectReturnLine(tx, { returnLineId: Number(input.returnLineId.id), disposition: input.disposition, note: input.note }, requireActor(ctx)),
         async (r) => ({ returnLine: r.line, return: r.return, stockPosition: await ctx.prisma.stockPosition.findUniqueOrThrow({ where: { id: r.stockPosition.id } }) }),
       ),
@@ -165,6 +175,6 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['CUSTOMER_SERVICE', 'FINANCE'] },
     args: { input: t.arg({ type: IssueRefundInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(ctx, (tx) => issueRefund(tx, { returnId: Number(input.returnId.id) }, requireActor(ctx)), (r) => ({ return: r })),
+      runKeyedMutation(ctx, 'issueRefund', input, (tx) => issueRefund(tx, { returnId: Number(input.returnId.id) }, requireActor(ctx)), (r) => ({ return: r })),
   }),
 }))

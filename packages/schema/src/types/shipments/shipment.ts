@@ -1,6 +1,6 @@
 import { confirmShipment, handToCarrier, recordCarrierEvent, shipmentMachine, SHIPMENT_STATUSES } from '@ops-hub/domain'
 import { builder } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { orderVisibility } from '../orders/order.ts'
 import { idOf } from '../warehouse/global-id.ts'
 
@@ -76,6 +76,7 @@ const ConfirmShipmentInput = builder.inputType('ConfirmShipmentInput', {
     service: t.string(),
     trackingNumber: t.string({ description: 'Unique across shipments.' }),
     weightGrams: t.int({ required: false }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -122,8 +123,10 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ConfirmShipmentInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(
+      runKeyedMutation(
         ctx,
+        'confirmShipment',
+        input,
         (tx) => confirmShipment(tx, { ...input, fulfillmentOrderId: idOf(input.fulfillmentOrderId, 'FulfillmentOrder', 'fulfillmentOrderId') }, requireActor(ctx)),
         (r) => ({ shipment: r.shipment }),
       ),

@@ -1,6 +1,6 @@
 import { confirmPick, createPickWave, pickTaskMachine, pickWaveMachine } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
-import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { ExceptionNode } from '../exceptions/exception.ts'
 import { idOf } from './global-id.ts'
 
@@ -100,6 +100,7 @@ const ConfirmPickInput = builder.inputType('ConfirmPickInput', {
   fields: (t) => ({
     taskId: t.globalID({ for: PickTask }),
     pickedQuantity: t.int({ description: 'Units actually taken; fewer than asked is a short pick.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 })
 
@@ -138,8 +139,10 @@ builder.mutationFields((t) => ({
     authScopes: { roles: ['OPERATIONS'] },
     args: { input: t.arg({ type: ConfirmPickInput }) },
     resolve: (_root, { input }, ctx) =>
-      runMutation(
+      runKeyedMutation(
         ctx,
+        'confirmPick',
+        input,
         (tx) => confirmPick(tx, { taskId: idOf(input.taskId, 'PickTask', 'taskId'), pickedQuantity: input.pickedQuantity }, requireActor(ctx)),
         async (r) => ({
           pickTask: r.task,
