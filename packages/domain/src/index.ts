@@ -80,3 +80,5 @@ export { issueRefund } from './returns/commands/issue-refund.ts'
 export { orderTimeline, TIMELINE_KINDS, type OrderTimelineItem, type TimelineKind } from './service/queries/order-timeline.ts'
 export { projectOrder, type OrderProjection } from './service/queries/order-projections.ts'
 export { orderLookupWhere, LOOKUP_MIN_LENGTH } from './service/queries/order-lookup.ts'
+// Operational intelligence (issue 17): the KPI report reuses these definitions.
+export { SETTLED_COUNT } from './inventory/queries/inventory-record-accuracy.ts'
