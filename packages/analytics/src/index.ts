@@ -8,3 +8,4 @@ export { LiveMetrics, UnknownLocationError, localLease, type LiveMetricsOptions,
 export * from './kpis/compute-kpis.ts'
 export { KPI_DEFINITIONS, type KpiName } from './kpis/kpi-definitions.ts'
 export { KPI_GROUP_BY, type KpiGroupBy, type KpiInput } from './kpis/kpi-scope.ts'
+export { computeKpisToday } from './snapshots/kpis-today.ts'

@@ -33,6 +33,7 @@ import './types/live/exception-summary.ts'
 import './types/live/order-updated.ts'
 // Operational intelligence (issue 17)
 import './types/kpis/kpi-report.ts'
+import './types/kpis/kpis-today.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })
