@@ -36,9 +36,11 @@ export async function orderKpiRows(prisma: PrismaClient, scope: KpiScope): Promi
       FROM orders o ${nodes}
       WHERE ${inRange(scope, Prisma.sql`o.placed_at`)} ${channel} ${atLocation}
     ), short AS (
+      -- Driven by the orders' own range (not by the CTE above), so the planner sizes it: a hash join over the few
+      -- short lines for a long window, index probes for today's orders.
       SELECT ol.order_id, sum(ol.first_allocation_short) AS units
-      FROM order_lines ol
-      WHERE ol.first_allocation_short > 0 AND ol.order_id IN (SELECT id FROM placed)
+      FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+      WHERE ol.first_allocation_short > 0 AND ${inRange(scope, Prisma.sql`o.placed_at`)} ${channel}
       GROUP BY ol.order_id
     )
     SELECT p.period, p.k, p.reason, GROUPING(p.reason) = 0 AS "byReason",

@@ -12,16 +12,22 @@ export async function returnKpiRows(prisma: PrismaClient, scope: KpiScope): Prom
   const channel = scope.channel ? Prisma.sql`AND o.channel_id = ${scope.channel.id}` : Prisma.empty
   const location = scope.location ? Prisma.sql`AND r.location_id = ${scope.location.id}` : Prisma.empty
   return prisma.$queryRaw<ReturnKpiRow[]>`
-    WITH processed AS (
-      SELECT r.id, r.location_id, o.channel_id, r.received_at,
-        LEAST(r.refunded_at, CASE WHEN d.undecided = 0 THEN d.last_inspected END) AS done_at
-      FROM returns r
-      JOIN orders o ON o.id = r.order_id
-      JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE rl.disposition IS NULL) AS undecided, max(rl.inspected_at) AS last_inspected
-        FROM return_lines rl WHERE rl.return_id = r.id AND rl.received_quantity > 0
-      ) d ON true
-      WHERE r.received_at IS NOT NULL ${channel} ${location}
+    WITH candidate AS (
+      -- Processing ends by the time a return closes (closing needs every line inspected), so one closed before the
+      -- range cannot end in it.
+      SELECT r.id, r.location_id, o.channel_id, r.received_at, r.refunded_at
+      FROM returns r JOIN orders o ON o.id = r.order_id
+      WHERE r.received_at IS NOT NULL AND r.received_at < ${scope.to}::timestamptz
+        AND (r.closed_at IS NULL OR r.closed_at >= ${scope.previousFrom}::timestamptz) ${channel} ${location}
+    ), dispositions AS (
+      SELECT rl.return_id, count(*) FILTER (WHERE rl.disposition IS NULL) AS undecided, max(rl.inspected_at) AS last_inspected
+      FROM return_lines rl JOIN candidate c ON c.id = rl.return_id
+      WHERE rl.received_quantity > 0
+      GROUP BY rl.return_id
+    ), processed AS (
+      SELECT c.location_id, c.channel_id, c.received_at,
+        LEAST(c.refunded_at, CASE WHEN d.undecided = 0 THEN d.last_inspected END) AS done_at
+      FROM candidate c LEFT JOIN dispositions d ON d.return_id = c.id
     ), timed AS (
       SELECT extract(epoch FROM done_at - received_at)::float8 / 3600 AS hours,
         ${periodAndKey(scope, Prisma.sql`done_at`, { channelId: Prisma.sql`channel_id`, locationId: Prisma.sql`location_id` })}
