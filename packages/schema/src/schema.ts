@@ -34,6 +34,8 @@ import './types/live/order-updated.ts'
 // Operational intelligence (issue 17)
 import './types/kpis/kpi-report.ts'
 import './types/kpis/kpis-today.ts'
+import './types/finance/inventory-value.ts'
+import './types/finance/money.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })
