@@ -116,16 +116,17 @@ describe('finance money queries', () => {
   it('reports adjustment and write-off value by reason, and what waits for approval', async () => {
     const res = await t().gql(
       `query ($from: DateTime!, $to: DateTime!, $loc: String) { adjustmentValue(from: $from, to: $to, locationCode: $loc) {
-        rows { reason adjustments unitsAdded unitsRemoved valueAdded valueRemoved netValue writeOff } writtenOff netValue pendingApprovalCount pendingApprovalValue } }`,
+        rows { reason bucket adjustments unitsAdded unitsRemoved valueAdded valueRemoved netValue writeOff } writtenOff netValue pendingApprovalCount pendingApprovalValue } }`,
       { ...window(), loc: w.n1 },
       { role: 'FINANCE' },
     )
     expect(res.errors).toBeUndefined()
     const report = res.data.adjustmentValue
     const byReason = Object.fromEntries(report.rows.map((r: any) => [r.reason, r]))
-    expect(byReason.SHRINKAGE).toEqual({ reason: 'SHRINKAGE', adjustments: 1, unitsAdded: 0, unitsRemoved: 1, valueAdded: '0.00', valueRemoved: '4.00', netValue: '-4.00', writeOff: true })
+    expect(byReason.SHRINKAGE).toEqual({ reason: 'SHRINKAGE', bucket: 'ON_HAND', adjustments: 1, unitsAdded: 0, unitsRemoved: 1, valueAdded: '0.00', valueRemoved: '4.00', netValue: '-4.00', writeOff: true })
     expect(byReason.FOUND).toMatchObject({ unitsAdded: 1, valueAdded: '4.00', writeOff: false })
-    expect(byReason.DAMAGED).toMatchObject({ unitsAdded: 3, valueAdded: '12.00' })
+    // Moved into the damaged bucket: still on hand, so not written off.
+    expect(byReason.DAMAGED).toMatchObject({ bucket: 'DAMAGED', unitsAdded: 3, valueAdded: '12.00' })
     expect(report.writtenOff).toBe('4.00')
     const all = await t().gql(`query ($from: DateTime!, $to: DateTime!) { adjustmentValue(from: $from, to: $to) { pendingApprovalCount pendingApprovalValue } }`, window(), { role: 'FINANCE' })
     expect(all.data.adjustmentValue).toEqual({ pendingApprovalCount: 1, pendingApprovalValue: '-225.00' })

@@ -1,4 +1,4 @@
-import { Prisma, type AdjustmentReason, type PrismaClient } from '@ops-hub/db'
+import { Prisma, type AdjustmentReason, type InventoryBucket, type PrismaClient } from '@ops-hub/db'
 import { userError } from '@ops-hub/domain'
 import { checkWindow } from './money-window.ts'
 
@@ -10,6 +10,8 @@ export const WRITE_OFF_REASONS: AdjustmentReason[] = ['SHRINKAGE', 'WRITE_OFF', 
 
 export interface AdjustmentValueRow {
   reason: AdjustmentReason
+  /** The bucket it changed: units moved into damaged or quality control stay on hand, their value with them. */
+  bucket: InventoryBucket
   adjustments: number
   unitsAdded: number
   unitsRemoved: number
@@ -34,7 +36,7 @@ export interface AdjustmentValueReport {
 }
 
 /**
- * Adjustment and write-off value by reason: adjustments that took effect in [from, to) (applied_at), with the cost
+ * Adjustment and write-off value by reason (and the bucket changed): adjustments that took effect in [from, to) (applied_at), with the cost
  * value each carried when requested (Adjustment.valueDelta: what the approver saw), in one grouped aggregate;
  * and what still waits for approval.
  */
@@ -46,8 +48,8 @@ export async function adjustmentValue(prisma: PrismaClient, args: { from: Date; 
     if (!location) throw userError('NOT_FOUND', `No location ${args.locationCode}`, ['locationCode'])
     at = Prisma.sql`AND a.location_id = ${location.id}`
   }
-  const rows = await prisma.$queryRaw<Array<{ reason: AdjustmentReason | null; pending: boolean; adjustments: number; units_added: number; units_removed: number; value_added: string; value_removed: string; net_value: string }>>`
-    SELECT a.reason::text AS reason, a.status = 'PENDING_APPROVAL' AS pending, count(*)::int AS adjustments,
+  const rows = await prisma.$queryRaw<Array<{ reason: AdjustmentReason | null; bucket: InventoryBucket; pending: boolean; adjustments: number; units_added: number; units_removed: number; value_added: string; value_removed: string; net_value: string }>>`
+    SELECT a.reason::text AS reason, a.bucket::text AS bucket, a.status = 'PENDING_APPROVAL' AS pending, count(*)::int AS adjustments,
       COALESCE(sum(a.quantity_delta) FILTER (WHERE a.quantity_delta > 0), 0)::int AS units_added,
       COALESCE(-sum(a.quantity_delta) FILTER (WHERE a.quantity_delta < 0), 0)::int AS units_removed,
       COALESCE(sum(a.value_delta) FILTER (WHERE a.value_delta > 0), 0)::numeric(16, 2)::text AS value_added,
@@ -56,8 +58,8 @@ export async function adjustmentValue(prisma: PrismaClient, args: { from: Date; 
     FROM adjustments a
     WHERE ((a.status = 'APPLIED' AND a.applied_at >= ${args.from}::timestamptz AND a.applied_at < ${args.to}::timestamptz)
       OR a.status = 'PENDING_APPROVAL') ${at}
-    GROUP BY a.reason, a.status = 'PENDING_APPROVAL'
-    ORDER BY a.reason`
+    GROUP BY a.reason, a.bucket, a.status = 'PENDING_APPROVAL'
+    ORDER BY a.reason, a.bucket`
   const applied = rows.filter((r) => !r.pending)
   const pending = rows.filter((r) => r.pending)
   const cents = (xs: string[]) => (xs.reduce((s, x) => s + Math.round(Number(x) * 100), 0) / 100).toFixed(2)
@@ -67,6 +69,7 @@ export async function adjustmentValue(prisma: PrismaClient, args: { from: Date; 
     locationCode: args.locationCode ?? null,
     rows: applied.map((r) => ({
       reason: r.reason!,
+      bucket: r.bucket,
       adjustments: r.adjustments,
       unitsAdded: r.units_added,
       unitsRemoved: r.units_removed,

@@ -4,7 +4,7 @@ import {
 } from '@ops-hub/analytics'
 import type { Role } from '@ops-hub/db'
 import { builder } from '../../builder.ts'
-import { AdjustmentReasonEnum } from '../inventory/adjustment.ts'
+import { AdjustmentReasonEnum, InventoryBucketEnum } from '../inventory/adjustment.ts'
 
 const FINANCE_ROLES: Role[] = ['FINANCE', 'EXECUTIVE']
 const money = (description?: string) => ({ type: 'Decimal' as const, description })
@@ -12,6 +12,7 @@ const money = (description?: string) => ({ type: 'Decimal' as const, description
 const AdjustmentValueRowRef = builder.objectRef<AdjustmentValueRow>('AdjustmentValueRow').implement({
   fields: (t) => ({
     reason: t.field({ type: AdjustmentReasonEnum, resolve: (r) => r.reason }),
+    bucket: t.field({ type: InventoryBucketEnum, description: 'The bucket changed: units moved into damaged or quality control stay on hand.', resolve: (r) => r.bucket }),
     adjustments: t.exposeInt('adjustments'),
     unitsAdded: t.exposeInt('unitsAdded'),
     unitsRemoved: t.exposeInt('unitsRemoved'),
@@ -86,7 +87,7 @@ builder.queryFields((t) => ({
   adjustmentValue: t.field({
     type: AdjustmentValueReportRef,
     authScopes: { roles: [...FINANCE_ROLES, 'OPERATIONS'] },
-    description: 'Adjustment and write-off value by reason over [from, to), and what waits for approval.',
+    description: 'Adjustment and write-off value by reason and bucket over [from, to), and what waits for approval.',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), locationCode: t.arg.string({ required: false }) },
     resolve: (_root, args, ctx) => adjustmentValue(ctx.prisma, args),
   }),
