@@ -151,6 +151,7 @@ export class Fulfilment {
       cancelled_at: null as Date | null,
       shipped_at: null as Date | null,
       delivered_at: null as Date | null,
+      parcels: 0,
       version: 0,
       created_at: new Date(plan.placedAt),
       updated_at: new Date(plan.placedAt),
@@ -473,6 +474,7 @@ export class Fulfilment {
     }
     fo.row.status = 'SHIPPED'
     fo.row.shipped_at = new Date(sim.t)
+    o.row.parcels = (o.row.parcels as number) + 1
     const shipment = this.shipments.create(fo, sim.t, (deliveredAt) => this.delivered(fo, deliveredAt))
     fo.shipment = shipment
     const to = this.derive(o)

@@ -63,6 +63,9 @@ describe('kpis on a hand-built week', () => {
   it('OTIF: only O1 (O2 was late, O3 left in two parcels against one promised node)', async () => {
     const [all] = (await week()).groups
     expect(all.otifRate).toMatchObject({ numerator: 1, denominator: 3, previousPeriodValue: 1 })
+    // What OTIF reads for O3: two parcels, one node promised when it was routed.
+    const o3 = await t().app.db.prisma.order.findUniqueOrThrow({ where: { id: world.orders.o3.id } })
+    expect([o3.parcels, (o3.routing as { nodes: unknown[] }).nodes.length]).toEqual([2, 1])
     expect(all.otifRate.value).toBeCloseTo(1 / 3, 6)
   })
 

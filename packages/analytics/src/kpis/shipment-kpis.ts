@@ -16,10 +16,10 @@ export type ShipmentKpiRow = FamilyRow<{
 /**
  * The shipment-based family, over orders that finished shipping in the window (their last unit left: orders.shipped_at):
  * hours from placement to that moment (mean, p50, p90), whether it was by the promised ship-by, and whether it was on
- * time AND in full in no more parcels than its routing promised (one per node it was routed to when allocated; a
- * short pick re-routed to another node or a backorder filled later adds a parcel beyond that). An order that shipped
- * has shipped every unit (cancelling part of an order is not offered), so "in full" is the parcel count. Under NODE an
- * order counts at every node that shipped part of it.
+ * time AND in full in no more parcels (Order.parcels, counted as they ship) than its routing promised: one per node it
+ * was routed to when allocated; a short pick re-routed to another node or a backorder filled later adds a parcel beyond
+ * that. An order that shipped has shipped every unit (cancelling part of an order is not offered), so "in full" is the
+ * parcel count. Under NODE an order counts at every node that shipped part of it.
  */
 export async function shipmentKpiRows(prisma: PrismaClient, scope: KpiScope): Promise<ShipmentKpiRow[]> {
   const byNode = scope.groupBy === 'NODE'
@@ -32,21 +32,14 @@ export async function shipmentKpiRows(prisma: PrismaClient, scope: KpiScope): Pr
     ? Prisma.sql`JOIN fulfillment_orders f ON f.order_id = o.id AND f.status = 'SHIPPED' ${scope.location ? Prisma.sql`AND f.location_id = ${scope.location.id}` : Prisma.empty}`
     : Prisma.empty
   return prisma.$queryRaw<ShipmentKpiRow[]>`
-    WITH split AS (
-      -- Orders of the range that left in more than one parcel (the rest left in one, which no promise can exceed).
-      SELECT s.order_id, count(*) AS parcels
-      FROM shipments s JOIN orders o ON o.id = s.order_id
-      WHERE ${inRange(scope, Prisma.sql`o.shipped_at`)} ${channel}
-      GROUP BY s.order_id HAVING count(*) > 1
-    ), shipped AS MATERIALIZED (
+    WITH shipped AS MATERIALIZED (
       -- Materialized: the aggregate below sorts these narrow rows (for the percentiles), not the orders they came from.
       SELECT extract(epoch FROM o.shipped_at - o.placed_at)::float8 / 3600 AS hours,
         o.ship_by IS NOT NULL AS promised,
         o.ship_by IS NOT NULL AND o.shipped_at <= o.ship_by AS on_time,
-        COALESCE(split.parcels, 1)
-          <= GREATEST(1, CASE jsonb_typeof(o.routing -> 'nodes') WHEN 'array' THEN jsonb_array_length(o.routing -> 'nodes') ELSE 1 END) AS as_promised,
+        o.parcels <= GREATEST(1, CASE jsonb_typeof(o.routing -> 'nodes') WHEN 'array' THEN jsonb_array_length(o.routing -> 'nodes') ELSE 1 END) AS as_promised,
         ${periodAndKey(scope, Prisma.sql`o.shipped_at`, { channelId: Prisma.sql`o.channel_id`, locationId: Prisma.sql`f.location_id` })}
-      FROM orders o LEFT JOIN split ON split.order_id = o.id ${nodes}
+      FROM orders o ${nodes}
       WHERE ${inRange(scope, Prisma.sql`o.shipped_at`)} ${channel} ${atLocation}
     )
     SELECT period, k, count(*)::int AS shipped, COALESCE(sum(hours), 0)::float8 AS "hoursTotal",

@@ -95,6 +95,7 @@ export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmSh
     detail: `${fo.number} from ${fo.location.code}: ${units} unit(s), tracking ${input.trackingNumber}`,
     data: { shippedAt },
   })
+  await tx.order.update({ where: { id: fo.orderId }, data: { parcels: { increment: 1 } } })
   const lines = await tx.orderLine.findMany({ where: { orderId: fo.orderId }, select: { quantity: true, shippedQuantity: true, cancelledQuantity: true } })
   const complete = lines.every((l) => l.shippedQuantity + l.cancelledQuantity >= l.quantity)
   await moveOrderStatusIfAllowed(tx, fo.orderId, complete ? 'SHIPPED' : 'PARTIALLY_SHIPPED', actor, {

@@ -2,6 +2,9 @@
 ALTER TABLE "order_lines" ADD COLUMN     "first_allocation_short" INTEGER;
 
 -- AlterTable
+ALTER TABLE "orders" ADD COLUMN     "parcels" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
 ALTER TABLE "returns" ADD COLUMN     "refunded_at" TIMESTAMPTZ(3);
 
 -- CreateIndex
@@ -11,6 +14,9 @@ CREATE INDEX "fulfillment_orders_shipped_at_idx" ON "fulfillment_orders"("shippe
 CREATE INDEX "orders_shipped_at_idx" ON "orders"("shipped_at");
 
 -- Backfill for a database written before these columns existed (new databases are seeded after this runs).
+-- Parcels so far: one shipment each.
+UPDATE "orders" o SET "parcels" = s.n FROM (SELECT "order_id", count(*)::int AS n FROM "shipments" GROUP BY "order_id") s WHERE s."order_id" = o."id";
+
 -- A refund used to be recorded only when its return closed.
 UPDATE "returns" SET "refunded_at" = "closed_at" WHERE "refund_status" = 'REFUNDED' AND "refunded_at" IS NULL;
 
