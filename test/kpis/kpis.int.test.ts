@@ -171,6 +171,14 @@ describe('kpis grouped and filtered', () => {
     expect(mon.to).toBe('2026-03-03T00:00:00.000Z')
   })
 
+  it('groups by (Monday-first) week: this window is one week, compared with the week before', async () => {
+    const report = await week({ groupBy: 'WEEK' })
+    expect(report.groups.map((g: any) => g.key)).toEqual(['2026-03-02'])
+    const [{ onTimeShipmentRate, orderCycleTime }] = report.groups
+    expect(onTimeShipmentRate).toMatchObject({ numerator: 2, denominator: 3, previousPeriodValue: 1 })
+    expect(orderCycleTime).toMatchObject({ p90Hours: 20.8, previousPeriodValue: 3.9 })
+  })
+
   it('narrows to one node or channel', async () => {
     const n2 = await week({ locationCode: world.n2 })
     expect(n2.groups[0].warehouseExceptionRate).toMatchObject({ numerator: 0, denominator: 1 })
