@@ -65,7 +65,7 @@ const COPIED: Array<{ table: string; refs: Record<string, string>; unique?: Reco
 ]
 
 /** Copies the seeded order history `copies - 1` more times, one INSERT ... SELECT per table. */
-export async function scaleOrderHistory(url: string, copies: number) {
+async function scaleOrderHistory(url: string, copies: number) {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -103,7 +103,7 @@ export async function scaleOrderHistory(url: string, copies: number) {
 }
 
 /** The statements computeKpis sends through `$queryRaw`, recorded as it runs them. */
-export function capturing(prisma: PrismaClient, out: Prisma.Sql[]): PrismaClient {
+function capturing(prisma: PrismaClient, out: Prisma.Sql[]): PrismaClient {
   return new Proxy(prisma, {
     get(target, prop) {
       if (prop === '$queryRaw') {
@@ -127,7 +127,7 @@ function literal(v: unknown): string {
 }
 
 /** A captured statement as psql runs it: the parameters written in as literals. */
-export const asPsql = (sql: Prisma.Sql) => `${sql.text.replace(/\$(\d+)/g, (_, i) => literal(sql.values[Number(i) - 1]))};`
+const asPsql = (sql: Prisma.Sql) => `${sql.text.replace(/\$(\d+)/g, (_, i) => literal(sql.values[Number(i) - 1]))};`
 
 async function psqlTimes(url: string, statements: string[]): Promise<number[]> {
   const file = path.join(os.tmpdir(), `kpi-bench-${process.pid}-${Math.random().toString(36).slice(2)}.sql`)
