@@ -180,9 +180,10 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: '7 days' }).click()
     // Placed in the last 7 days: 2 pending + 3 allocated + 1 released + 2 on hold + 1 backordered + 3 shipped + 1 cancelled = 13, 1 cancelled.
     const cancellation = page.locator('[data-kpi="cancellationRate"]')
-    await expect.poll(() => cancellation.locator('[data-kpi-basis]').textContent().catch(() => null)).toBe('1 of 13 orders placed')
+    await expect.poll(() => cancellation.locator('[data-kpi-basis]').textContent().catch(() => null), { timeout: 20_000 }).toBe('1 of 13 orders placed')
     await expect(cancellation.textContent()).resolves.toContain('7.7%')
     // Both nodes, with their daily pick capacity.
+    await page.locator('[data-table="node-risk"] tbody tr', { hasText: world.locationCodes[1] }).waitFor()
     const nodes = await page.locator('[data-table="node-risk"] tbody tr').allTextContents()
     expect(nodes.some((row) => row.includes(world.locationCodes[0]) && row.includes('1,200'))).toBe(true)
     expect(nodes.some((row) => row.includes(world.locationCodes[1]) && row.includes('400'))).toBe(true)

@@ -69,7 +69,7 @@ describe('Executive view', () => {
   it('shows every KPI of the week with the value, status and trend the API computes', async () => {
     await signInAs('Executive')
     await page.goto(`${web.url}/executive${RANGE}`)
-    await expect.poll(() => page.locator('[data-kpi]').count()).toBe(KPI_NAMES.length)
+    await expect.poll(() => page.locator('[data-kpi]').count(), { timeout: 20_000 }).toBe(KPI_NAMES.length)
     const api = await t().gql(EXECUTIVE_QUERY, executiveVariables(INSTANTS, Intl.DateTimeFormat().resolvedOptions().timeZone), { role: 'EXECUTIVE' })
     expect(api.errors).toBeUndefined()
     const group = api.data.period.groups[0]
@@ -93,6 +93,8 @@ describe('Executive view', () => {
   })
 
   it('shows node and supplier risk, and holds the places of the panels other work fills', async () => {
+    // Node risk comes from the live snapshots, which answer on their own time.
+    await page.locator('[data-table="node-risk"] tbody tr', { hasText: world.n1 }).waitFor()
     const nodes = await page.locator('[data-table="node-risk"] tbody tr').allTextContents()
     expect(nodes.some((r) => r.includes(world.n1))).toBe(true)
     expect(nodes.some((r) => r.includes(world.n2))).toBe(true)
@@ -116,7 +118,7 @@ describe('Executive view', () => {
     await page.waitForURL(/from=\d{4}-\d{2}-\d{2}&to=/)
     const from = new URL(page.url()).searchParams.get('from')
     expect(from).not.toBe('2026-03-02')
-    await expect.poll(() => page.locator('[data-kpi="cancellationRate"]').getAttribute('data-kpi-status')).toBe('NONE')
+    await expect.poll(() => page.locator('[data-kpi="cancellationRate"]').getAttribute('data-kpi-status'), { timeout: 20_000 }).toBe('NONE')
   })
 })
 
@@ -172,7 +174,7 @@ describe('Finance view', () => {
 
   it('regroups inventory value by ABC class', async () => {
     await page.locator('[data-grouping]').selectOption('ABC_CLASS')
-    await expect.poll(async () => (await page.locator('[data-table="inventory-value"] tbody tr').allTextContents()).join('|')).toContain('Class C')
+    await expect.poll(async () => (await page.locator('[data-table="inventory-value"] tbody tr').allTextContents()).join('|'), { timeout: 20_000 }).toContain('Class C')
   })
 
   it('raised no uncaught error in any page along the way', () => {
