@@ -151,6 +151,7 @@ export class Fulfilment {
       cancelled_at: null as Date | null,
       shipped_at: null as Date | null,
       delivered_at: null as Date | null,
+      parcels: 0,
       version: 0,
       created_at: new Date(plan.placedAt),
       updated_at: new Date(plan.placedAt),
@@ -169,6 +170,7 @@ export class Fulfilment {
         shipped_quantity: 0,
         cancelled_quantity: 0,
         returned_quantity: 0,
+        first_allocation_short: null as number | null,
       })
       o.lines.push({ row: lineRow, sku: l.sku, quantity: l.quantity, allocs: [] })
     })
@@ -316,7 +318,7 @@ export class Fulfilment {
     if (allocatedUnits < orderedUnits && plan.placedAt < w.now - BACKORDER_CANCEL_AGE) {
       o.row.routing = { ...routing, strategy: 'BACKORDER', nodes: [] }
       this.recordEvent(o, t, 'backordered', 'Backordered: not enough stock to ship complete', { to: 'BACKORDERED', detail: `Short: ${short.map((l) => l.sku.code).join(', ')}` })
-      for (const l of o.lines) l.row.backordered_quantity = l.quantity
+      for (const l of o.lines) l.row.backordered_quantity = l.row.first_allocation_short = l.quantity
       sim.at(t + sim.rng.uniform(1, 3) * DAY, () => this.cancelOrder(o, 'Out of stock: backorder not filled in time', 'system'))
       return
     }
@@ -349,7 +351,7 @@ export class Fulfilment {
       fo.allocs.push(a)
       p.line.row.allocated_quantity = (p.line.row.allocated_quantity as number) + p.qty
     }
-    for (const l of o.lines) l.row.backordered_quantity = l.quantity - (l.row.allocated_quantity as number)
+    for (const l of o.lines) l.row.backordered_quantity = l.row.first_allocation_short = l.quantity - (l.row.allocated_quantity as number)
     const status = allocatedUnits === 0 ? 'BACKORDERED' : short.length > 0 ? 'PARTIALLY_ALLOCATED' : 'ALLOCATED'
     const where = [...fos.keys()].map((n) => n.code).join(' and ')
     this.recordEvent(o, t, status === 'BACKORDERED' ? 'backordered' : 'allocated', status === 'BACKORDERED' ? 'Backordered: no stock available' : `Stock reserved at ${where}`, {
@@ -472,6 +474,7 @@ export class Fulfilment {
     }
     fo.row.status = 'SHIPPED'
     fo.row.shipped_at = new Date(sim.t)
+    o.row.parcels = (o.row.parcels as number) + 1
     const shipment = this.shipments.create(fo, sim.t, (deliveredAt) => this.delivered(fo, deliveredAt))
     fo.shipment = shipment
     const to = this.derive(o)

@@ -33,6 +33,7 @@ export class Returns {
         requested_by: rng.chance(0.7) ? `customer:${o.row.customer_email}` : w.users.cs,
         requested_at: new Date(sim.t),
         received_at: null,
+        refunded_at: null as Date | null,
         closed_at: null,
       })
       rma.number = `RMA-${30000 + rma.id}`
@@ -92,7 +93,7 @@ export class Returns {
           sim.at(sim.t + rng.uniform(6, 48) * HOUR, () => {
             rma.status = 'CLOSED'
             rma.refund_status = 'REFUNDED'
-            rma.closed_at = new Date(sim.t)
+            rma.refunded_at = rma.closed_at = new Date(sim.t)
             o.row.payment_status = 'REFUNDED'
             this.fulfilment.recordEvent(o, sim.t, 'refunded', `Refund issued for ${rma.number}`, { actor: w.users.finance })
           })

@@ -6,10 +6,11 @@ const event = (topic: string, aggregateType: string, aggregateId: number, payloa
 
 // Which snapshots an event makes stale: the incremental part of live metrics (nothing else is recomputed).
 describe('events mark only the snapshots they can change', () => {
-  it('an order event touches aging and pick backlog of that order (its nodes are looked up later), not stock or exceptions', () => {
+  it('an order event touches aging and pick backlog of that order (its nodes are looked up later) and today\'s KPIs, not stock or exceptions', () => {
     expect(dirtFor(event('order.placed', 'Order', 42))).toEqual([
       { metric: 'orderAging', locations: [], orderIds: [42] },
       { metric: 'pickBacklog', locations: [], orderIds: [42] },
+      { metric: 'kpis', everyScope: true },
     ])
   })
 
@@ -17,6 +18,7 @@ describe('events mark only the snapshots they can change', () => {
     expect(dirtFor(event('fulfillment.released', 'FulfillmentOrder', 7, { orderId: 42, locationId: 3 }))).toEqual([
       { metric: 'orderAging', locations: [3], orderIds: [42] },
       { metric: 'pickBacklog', locations: [3], orderIds: [42] },
+      { metric: 'kpis', everyScope: true },
     ])
   })
 
@@ -31,6 +33,15 @@ describe('events mark only the snapshots they can change', () => {
     expect(dirtFor(event('exception.changed', 'Exception', 5, { ownerRole: 'FINANCE', previousOwnerRole: 'OPERATIONS' }))).toEqual([
       { metric: 'exceptions', owners: ['FINANCE', 'OPERATIONS'], everyScope: false },
     ])
+  })
+
+  it("today's KPIs move with corrections, counts, receipts and returns, not with every reservation", () => {
+    const kpis = { metric: 'kpis', everyScope: true }
+    expect(dirtFor(event('stock.changed', 'StockPosition', 9, { skuId: 1, locationId: 3, adjustmentId: 12 }))).toContainEqual(kpis)
+    expect(dirtFor(event('stock.changed', 'CycleCount', 4, { status: 'COMPLETED', variance: -1 }))).toContainEqual(kpis)
+    expect(dirtFor(event('stock.available', 'Location', 3, { locationId: 3, skuIds: [1], cause: 'PURCHASE_ORDER_RECEIPT' }))).toContainEqual(kpis)
+    expect(dirtFor(event('return.changed', 'Return', 8, { status: 'CLOSED', orderId: 42 }))).toEqual([kpis])
+    expect(dirtFor(event('stock.changed', 'StockPosition', 9, { skuId: 1, locationId: 3, reservedDelta: 2, orderId: 42 }))).not.toContainEqual(kpis)
   })
 
   it('events that change no live metric mark nothing', () => {

@@ -47,5 +47,11 @@ export function createHubClient(config: RuntimeConfig, token: string): HubClient
       }),
     ],
   })
-  return { client, dispose: () => void ws.dispose() }
+  return {
+    client,
+    // graphql-ws's dispose awaits the connection attempt in flight, and rejects with its CloseEvent when that attempt
+    // was refused or cut (say, the last subscription ended while it was opening): the socket is discarded either way,
+    // so that is not an error of the page.
+    dispose: () => void Promise.resolve(ws.dispose()).catch(() => {}),
+  }
 }

@@ -110,3 +110,5 @@ export { deleteWebhookSubscription, setWebhookSubscriptionActive } from './webho
 export { redeliverWebhook } from './webhooks/commands/redeliver-webhook.ts'
 export { fanOutWebhooks, claimDueWebhookDeliveries, webhookBody, recordWebhookAttempt, type RelayedEvent, type ClaimedDelivery } from './webhooks/deliveries.ts'
 export { registerPersistedOperation } from './auth/commands/register-persisted-operation.ts'
+// Operational intelligence (issue 17): the KPI report reuses these definitions.
+export { SETTLED_COUNT } from './inventory/queries/inventory-record-accuracy.ts'

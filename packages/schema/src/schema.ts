@@ -42,6 +42,11 @@ import './types/catalog/bundle.ts'
 import './types/channels/available-to-sell.ts'
 import './types/webhooks/webhook.ts'
 import './types/access/persisted-operation.ts'
+// Operational intelligence (issue 17)
+import './types/kpis/kpi-report.ts'
+import './types/kpis/kpis-today.ts'
+import './types/finance/inventory-value.ts'
+import './types/finance/money.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

@@ -1,75 +1,121 @@
-import { startOfDayDaysAgo } from '../../lib/format'
+// Documents of the Executive view: the KPI report for the chosen period (one group) and per day (the trends), today's
+// KPIs live, node risk from the live order-aging and pick-backlog snapshots, and supplier risk from open commitments.
 
-export const EXECUTIVE_OVERVIEW_QUERY = /* GraphQL */ `
-  query ExecutiveOverview($since7: DateTime!, $since14: DateTime!) {
-    placedLast7Days: orders(filter: { placedAfter: $since7 }) {
-      totalCount
+/** The tiles in their two rows: the customer's orders, then stock, suppliers and returns. */
+export const KPI_SECTIONS = [
+  { title: 'Orders and fulfilment', names: ['onTimeShipmentRate', 'otifRate', 'orderCycleTime', 'cancellationRate', 'backorderRate'] },
+  { title: 'Stock, suppliers and returns', names: ['inventoryRecordAccuracy', 'replenishmentLeadTimeAdherence', 'warehouseExceptionRate', 'returnProcessingTime', 'manualAdjustmentFrequency'] },
+] as const
+export const KPI_NAMES = KPI_SECTIONS.flatMap((s) => s.names)
+export type KpiName = (typeof KPI_SECTIONS)[number]['names'][number]
+
+const VALUE = 'value numerator denominator target watch better status previousPeriodValue unavailableReason'
+const GROUP_FIELDS = /* GraphQL */ `
+  key
+  orderCycleTime { ${VALUE} p50Hours p90Hours meanHours }
+  onTimeShipmentRate { ${VALUE} }
+  otifRate { ${VALUE} }
+  cancellationRate { ${VALUE} byReason { reason orders } }
+  inventoryRecordAccuracy { ${VALUE} }
+  backorderRate { ${VALUE} backorderedUnits }
+  replenishmentLeadTimeAdherence { ${VALUE} }
+  warehouseExceptionRate { ${VALUE} }
+  returnProcessingTime { ${VALUE} p50Hours p90Hours meanHours }
+  manualAdjustmentFrequency { ${VALUE} }
+`
+const TREND_FIELDS = `key from ${KPI_NAMES.map((n) => `${n} { value }`).join(' ')}`
+
+export const EXECUTIVE_QUERY = /* GraphQL */ `
+  query ExecutiveKpis($period: KpisInput!, $trend: KpisInput!) {
+    period: kpis(input: $period) {
+      from to previousFrom
+      definitions { name label unit definition }
+      groups { ${GROUP_FIELDS} }
     }
-    placedPrevious7Days: orders(filter: { placedAfter: $since14, placedBefore: $since7 }) {
-      totalCount
-    }
-    openExceptions: exceptions(filter: { status: [OPEN, IN_PROGRESS] }) {
-      totalCount
-    }
-    overdueExceptions: exceptions(filter: { overdue: true }) {
-      totalCount
-    }
-    skus {
-      totalCount
-    }
-    locations(first: 50) {
-      totalCount
-      nodes {
-        id
-        code
-        name
-        kind
-        dailyPickCapacity
-        cutoffTime
-        isFulfillmentNode
-      }
+    trend: kpis(input: $trend) { groups { ${TREND_FIELDS} } }
+    purchaseCommitments {
+      asOf openPurchaseOrders latePurchaseOrders value lateValue
+      bySupplier { supplierCode supplierName openPurchaseOrders latePurchaseOrders openUnits value lateValue nextExpectedAt maxDaysLate }
     }
   }
 `
 
-export interface ExecutiveOverviewResult {
-  placedLast7Days: { totalCount: number }
-  placedPrevious7Days: { totalCount: number }
-  openExceptions: { totalCount: number }
-  overdueExceptions: { totalCount: number }
-  skus: { totalCount: number }
-  locations: {
-    totalCount: number
-    nodes: Array<{ id: string; code: string; name: string; kind: string; dailyPickCapacity: number; cutoffTime: string; isFulfillmentNode: boolean }>
-  }
+const TODAY_FIELDS = `asOf from groups { ${KPI_NAMES.map((n) => `${n} { value status }`).join(' ')} }`
+// The query answers before the socket opens; both carry the same selection under the same name.
+export const KPIS_TODAY_QUERY = `query ExecutiveKpisToday($tz: String) { kpisChanged: kpisToday(timeZone: $tz) { ${TODAY_FIELDS} } }`
+export const KPIS_TODAY_SUBSCRIPTION = `subscription ExecutiveKpisLive($tz: String) { kpisChanged(timeZone: $tz) { ${TODAY_FIELDS} } }`
+
+const AGING_FIELDS = `asOf total pastShipBy byLocation { locationCode locationName total pastShipBy buckets { label count } }`
+export const NODE_AGING_QUERY = `query ExecutiveOrderAging { orderAging { ${AGING_FIELDS} } }`
+export const NODE_AGING_SUBSCRIPTION = `subscription ExecutiveOrderAgingLive { orderAging { ${AGING_FIELDS} } }`
+const BACKLOG_FIELDS = `asOf totalBacklog totalCapacity locations { locationCode locationName capacity releasedToday remainingCapacity awaitingRelease backlog backlogUnits load }`
+export const NODE_BACKLOG_QUERY = `query ExecutivePickBacklog { pickBacklog { ${BACKLOG_FIELDS} } }`
+export const NODE_BACKLOG_SUBSCRIPTION = `subscription ExecutivePickBacklogLive { pickBacklog { ${BACKLOG_FIELDS} } }`
+
+export type KpiStatus = 'ON_TARGET' | 'WATCH' | 'OFF_TARGET'
+export interface KpiValue {
+  value: number | null
+  numerator: number
+  denominator: number
+  target: number
+  watch: number
+  better: 'HIGHER' | 'LOWER'
+  status: KpiStatus | null
+  previousPeriodValue: number | null
+  unavailableReason: string | null
+  p50Hours?: number | null
+  p90Hours?: number | null
+  meanHours?: number | null
+  byReason?: Array<{ reason: string; orders: number }>
+  backorderedUnits?: number
+}
+export type KpiGroup = { key: string } & Record<KpiName, KpiValue>
+export interface KpiDefinition {
+  name: KpiName
+  label: string
+  unit: 'RATIO' | 'HOURS' | 'PER_1000_UNITS'
+  definition: string
+}
+export interface SupplierRisk {
+  supplierCode: string
+  supplierName: string
+  openPurchaseOrders: number
+  latePurchaseOrders: number
+  openUnits: number
+  value: string
+  lateValue: string
+  nextExpectedAt: string | null
+  maxDaysLate: number
+}
+export interface ExecutiveResult {
+  period: { from: string; to: string; previousFrom: string; definitions: KpiDefinition[]; groups: KpiGroup[] }
+  trend: { groups: Array<{ key: string; from: string } & Record<KpiName, { value: number | null }>> }
+  purchaseCommitments: { asOf: string; openPurchaseOrders: number; latePurchaseOrders: number; value: string; lateValue: string; bySupplier: SupplierRisk[] }
+}
+export interface KpisToday {
+  asOf: string
+  from: string
+  groups: Array<Record<KpiName, { value: number | null; status: KpiStatus | null }>>
+}
+export interface NodeAging {
+  asOf: string
+  total: number
+  pastShipBy: number
+  byLocation: Array<{ locationCode: string | null; locationName: string | null; total: number; pastShipBy: number; buckets: Array<{ label: string; count: number }> }>
+}
+export interface NodeBacklog {
+  asOf: string
+  totalBacklog: number
+  totalCapacity: number
+  locations: Array<{ locationCode: string; locationName: string; capacity: number; releasedToday: number; remainingCapacity: number; awaitingRelease: number; backlog: number; backlogUnits: number; load: number }>
 }
 
-/** Windows start at local midnight so the numbers hold still through the day. */
-export function executiveOverviewVariables(now = new Date()) {
-  return { since7: startOfDayDaysAgo(7, now).toISOString(), since14: startOfDayDaysAgo(14, now).toISOString() }
-}
+/** The browser's zone: days and today follow the reader's calendar. */
+export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
 
-export const DAILY_ORDER_DAYS = 14
-
-// One aliased count per day: the API has no grouping query yet, and 14 counts are cheap.
-export const ORDERS_PER_DAY_QUERY = /* GraphQL */ `
-  query OrdersPerDay(${Array.from({ length: DAILY_ORDER_DAYS }, (_, i) => `$from${i}: DateTime!, $to${i}: DateTime!`).join(', ')}) {
-    ${Array.from({ length: DAILY_ORDER_DAYS }, (_, i) => `day${i}: orders(filter: { placedAfter: $from${i}, placedBefore: $to${i} }) { totalCount }`).join('\n    ')}
+export function executiveVariables(range: { from: string; to: string }, timeZone = browserTimeZone()) {
+  return {
+    period: { ...range, groupBy: 'NONE', timeZone },
+    trend: { ...range, groupBy: 'DAY', timeZone },
   }
-`
-
-export type OrdersPerDayResult = Record<string, { totalCount: number }>
-
-/** day0 is the oldest day, day13 is today (so far). */
-export function ordersPerDayVariables(now = new Date()) {
-  const vars: Record<string, string> = {}
-  const days: Date[] = []
-  for (let i = 0; i < DAILY_ORDER_DAYS; i++) {
-    const from = startOfDayDaysAgo(DAILY_ORDER_DAYS - 1 - i, now)
-    const to = startOfDayDaysAgo(DAILY_ORDER_DAYS - 2 - i, now)
-    vars[`from${i}`] = from.toISOString()
-    vars[`to${i}`] = to.toISOString()
-    days.push(from)
-  }
-  return { variables: vars, days }
 }

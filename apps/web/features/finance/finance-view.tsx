@@ -1,15 +1,19 @@
 'use client'
 
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { useQuery } from 'urql'
 import { MetricCard } from '@/components/metric-card'
-import { MetricGrid, Panel, PanelGrid } from '@/components/panel'
-import { DataTable } from '@/components/data-table'
-import { OrderStatusBadge } from '@/components/order-status'
-import { formatCount, formatDate, formatPercent } from '@/lib/format'
+import { PanelGrid } from '@/components/panel'
+import { DateRangePicker } from '@/components/date-range-picker'
+import { formatCount, formatMoney } from '@/lib/format'
+import { lastDays, rangeInstants, useDayRange } from '@/lib/date-range'
 import { ViewGate } from '@/features/shell/view-gate'
 import { AsOfBar, useRefresh } from '@/features/shell/as-of'
-import { FINANCE_OVERVIEW_QUERY, FINANCE_WINDOW_DAYS, ORDER_STATUSES, financeOverviewVariables, type FinanceOverviewResult } from './finance.graphql'
+import { FINANCE_QUERY, INVENTORY_GROUPINGS, financeVariables, type FinanceResult, type InventoryGrouping } from './finance.graphql'
+import { AdjustmentTable, CommitmentTable, InventoryValueTable, MoneyByTable } from './money-tables'
+import styles from './finance.module.css'
+
+const GROUPING_LABEL: Record<InventoryGrouping, string> = { NODE: 'Node', ABC_CLASS: 'ABC class', CATEGORY: 'Category' }
 
 export function FinanceView() {
   return (
@@ -20,66 +24,137 @@ export function FinanceView() {
 }
 
 function FinanceFigures() {
-  const variables = useMemo(() => financeOverviewVariables(), [])
-  const [result, reexecute] = useQuery<FinanceOverviewResult>({ query: FINANCE_OVERVIEW_QUERY, variables })
+  const [range, setRange] = useDayRange(() => lastDays(30))
+  const [grouping, setGrouping] = useState<InventoryGrouping>('NODE')
+  const variables = useMemo(() => financeVariables(rangeInstants(range), grouping), [range, grouping])
+  const [result, reexecute] = useQuery<FinanceResult>({ query: FINANCE_QUERY, variables })
   const { asOf, refresh } = useRefresh([reexecute])
   const d = result.data
-  const common = { fetching: result.fetching, error: result.error }
-  const since = formatDate(variables.since)
-  const cancelled = d?.CANCELLED.totalCount
-  const rate = d && d.placed.totalCount > 0 ? d.CANCELLED.totalCount / d.placed.totalCount : null
-  const byStatus = d ? ORDER_STATUSES.map((status) => ({ status, count: d[status].totalCount })).filter((r) => r.count > 0) : undefined
+  const common = { fetching: result.fetching, error: result.error, format: (v: number) => formatMoney(v) }
+  const period = `${range.start}_${range.end}`
+  const file = (name: string) => `${name}_${period}.csv`
 
   return (
     <>
       <AsOfBar asOf={asOf} refresh={refresh} />
-      <MetricGrid>
+      <div className={styles.toolbar}>
+        <DateRangePicker id="finance" value={range} onChange={setRange} />
+        <p>Stock value and commitments are as of now; adjustments, refunds and cancellations are those of the period. Each table exports as CSV.</p>
+      </div>
+      {result.error && <p className={styles.error}>{result.error.message}</p>}
+      <div className={styles.cards}>
         <MetricCard
-          id="orders-placed-30d"
-          label={`Orders placed, last ${FINANCE_WINDOW_DAYS} days`}
-          value={d?.placed.totalCount}
+          id="inventory-value"
+          label="Inventory on hand"
+          value={d ? Number(d.inventoryValue.total.onHand.value) : undefined}
           {...common}
-          explain={<>Every order placed on any channel since {since}, whatever its status now.</>}
+          explain="Every unit at every node (sellable, damaged and in quality control) at its SKU's unit cost, now."
+          footnote={d && <>+ {formatMoney(d.inventoryValue.total.inTransit.value)} in transit, {formatMoney(d.inventoryValue.total.incoming.value)} incoming</>}
         />
         <MetricCard
-          id="orders-cancelled-30d"
-          label="Cancelled"
-          value={cancelled}
+          id="written-off"
+          label="Written off"
+          value={d ? Number(d.adjustmentValue.writtenOff) : undefined}
           {...common}
-          tone={rate !== null && rate > 0.05 ? 'warn' : 'neutral'}
-          explain={<>Orders placed since {since} that are now cancelled.</>}
-          footnote={<>Cancellation rate {formatPercent(rate)} = cancelled ÷ placed in the same window</>}
+          tone={d && Number(d.adjustmentValue.writtenOff) > 0 ? 'warn' : 'neutral'}
+          explain="Value removed in the period by shrinkage, write-offs, damage, corrections and count or feed variances."
+          footnote={
+            d && (
+              <>
+                {formatCount(d.adjustmentValue.pendingApprovalCount)} awaiting approval ({formatMoney(d.adjustmentValue.pendingApprovalValue)})
+              </>
+            )
+          }
         />
         <MetricCard
-          id="orders-returned-30d"
-          label="Returns"
-          value={d?.returns.totalCount}
+          id="refunds-issued"
+          label="Refunds issued"
+          value={d ? Number(d.refundsIssued.amount) : undefined}
           {...common}
-          explain={<>Orders placed since {since} with a return requested or received.</>}
+          explain="Refunds paid out on returns in the period."
+          footnote={d && <>{formatCount(d.refundsIssued.count)} returns refunded</>}
         />
         <MetricCard
-          id="finance-exceptions"
-          label="Open finance exceptions"
-          value={d?.financeExceptions.totalCount}
+          id="cancelled-value"
+          label="Cancelled order value"
+          value={d ? Number(d.cancelledOrderValue.amount) : undefined}
           {...common}
-          explain="Exceptions owned by Finance (payment holds, adjustment approvals…) still open or in progress."
+          tone={d && d.cancelledOrderValue.count > 0 ? 'warn' : 'neutral'}
+          explain="The order totals of orders cancelled in the period: sales that did not happen."
+          footnote={d && <>{formatCount(d.cancelledOrderValue.count)} orders cancelled</>}
         />
-      </MetricGrid>
+        <MetricCard
+          id="purchase-commitments"
+          label="Open purchase commitments"
+          value={d ? Number(d.purchaseCommitments.value) : undefined}
+          {...common}
+          explain="What approved and sent purchase orders still have to deliver, at their line costs."
+          footnote={d && <>{formatCount(d.purchaseCommitments.openPurchaseOrders)} open POs, {formatCount(d.purchaseCommitments.latePurchaseOrders)} late</>}
+        />
+      </div>
       <PanelGrid>
-        <Panel id="orders-by-status" title={`Orders by status, last ${FINANCE_WINDOW_DAYS} days`} explain={<>Orders placed since {since}, by the status they are in now (statuses with no orders are left out).</>}>
-          <DataTable
-            id="orders-by-status"
-            rows={byStatus}
-            fetching={result.fetching}
-            rowKey={(r) => r.status}
-            empty="No orders in the window."
-            columns={[
-              { header: 'Status', cell: (r) => <OrderStatusBadge status={r.status} /> },
-              { header: 'Orders', cell: (r) => formatCount(r.count), align: 'right' },
-              { header: 'Share', cell: (r) => formatPercent(d && d.placed.totalCount > 0 ? r.count / d.placed.totalCount : null), align: 'right' },
-            ]}
-          />
-        </Panel>
+        <InventoryValueTable
+          rows={d?.inventoryValue.rows}
+          total={d?.inventoryValue.total}
+          fetching={result.fetching}
+          fileName={`inventory-value-by-${grouping.toLowerCase().replace('_', '-')}.csv`}
+          groupLabel={GROUPING_LABEL[grouping]}
+          grouping={
+            <select className={styles.grouping} aria-label="Group inventory value by" value={grouping} onChange={(e) => setGrouping(e.target.value as InventoryGrouping)} data-grouping>
+              {INVENTORY_GROUPINGS.map((g) => (
+                <option key={g} value={g}>
+                  By {GROUPING_LABEL[g].toLowerCase()}
+                </option>
+              ))}
+            </select>
+          }
+        />
+        <AdjustmentTable rows={d?.adjustmentValue.rows} fetching={result.fetching} fileName={file('adjustments-by-reason')} />
+        <CommitmentTable rows={d?.purchaseCommitments.bySupplier} fetching={result.fetching} fileName="open-purchase-commitments.csv" />
+        <MoneyByTable
+          id="refunds-by-reason"
+          title="Refunds by return reason"
+          explain="Refunds issued in the period, by the reason the customer gave."
+          rows={d?.refundsIssued.byReason}
+          fetching={result.fetching}
+          keyHeader="Reason"
+          countHeader="Refunds"
+          empty="No refunds in this period."
+          fileName={file('refunds-by-reason')}
+        />
+        <MoneyByTable
+          id="refunds-by-channel"
+          title="Refunds by channel"
+          explain="Refunds issued in the period, by the channel the order came from."
+          rows={d?.refundsIssued.byChannel}
+          fetching={result.fetching}
+          keyHeader="Channel"
+          countHeader="Refunds"
+          empty="No refunds in this period."
+          fileName={file('refunds-by-channel')}
+        />
+        <MoneyByTable
+          id="cancellations-by-reason"
+          title="Cancelled orders by reason"
+          explain="Orders cancelled in the period and their value, by the reason given."
+          rows={d?.cancelledOrderValue.byReason}
+          fetching={result.fetching}
+          keyHeader="Reason"
+          countHeader="Orders"
+          empty="No cancellations in this period."
+          fileName={file('cancellations-by-reason')}
+        />
+        <MoneyByTable
+          id="cancellations-by-channel"
+          title="Cancelled orders by channel"
+          explain="Orders cancelled in the period and their value, by channel."
+          rows={d?.cancelledOrderValue.byChannel}
+          fetching={result.fetching}
+          keyHeader="Channel"
+          countHeader="Orders"
+          empty="No cancellations in this period."
+          fileName={file('cancellations-by-channel')}
+        />
       </PanelGrid>
     </>
   )

@@ -1,46 +1,85 @@
-import { startOfDayDaysAgo } from '../../lib/format'
+// The Finance view: money over a date range, each table one grouped query (no per-status aliases).
 
-export const FINANCE_WINDOW_DAYS = 30
+export const INVENTORY_GROUPINGS = ['NODE', 'ABC_CLASS', 'CATEGORY'] as const
+export type InventoryGrouping = (typeof INVENTORY_GROUPINGS)[number]
 
-export const ORDER_STATUSES = [
-  'PENDING',
-  'ON_HOLD',
-  'VALIDATED',
-  'ALLOCATED',
-  'PARTIALLY_ALLOCATED',
-  'BACKORDERED',
-  'RELEASED',
-  'IN_FULFILLMENT',
-  'PARTIALLY_SHIPPED',
-  'SHIPPED',
-  'DELIVERED',
-  'CANCELLED',
-  'RETURN_REQUESTED',
-  'RETURNED',
-] as const
+const BUCKET = 'units value'
+const ROW = `key label positions onHand { ${BUCKET} } sellable { ${BUCKET} } damaged { ${BUCKET} } qualityControl { ${BUCKET} } inTransit { ${BUCKET} } incoming { ${BUCKET} }`
+const MONEY = 'count amount byChannel { key label count amount } byReason { key label count amount }'
 
-// One aliased count per status (the API has no group-by yet); the window is the same for all.
-export const FINANCE_OVERVIEW_QUERY = /* GraphQL */ `
-  query FinanceOverview($since: DateTime!) {
-    placed: orders(filter: { placedAfter: $since }) {
-      totalCount
+export const FINANCE_QUERY = /* GraphQL */ `
+  query FinanceMoney($from: DateTime!, $to: DateTime!, $groupBy: InventoryValueGroupBy!) {
+    inventoryValue(groupBy: $groupBy) { asOf rows { ${ROW} } total { ${ROW} } }
+    adjustmentValue(from: $from, to: $to) {
+      rows { reason bucket adjustments unitsAdded unitsRemoved valueAdded valueRemoved netValue writeOff }
+      writtenOff netValue pendingApprovalCount pendingApprovalValue
     }
-    returns: orders(filter: { placedAfter: $since, status: [RETURN_REQUESTED, RETURNED] }) {
-      totalCount
+    refundsIssued(from: $from, to: $to) { ${MONEY} }
+    cancelledOrderValue(from: $from, to: $to) { ${MONEY} }
+    purchaseCommitments {
+      openPurchaseOrders latePurchaseOrders openUnits value lateValue
+      bySupplier { supplierCode supplierName openPurchaseOrders latePurchaseOrders openUnits value lateValue nextExpectedAt maxDaysLate }
     }
-    financeExceptions: exceptions(filter: { ownerRole: FINANCE, status: [OPEN, IN_PROGRESS] }) {
-      totalCount
-    }
-    ${ORDER_STATUSES.map((s) => `${s}: orders(filter: { placedAfter: $since, status: [${s}] }) { totalCount }`).join('\n    ')}
   }
 `
 
-export type FinanceOverviewResult = {
-  placed: { totalCount: number }
-  returns: { totalCount: number }
-  financeExceptions: { totalCount: number }
-} & Record<(typeof ORDER_STATUSES)[number], { totalCount: number }>
+export interface Bucket {
+  units: number
+  value: string
+}
+export interface InventoryRow {
+  key: string
+  label: string
+  positions: number
+  onHand: Bucket
+  sellable: Bucket
+  damaged: Bucket
+  qualityControl: Bucket
+  inTransit: Bucket
+  incoming: Bucket
+}
+export interface AdjustmentRow {
+  reason: string
+  bucket: string
+  adjustments: number
+  unitsAdded: number
+  unitsRemoved: number
+  valueAdded: string
+  valueRemoved: string
+  netValue: string
+  writeOff: boolean
+}
+export interface MoneyByKey {
+  key: string
+  label: string
+  count: number
+  amount: string
+}
+export interface MoneyReport {
+  count: number
+  amount: string
+  byChannel: MoneyByKey[]
+  byReason: MoneyByKey[]
+}
+export interface SupplierCommitment {
+  supplierCode: string
+  supplierName: string
+  openPurchaseOrders: number
+  latePurchaseOrders: number
+  openUnits: number
+  value: string
+  lateValue: string
+  nextExpectedAt: string | null
+  maxDaysLate: number
+}
+export interface FinanceResult {
+  inventoryValue: { asOf: string; rows: InventoryRow[]; total: InventoryRow }
+  adjustmentValue: { rows: AdjustmentRow[]; writtenOff: string; netValue: string; pendingApprovalCount: number; pendingApprovalValue: string }
+  refundsIssued: MoneyReport
+  cancelledOrderValue: MoneyReport
+  purchaseCommitments: { openPurchaseOrders: number; latePurchaseOrders: number; openUnits: number; value: string; lateValue: string; bySupplier: SupplierCommitment[] }
+}
 
-export function financeOverviewVariables(now = new Date()) {
-  return { since: startOfDayDaysAgo(FINANCE_WINDOW_DAYS, now).toISOString() }
+export function financeVariables(range: { from: string; to: string }, groupBy: InventoryGrouping) {
+  return { ...range, groupBy }
 }

@@ -12,10 +12,10 @@ export interface ViewDefinition {
 
 /** The five role views, in nav order. Who may open which view is decided here and nowhere else. */
 export const VIEWS: ViewDefinition[] = [
-  { slug: 'executive', title: 'Executive', roles: ['EXECUTIVE'], summary: 'Order volume, open exceptions and the fulfilment network at a glance.' },
+  { slug: 'executive', title: 'Executive', roles: ['EXECUTIVE'], summary: 'The KPIs against their targets and trends, and where nodes and suppliers put fulfilment at risk.' },
   { slug: 'operations', title: 'Operations', roles: ['OPERATIONS', 'EXECUTIVE'], summary: 'What is waiting to ship, what is stuck, and who must act.' },
   { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Catalog, stock positions and the orders waiting on stock.' },
-  { slug: 'finance', title: 'Finance', roles: ['FINANCE', 'EXECUTIVE'], summary: 'Order volume, cancellations and returns over the last 30 days.' },
+  { slug: 'finance', title: 'Finance', roles: ['FINANCE', 'EXECUTIVE'], summary: 'Inventory value, write-offs, refunds, cancellations and purchase commitments, for any period.' },
   { slug: 'customer-service', title: 'Customer service', roles: ['CUSTOMER_SERVICE', 'OPERATIONS'], summary: 'Find an order and see the customers waiting on a hold.' },
 ]
 

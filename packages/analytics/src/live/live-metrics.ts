@@ -4,15 +4,21 @@ import { computeOrderAging, type OrderAgingSnapshot } from '../snapshots/order-a
 import { computeInventoryConfidence, type InventoryConfidenceSnapshot } from '../snapshots/inventory-confidence.ts'
 import { computePickBacklog, type PickBacklogSnapshot } from '../snapshots/pick-backlog.ts'
 import { computeExceptionSummary, type ExceptionSummarySnapshot } from '../snapshots/exception-summary.ts'
+import { computeKpisToday } from '../snapshots/kpis-today.ts'
+import type { KpiReport } from '../kpis/compute-kpis.ts'
 import { dirtFor, topicKey, type OutboxEventLike, type TopicSpec } from './topics.ts'
 
-export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot
+export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot | KpiReport
+
+/** Today's KPIs are seven aggregates: however busy the hub, each KPI topic is recomputed at most this often. */
+export const KPI_MIN_INTERVAL_MS = 1000
 
 export interface SnapshotOf {
   orderAging: OrderAgingSnapshot
   inventoryConfidence: InventoryConfidenceSnapshot
   pickBacklog: PickBacklogSnapshot
   exceptions: ExceptionSummarySnapshot
+  kpis: KpiReport
 }
 
 /** The hub's pub/sub (in-memory, or Redis across instances); graphql-yoga's PubSub fits this shape. */
@@ -265,6 +271,10 @@ export class LiveMetrics {
   private onEvent(event: OutboxEventLike) {
     const now = Date.now()
     for (const dirt of dirtFor(event)) {
+      if (dirt.metric === 'kpis') {
+        for (const topic of this.watched.values()) if (topic.spec.metric === 'kpis') this.markDirty(topic.key, now)
+        continue
+      }
       if (dirt.metric === 'exceptions') {
         this.markDirty(this.key({ metric: 'exceptions', ownerRole: null }), now)
         for (const owner of dirt.owners ?? []) this.markDirty(this.key({ metric: 'exceptions', ownerRole: owner }), now)
@@ -309,7 +319,8 @@ export class LiveMetrics {
           this.dirty.delete(key)
           continue
         }
-        if (now - (this.computedAt.get(key) ?? 0) < this.window) continue
+        const window = topic.spec.metric === 'kpis' ? Math.max(this.window, KPI_MIN_INTERVAL_MS) : this.window
+        if (now - (this.computedAt.get(key) ?? 0) < window) continue
         // Another instance holds the topic: it computes and publishes; our dirt clears when that arrives.
         const claimed = await this.lease.claim(key)
         this.computedAt.set(key, Date.now())
@@ -337,6 +348,8 @@ export class LiveMetrics {
         return computePickBacklog(this.prisma, spec, now)
       case 'exceptions':
         return computeExceptionSummary(this.prisma, spec, now)
+      case 'kpis':
+        return computeKpisToday(this.prisma, spec, now)
     }
   }
 }

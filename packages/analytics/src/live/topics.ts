@@ -1,13 +1,16 @@
 /** The live metrics; each has one snapshot per scope (a node, a team, or the whole network). */
-export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions'
+export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions' | 'kpis'
 
 export type TopicSpec =
   | { metric: 'orderAging' | 'inventoryConfidence' | 'pickBacklog'; locationId: number | null; locationCode: string | null }
   | { metric: 'exceptions'; ownerRole: string | null }
+  /** Today's KPIs at a node (or the network), "today" being the calendar day in `timeZone`. */
+  | { metric: 'kpis'; locationId: number | null; locationCode: string | null; timeZone: string }
 
 /** Pub/sub topic a snapshot is published on; every instance subscribed to it receives the same payload. */
 export function topicKey(spec: TopicSpec): string {
   if (spec.metric === 'exceptions') return `live:exceptions:${spec.ownerRole ?? 'all'}`
+  if (spec.metric === 'kpis') return `live:kpis:${spec.locationId ?? 'all'}:${spec.timeZone}`
   return `live:${spec.metric}:${spec.locationId ?? 'all'}`
 }
 
@@ -34,6 +37,12 @@ export interface Dirt {
 }
 
 const ORDER_METRICS: MetricName[] = ['orderAging', 'pickBacklog']
+/**
+ * Today's KPIs move with orders placed, cancelled and shipped, returns settled, adjustments and counts booked and
+ * purchase orders received. Every watched KPI topic is refreshed (their count is small: the network and a few nodes),
+ * at most once a second each (see LiveMetrics), rather than resolving which node an event belongs to.
+ */
+const KPIS: Dirt = { metric: 'kpis', everyScope: true }
 
 function ids(...values: unknown[]): number[] {
   return values.flat().filter((v): v is number => typeof v === 'number' && Number.isInteger(v))
@@ -49,12 +58,16 @@ export function dirtFor(event: OutboxEventLike): Dirt[] {
     case 'shipment': {
       const orderIds = event.aggregateType === 'Order' ? [event.aggregateId, ...ids(p.orderId)] : ids(p.orderId, p.orderIds)
       const locations = ids(p.locationId, p.locationIds, p.fromLocationId)
-      return ORDER_METRICS.map((metric) => ({ metric, locations, orderIds }))
+      return [...ORDER_METRICS.map((metric) => ({ metric, locations, orderIds })), KPIS]
     }
     case 'stock': {
       const locations = ids(p.locationId, p.locationIds)
-      return [{ metric: 'inventoryConfidence', locations, everyScope: locations.length === 0 }]
+      const confidence: Dirt = { metric: 'inventoryConfidence', locations, everyScope: locations.length === 0 }
+      const movesKpis = event.aggregateType === 'CycleCount' || p.adjustmentId !== undefined || p.cause === 'PURCHASE_ORDER_RECEIPT'
+      return movesKpis ? [confidence, KPIS] : [confidence]
     }
+    case 'return':
+      return [KPIS]
     case 'exception': {
       const owners = [p.ownerRole, p.previousOwnerRole].filter((r): r is string => typeof r === 'string')
       return [{ metric: 'exceptions', owners, everyScope: owners.length === 0 }]

@@ -28,6 +28,8 @@ export interface AdjustmentRequest {
   approvalException?: 'ADJUSTMENT_APPROVAL' | 'COUNT_VARIANCE'
   /** Where to point a user error about the delta (the adjustInventory input, a feed row...). */
   deltaField?: string[]
+  /** The business time of the request (the command's clock): the adjustment's createdAt, and appliedAt when it applies at once. */
+  now?: Date
 }
 
 /** Makes sure the (sku, location) position exists and returns it, so an adjustment always has a subject. */
@@ -105,7 +107,8 @@ export async function requestAdjustment(tx: Tx, r: AdjustmentRequest, actor: Act
       valueDelta: (r.bucket === 'SAFETY_STOCK' ? 0 : r.quantityDelta * unitCost).toFixed(2),
       requestedBy: actor.id,
       idempotencyKey: r.idempotencyKey ?? null,
-      appliedAt: pending ? null : new Date(),
+      createdAt: r.now ?? new Date(),
+      appliedAt: pending ? null : (r.now ?? new Date()),
     },
   })
 

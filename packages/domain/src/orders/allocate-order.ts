@@ -416,7 +416,8 @@ function allocationWrites(w: {
   }
   if (w.lineUpdates.length) {
     parts.push(Prisma.sql`line AS (
-      UPDATE order_lines ol SET allocated_quantity = ol.allocated_quantity + v.a, backordered_quantity = v.b
+      UPDATE order_lines ol SET allocated_quantity = ol.allocated_quantity + v.a, backordered_quantity = v.b,
+        first_allocation_short = COALESCE(ol.first_allocation_short, v.b)
       FROM (VALUES ${Prisma.join(w.lineUpdates.map((l) => Prisma.sql`(${l.lineId}::int, ${l.allocated}::int, ${l.backordered}::int)`))}) AS v(id, a, b)
       WHERE ol.id = v.id)`)
   }

@@ -10,10 +10,15 @@ export async function refundAmountOf(tx: Tx, returnId: number): Promise<Prisma.D
   return lines.reduce((sum, l) => sum + Number(l.orderLine.unitPrice) * l.receivedQuantity, 0)
 }
 
-export async function markRefunded(tx: Tx, rma: { id: number; number: string; orderId: number; refundStatus: 'NOT_STARTED' | 'PENDING' | 'REFUNDED' | 'DENIED' }, actor: Actor) {
+export async function markRefunded(
+  tx: Tx,
+  rma: { id: number; number: string; orderId: number; refundStatus: 'NOT_STARTED' | 'PENDING' | 'REFUNDED' | 'DENIED' },
+  actor: Actor,
+  now = new Date(),
+) {
   refundMachine.assertTransition(rma.refundStatus, 'REFUNDED')
   const amount = await refundAmountOf(tx, rma.id)
-  await tx.return.update({ where: { id: rma.id }, data: { refundStatus: 'REFUNDED', refundAmount: amount } })
+  await tx.return.update({ where: { id: rma.id }, data: { refundStatus: 'REFUNDED', refundAmount: amount, refundedAt: now } })
   await tx.orderEvent.create({ data: { orderId: rma.orderId, kind: 'return', title: `Refund issued (${rma.number})`, detail: `${Number(amount).toFixed(2)} refunded`, actor: actor.id } })
 }
 
@@ -22,13 +27,13 @@ export async function markRefunded(tx: Tx, rma: { id: number; number: string; or
  * return CLOSED: its processing time runs from request to this moment. The order becomes RETURNED when no other
  * return of it is still open.
  */
-export async function settleIfInspected(tx: Tx, returnId: number, actor: Actor) {
+export async function settleIfInspected(tx: Tx, returnId: number, actor: Actor, now = new Date()) {
   const rma = await tx.return.findUniqueOrThrow({ where: { id: returnId }, include: { lines: { select: { receivedQuantity: true, disposition: true } } } })
   if (rma.lines.some((l) => l.receivedQuantity > 0 && !l.disposition)) return rma
   returnMachine.assertTransition(rma.status, 'INSPECTED')
-  if (rma.refundStatus === 'PENDING') await markRefunded(tx, rma, actor)
+  if (rma.refundStatus === 'PENDING') await markRefunded(tx, rma, actor, now)
   returnMachine.assertTransition('INSPECTED', 'CLOSED')
-  const closedAt = new Date()
+  const closedAt = now
   const closed = await tx.return.update({ where: { id: rma.id }, data: { status: 'CLOSED', closedAt } })
   const hours = (closedAt.getTime() - rma.requestedAt.getTime()) / 3_600_000
   await tx.orderEvent.create({

@@ -57,6 +57,29 @@ export const SETTING_DEFAULTS = {
   'api.idempotencyRetentionHours': 24,
   /** Tries of a webhook delivery before it is dead-lettered (redeliverWebhook starts it again). */
   'webhooks.maxTries': 8,
+  // ----- KPIs (operational intelligence, issue 17) -----
+  /**
+   * Target and WATCH band of every KPI: a value at least as good as `target` is ON_TARGET, one between `target` and
+   * `watch` is WATCH, one worse than `watch` OFF_TARGET; `better` says which way is good. Durations are judged on
+   * their p90 (hours), the adjustment frequency per 1,000 units shipped. Sources (docs: shared REFERENCES.md):
+   * on-time shipment > 99.7% and order picking accuracy > 99.9% are WERC DC Measures 2020 best in class (a
+   * warehouse exception rate of at most 0.1% is the picking-accuracy mirror); inventory record accuracy: 99% best
+   * in class, 95% the usual target (our WATCH floor); OTIF: Walmart's 2024 supplier targets (in full 95%, on time
+   * 90-98%). The cycle- and return-time targets, the cancellation, backorder and adjustment targets and every
+   * other WATCH floor are this hub's defaults for a mid-market retailer, not published figures: tune them here.
+   */
+  'kpi.targets': {
+    orderCycleTime: { target: 48, watch: 72, better: 'LOWER' },
+    onTimeShipmentRate: { target: 0.997, watch: 0.95, better: 'HIGHER' },
+    otifRate: { target: 0.95, watch: 0.9, better: 'HIGHER' },
+    cancellationRate: { target: 0.02, watch: 0.05, better: 'LOWER' },
+    inventoryRecordAccuracy: { target: 0.99, watch: 0.95, better: 'HIGHER' },
+    backorderRate: { target: 0.02, watch: 0.05, better: 'LOWER' },
+    replenishmentLeadTimeAdherence: { target: 0.95, watch: 0.85, better: 'HIGHER' },
+    warehouseExceptionRate: { target: 0.001, watch: 0.01, better: 'LOWER' },
+    returnProcessingTime: { target: 48, watch: 96, better: 'LOWER' },
+    manualAdjustmentFrequency: { target: 1, watch: 3, better: 'LOWER' },
+  },
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

@@ -61,6 +61,7 @@ export async function adjustInventory(tx: Tx, rawInput: z.input<typeof adjustInv
           note: input.note,
           expectedQuantity: input.expectedQuantity,
           idempotencyKey,
+          now,
         },
         actor,
       )

@@ -66,6 +66,7 @@ export async function recordCount(tx: Tx, rawInput: z.input<typeof recordCountIn
         approval: within ? 'none' : 'required',
         approvalException: 'COUNT_VARIANCE',
         deltaField: ['input', 'countedQuantity'],
+        now,
       },
       actor,
     )

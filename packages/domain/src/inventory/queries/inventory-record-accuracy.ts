@@ -8,6 +8,12 @@ export interface AccuracyRow {
 }
 
 /**
+ * A count that has a final result (`cc` is the cycle_counts row): completed, waiting for its variance to be
+ * approved, or cancelled after it was recorded. The IRA query below and the `kpis` report both count these.
+ */
+export const SETTLED_COUNT = Prisma.sql`cc.status IN ('COMPLETED', 'PENDING_APPROVAL', 'CANCELLED') AND cc.within_tolerance IS NOT NULL`
+
+/**
  * Inventory record accuracy (IRA): the share of counts in [from, to) whose final result was within its class
  * tolerance of the book, overall, per ABC class and per location. No counts -> accuracy null (unknown, not 100%).
  */
@@ -23,7 +29,7 @@ export async function inventoryRecordAccuracy(tx: Tx, args: { locationCode?: str
       count(*) FILTER (WHERE cc.within_tolerance)::int AS accurate
     FROM cycle_counts cc JOIN skus s ON s.id = cc.sku_id JOIN locations l ON l.id = cc.location_id
     WHERE ${locationFilter} AND cc.counted_at >= ${args.from} AND cc.counted_at < ${args.to}
-      AND cc.status IN ('COMPLETED', 'PENDING_APPROVAL', 'CANCELLED') AND cc.within_tolerance IS NOT NULL
+      AND ${SETTLED_COUNT}
     GROUP BY s.abc_class, l.code`
   const summarize = (rs: typeof rows): AccuracyRow => {
     const counts = rs.reduce((s, r) => s + Number(r.counts), 0)

@@ -57,8 +57,8 @@ export function writeOrdersSql(plans: FastOrderPlan[], now: Date): Prisma.Sql {
       RETURNING *),
     p AS (SELECT v.k, placed.id, placed.number FROM placed JOIN v_order v ON v.channel_id = placed.channel_id AND v.external_id = placed.external_id),
     line AS (
-      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, allocated_quantity, backordered_quantity)
-      SELECT p.id, v.line_number, v.sku_id, v.quantity, v.unit_price, v.quantity, 0
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, allocated_quantity, backordered_quantity, first_allocation_short)
+      SELECT p.id, v.line_number, v.sku_id, v.quantity, v.unit_price, v.quantity, 0, 0
       FROM unnest(${col(lines, (x) => x.k)}::int[], ${col(lines, (x) => x.item.lineNumber)}::int[], ${col(lines, (x) => x.item.skuId)}::int[],
         ${col(lines, (x) => x.item.quantity)}::int[], ${col(lines, (x) => x.item.unitPrice)}::numeric[]) AS v(k, line_number, sku_id, quantity, unit_price)
       JOIN p USING (k)

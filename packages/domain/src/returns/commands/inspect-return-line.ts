@@ -21,7 +21,7 @@ export const inspectReturnLineInput = z.object({
  * they leave QC and go where inventory's dispositionReturnedUnits puts them: RESTOCK -> available, DAMAGED -> the
  * damaged bucket, SCRAP and RETURN_TO_VENDOR -> off hand. The last inspection settles the return.
  */
-export async function inspectReturnLine(tx: Tx, rawInput: z.input<typeof inspectReturnLineInput>, actor: Actor) {
+export async function inspectReturnLine(tx: Tx, rawInput: z.input<typeof inspectReturnLineInput>, actor: Actor, now = new Date()) {
   const input = parseInput(inspectReturnLineInput, rawInput)
   const line = await tx.returnLine.findUnique({ where: { id: input.returnLineId }, include: { return: true, sku: { select: { code: true } } } })
   if (!line) throw userError('NOT_FOUND', 'Return line not found', ['input', 'returnLineId'])
@@ -46,12 +46,12 @@ export async function inspectReturnLine(tx: Tx, rawInput: z.input<typeof inspect
   })
   const inspected = await tx.returnLine.update({
     where: { id: line.id },
-    data: { disposition: input.disposition, inspectionNote: input.note ?? null, inspectedBy: actor.id, inspectedAt: new Date() },
+    data: { disposition: input.disposition, inspectionNote: input.note ?? null, inspectedBy: actor.id, inspectedAt: now },
   })
   await tx.orderEvent.create({
     data: { orderId: rma.orderId, kind: 'return', title: `Return inspected: ${n} x ${line.sku.code} ${input.disposition.replaceAll('_', ' ').toLowerCase()}`, detail: input.note ?? null, actor: actor.id },
   })
   await recordEvents(tx, [{ topic: 'return.changed', aggregateType: 'Return', aggregateId: rma.id, payload: { returnLineId: line.id, disposition: input.disposition, orderId: rma.orderId } }])
-  const settled = await settleIfInspected(tx, rma.id, actor)
+  const settled = await settleIfInspected(tx, rma.id, actor, now)
   return { line: inspected, return: settled, stockPosition: position }
 }

@@ -20,7 +20,7 @@ export const receiveReturnInput = z.object({
  * The parcel is back at a node: received units go on hand but into quality control (not sellable) until each line
  * is inspected; the refund becomes PENDING. A line may arrive short, never over what was requested.
  */
-export async function receiveReturn(tx: Tx, rawInput: z.input<typeof receiveReturnInput>, actor: Actor) {
+export async function receiveReturn(tx: Tx, rawInput: z.input<typeof receiveReturnInput>, actor: Actor, now = new Date()) {
   const input = parseInput(receiveReturnInput, rawInput)
   await tx.$queryRaw`SELECT id FROM returns WHERE id = ${input.returnId} FOR UPDATE`
   const rma = await tx.return.findUnique({ where: { id: input.returnId }, include: { lines: { include: { sku: { select: { code: true } } }, orderBy: { id: 'asc' } } } })
@@ -58,7 +58,7 @@ export async function receiveReturn(tx: Tx, rawInput: z.input<typeof receiveRetu
   refundMachine.assertTransition(rma.refundStatus, 'PENDING')
   const updated = await tx.return.update({
     where: { id: rma.id },
-    data: { status: 'RECEIVED', refundStatus: 'PENDING', receivedAt: new Date(), locationId: location.id },
+    data: { status: 'RECEIVED', refundStatus: 'PENDING', receivedAt: now, locationId: location.id },
   })
   await tx.orderEvent.create({
     data: { orderId: rma.orderId, kind: 'return', title: `Return received (${rma.number})`, detail: `${total} unit(s) at ${location.code}, awaiting inspection; refund pending`, actor: actor.id },

@@ -27,7 +27,7 @@ export const requestReturnInput = z.object({
  * shipped minus what other returns already claim. Only a delivered order (or one with a return already open) can
  * be returned; the order moves to RETURN_REQUESTED.
  */
-export async function requestReturn(tx: Tx, rawInput: z.input<typeof requestReturnInput>, actor: Actor) {
+export async function requestReturn(tx: Tx, rawInput: z.input<typeof requestReturnInput>, actor: Actor, now = new Date()) {
   const input = parseInput(requestReturnInput, rawInput)
   await tx.$queryRaw`SELECT id FROM orders WHERE id = ${input.orderId} FOR UPDATE`
   const order = await tx.order.findUnique({
@@ -54,7 +54,7 @@ export async function requestReturn(tx: Tx, rawInput: z.input<typeof requestRetu
     return { orderLineId: orderLine.id, skuId: orderLine.skuId, quantity: line.quantity, reason: line.reason }
   })
 
-  const rma = await tx.return.create({ data: { orderId: order.id, requestedBy: actor.id, lines: { create: rows } }, include: { lines: true } })
+  const rma = await tx.return.create({ data: { orderId: order.id, requestedBy: actor.id, requestedAt: now, lines: { create: rows } }, include: { lines: true } })
   const units = rows.reduce((s, r) => s + r.quantity, 0)
   if (order.status !== 'RETURN_REQUESTED') {
     await moveOrderStatus(tx, order.id, 'RETURN_REQUESTED', actor, { title: `Return requested (${rma.number})`, detail: `${units} unit(s): ${rows.map((r) => r.reason).join('; ')}` })

@@ -25,7 +25,7 @@ export const confirmShipmentInput = z.object({
  * both drop); allocations SHIPPED, line shipped quantities up; the order becomes SHIPPED when every line is fully
  * shipped (or cancelled), else PARTIALLY_SHIPPED.
  */
-export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmShipmentInput>, actor: Actor) {
+export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmShipmentInput>, actor: Actor, now = new Date()) {
   const input = parseInput(confirmShipmentInput, rawInput)
   await lockFulfillmentOrder(tx, input.fulfillmentOrderId)
   const fo = await tx.fulfillmentOrder.findUnique({
@@ -48,7 +48,7 @@ export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmSh
     throw userError('NOT_FOUND', `No active carrier service ${input.carrier} ${input.service}`, ['input', 'service'])
   }
 
-  const shippedAt = new Date()
+  const shippedAt = now
   const projectedDeliveryAt = projectDelivery({
     shippedAt,
     transitDays: carrierService.transitDaysMean,
@@ -95,6 +95,7 @@ export async function confirmShipment(tx: Tx, rawInput: z.input<typeof confirmSh
     detail: `${fo.number} from ${fo.location.code}: ${units} unit(s), tracking ${input.trackingNumber}`,
     data: { shippedAt },
   })
+  await tx.order.update({ where: { id: fo.orderId }, data: { parcels: { increment: 1 } } })
   // A bundle line ships through its component lines (order maintenance, bundle-lines.ts).
   const lines = await tx.orderLine.findMany({ where: { orderId: fo.orderId, isBundle: false }, select: { quantity: true, shippedQuantity: true, cancelledQuantity: true } })
   const complete = lines.every((l) => l.shippedQuantity + l.cancelledQuantity >= l.quantity)
