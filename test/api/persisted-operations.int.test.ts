@@ -44,7 +44,9 @@ describe('persisted operations', () => {
     })
     for (const op of ops) {
       const [file, name] = op.source.split('#')
-      const source = (await import(/* @vite-ignore */ pathToFileURL(path.join(FEATURES_DIR, '..', file)).href))[name] as string
+      // `name` is the export, or a path into an exported object of documents (DECIDE_MUTATIONS.approveAdjustment).
+      const mod = await import(/* @vite-ignore */ pathToFileURL(path.join(FEATURES_DIR, '..', file)).href)
+      const source = name.split('.').reduce((v: any, key) => v[key], mod) as string
       await (op.kind === 'mutation' ? client.mutation(source, {}) : client.query(source, {}, { requestPolicy: 'network-only' })).toPromise()
     }
     expect(sent.map((b) => b.extensions?.persistedQuery?.sha256Hash).sort()).toEqual(ops.map((o) => o.hash).sort())

@@ -50,6 +50,15 @@ describe('calculated query cost and a leaky bucket per client', () => {
     expect(res.body.extensions?.cost).toMatchObject({ requestedQueryCost: 2 + 10 * (1 + 5 + 1), actualQueryCost: 2 + 3 * 4 })
   })
 
+  it("charges nothing for __typename, which the dashboard's client adds to every object it asks for", async () => {
+    const token = await t().token('OPERATIONS', undefined, 'cost-typename@test')
+    const plain = await post('{ orders(first: 10) { nodes { number lines { sku } channel { code } } } }', {}, token)
+    const typed = await post('{ __typename orders(first: 10) { __typename nodes { __typename number lines { __typename sku } channel { __typename code } } } }', {}, token)
+    expect(plain.body.extensions?.cost?.requestedQueryCost).toBe(2 + 10 * (1 + 5 + 1))
+    expect(typed.body.extensions?.cost?.requestedQueryCost).toBe(plain.body.extensions?.cost?.requestedQueryCost)
+    expect(typed.body.extensions?.cost?.actualQueryCost).toBe(plain.body.extensions?.cost?.actualQueryCost)
+  })
+
   it('refuses a query above the single-query maximum with MAX_COST_EXCEEDED before anything runs', async () => {
     const token = await t().token('OPERATIONS', undefined, 'cost-max@test')
     const pages = Array.from({ length: 5 }, (_, i) => `p${i}: orders(first: 100) { nodes { number lines { sku quantity } } }`).join(' ')
@@ -110,6 +119,8 @@ describe('calculated query cost and a leaky bucket per client', () => {
     const again = await post(page, {}, token)
     expect(again.body.errors).toBeUndefined()
     await prisma.setting.delete({ where: { key: 'api.costLimits' } })
+    // Back to the defaults for the tests after this one, once the cache lets go of the override.
+    await new Promise((r) => setTimeout(r, 5_100))
   })
 })
 

@@ -115,7 +115,10 @@ describe('payment as an event', () => {
     const cancelled = await pay({ orderId: order.id, status: 'CAPTURED', idempotencyKey: 'late-capture' })
     expect(cancelled).toMatchObject({ order: null, userErrors: [expect.objectContaining({ code: 'ILLEGAL_TRANSITION', field: ['input', 'orderId'] })] })
     expect(await footprint(order.number)).toEqual(before)
-    expect(await t().app.db.prisma.idempotencyRecord.count({ where: { key: 'late-capture' } })).toBe(0)
+    // The refusal is the first result under its key (Stripe's rule): kept, and replayed to a retry, still writing nothing.
+    expect(await t().app.db.prisma.idempotencyRecord.count({ where: { key: 'late-capture' } })).toBe(1)
+    expect(await pay({ orderId: order.id, status: 'CAPTURED', idempotencyKey: 'late-capture' })).toMatchObject({ order: null, userErrors: cancelled.userErrors })
+    expect(await footprint(order.number)).toEqual(before)
 
     const { order: live } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }], { payment: { status: 'PENDING' } }))
     const beforeScore = await footprint(live.number)

@@ -44,13 +44,19 @@ export function asSent(text: string): { document: string; hash: string; kind: Pe
   return { document, hash: crypto.createHash('sha256').update(document).digest('hex'), kind: operation.operation, name: operation.name?.value ?? null }
 }
 
+/** The strings a module exports, also inside exported objects (e.g. one mutation per action, keyed by its name). */
+function documentStrings(value: unknown, name = ''): Array<[string, string]> {
+  if (typeof value === 'string') return [[name, value]]
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return []
+  return Object.entries(value).flatMap(([key, v]) => documentStrings(v, name ? `${name}.${key}` : key))
+}
+
 /** Every operation the dashboard can send, by hash. */
 export async function dashboardOperations(dir = FEATURES_DIR): Promise<Map<string, PersistedOperation>> {
   const found = new Map<string, PersistedOperation>()
   for (const file of documentFiles(dir)) {
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
-    for (const [exported, value] of Object.entries(mod)) {
-      if (typeof value !== 'string') continue
+    for (const [exported, value] of documentStrings(mod)) {
       const op = asSent(value)
       if (op) found.set(op.hash, { ...op, source: `${path.relative(path.dirname(dir), file)}#${exported}` })
     }

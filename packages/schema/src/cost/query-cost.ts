@@ -1,6 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity'
 import {
   Kind,
+  visit,
   getNamedType,
   getOperationAST,
   isAbstractType,
@@ -35,7 +36,12 @@ export function requestedQueryCost(
 ): RequestedCost | null {
   const operation = getOperationAST(document, operationName ?? undefined)
   if (!operation) return null
-  const only: DocumentNode = { ...document, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] }
+  // Meta fields (__typename, which every urql client adds to each object) are free, as Shopify counts them; the
+  // complexity plugin would charge each one its default of 1 and double the cost of what a dashboard reads.
+  const only = visit(
+    { ...document, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] },
+    { Field: (field) => (field.name.value.startsWith('__') && field.name.value !== '__schema' && field.name.value !== '__type' ? null : undefined) },
+  )
   try {
     const { complexity, depth, breadth } = complexityFromQuery(only, { schema, ctx, variables: variables ?? {} })
     return { cost: complexity, depth, breadth }
