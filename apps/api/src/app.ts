@@ -18,6 +18,7 @@ import { LiveMetrics } from '@ops-hub/analytics'
 import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
+import { predictionJobs } from './prediction-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
@@ -224,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
+    ...predictionJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
 

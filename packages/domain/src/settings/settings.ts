@@ -36,6 +36,23 @@ export const SETTING_DEFAULTS = {
    * Shared by the supplier scorecard and the replenishment lead-time adherence KPI, so both count alike.
    */
   'procurement.leadTimeToleranceDays': 2,
+  // ----- predictions (issue 17): SLA-miss risk, cycle-count priority -----
+  /**
+   * SLA-miss risk of open orders (see orders/sla-risk): history is the orders open at every `stepHours` over the last
+   * `lookbackDays`, each labelled with whether it was still open at its ship-by. Time left is cut at `timeLeftBandsHours`.
+   * A cell with fewer than `minObservations` order-moments falls back to the next coarser level; the estimate is shrunk
+   * toward that coarser level's rate with `pseudoCount` order-moments. At `exceptionThreshold` or above, the risk job
+   * opens a SHIP_BY_RISK exception (HIGH from `highSeverityAt`).
+   */
+  'orders.slaRisk': {
+    lookbackDays: 28,
+    stepHours: 3,
+    timeLeftBandsHours: [2, 4, 8, 12, 24, 48],
+    minObservations: 30,
+    pseudoCount: 20,
+    exceptionThreshold: 0.5,
+    highSeverityAt: 0.8,
+  },
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

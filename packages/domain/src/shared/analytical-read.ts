@@ -1,0 +1,21 @@
+import type { PrismaClient, Tx } from '@ops-hub/db'
+
+/**
+ * Runs a large set-based read (one statement over weeks of history) with PostgreSQL's JIT compilation off. Its cost
+ * estimates are far above jit_above_cost (the planner cannot size a series generated per row), so the server would
+ * spend seconds compiling a plan that runs in a fraction of that. Given a client, the read gets a transaction of its
+ * own; given a transaction, the setting holds for the rest of it.
+ */
+export async function analyticalRead<T>(db: Tx | PrismaClient, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (typeof (db as PrismaClient).$transaction === 'function') {
+    return (db as PrismaClient).$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SET LOCAL jit = off`
+        return fn(tx)
+      },
+      { timeout: 300_000, maxWait: 30_000 },
+    )
+  }
+  await db.$executeRaw`SET LOCAL jit = off`
+  return fn(db)
+}
