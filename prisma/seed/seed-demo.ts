@@ -102,7 +102,6 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   fulfilment.finish()
   seedWaves(w, fulfilment)
   governance.finish()
-  openShipByRisk(w, fulfilment, exceptions)
   exceptions.finish()
   stock.finish(w.rng.fork('bins'))
   const generated = performance.now()
@@ -125,27 +124,5 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
     orders: wrote ? orders : 0,
     generateMs: Math.round(generated - started),
     writeMs: Math.round(performance.now() - generated),
-  }
-}
-
-/** Open orders already past their ship-by get a SHIP_BY_RISK exception (the most overdue first). */
-function openShipByRisk(w: World, fulfilment: Fulfilment, exceptions: Exceptions): void {
-  const open = new Set(['ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED', 'IN_FULFILLMENT'])
-  const late = fulfilment.orders
-    .filter((o) => open.has(o.status) && (o.row.ship_by as Date).getTime() < w.now)
-    .sort((a, b) => (a.row.ship_by as Date).getTime() - (b.row.ship_by as Date).getTime())
-    .slice(0, 8)
-  for (const o of late) {
-    const shipBy = (o.row.ship_by as Date).getTime()
-    exceptions.open(Math.max((o.row.placed_at as Date).getTime(), shipBy - 3 * HOUR), {
-      type: 'SHIP_BY_RISK',
-      subjectType: 'Order',
-      subjectId: o.row.id as number,
-      orderId: o.row.id as number,
-      title: `${o.row.number} will miss its ship-by`,
-      detail: `Still ${o.status.toLowerCase().replace('_', ' ')} at ${o.fos.map((f) => f.node.code).join(', ')}; ship-by was ${new Date(shipBy).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-      data: { shipBy: new Date(shipBy).toISOString(), status: o.status },
-      dedupeKey: `SHIP_BY_RISK:order:${o.row.id}`,
-    })
   }
 }

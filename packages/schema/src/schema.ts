@@ -31,6 +31,8 @@ import './types/live/inventory-confidence.ts'
 import './types/live/pick-backlog.ts'
 import './types/live/exception-summary.ts'
 import './types/live/order-updated.ts'
+// predictions (issue 17)
+import './types/orders/sla-risk.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

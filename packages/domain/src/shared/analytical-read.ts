@@ -7,7 +7,8 @@ import type { PrismaClient, Tx } from '@ops-hub/db'
  * own; given a transaction, the setting holds for the rest of it.
  */
 export async function analyticalRead<T>(db: Tx | PrismaClient, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (typeof (db as PrismaClient).$transaction === 'function') {
+  // A transaction client has no $connect (it may still nest $transaction as savepoints).
+  if (typeof (db as PrismaClient).$connect === 'function') {
     return (db as PrismaClient).$transaction(
       async (tx) => {
         await tx.$executeRaw`SET LOCAL jit = off`
