@@ -86,3 +86,4 @@ export { estimateSlaRisk, SlaHistoryIndex, SLA_RISK_LEVELS, type SlaRisk, type S
 export { historySnapshots, openOrderSnapshots, historyCells, gridOriginAtOrBefore, type SlaRiskSettings, type OpenOrderScope, type OpenOrderSnapshot, type SnapshotRow, type HistoryCell, type QueuePosition } from './orders/sla-risk/snapshots.ts'
 export { slaHistoryCache, SlaHistoryCache } from './orders/sla-risk/history-cache.ts'
 export { flagShipByRisks, shipByRiskKey } from './orders/commands/flag-ship-by-risks.ts'
+export { ANOMALY_FLAGS, JUDGED_REASONS, robustZDetail, localHourAt, type AnomalyFlag, type AnomalyEvidence, type AnomalyInputs, type AnomalySettings, type RobustZMethod } from './inventory/anomalies.ts'
