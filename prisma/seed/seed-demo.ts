@@ -15,7 +15,7 @@ import { persistWorld, WRITE_PHASES } from './persist.ts'
 import { Procurement } from './procurement.ts'
 import { Rng } from './rng.ts'
 import { Simulation } from './simulation.ts'
-import { Stock } from './stock.ts'
+import { Stock, type Position } from './stock.ts'
 import { seedUsers } from './users.ts'
 import { seedWaves } from './warehouse.ts'
 import { World } from './world.ts'
@@ -87,6 +87,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   const exceptions = new Exceptions(w)
   const opened = now - OPENING_OFFSET
   seedPositions(w, stock, procurement, opened)
+  stock.assignErrorRates(w.rng.fork('drift'), { openedAt: opened, meanDaysSinceCount: countingIntervalDays(w, stock) })
   const sim = new Simulation(w, stock, exceptions, w.rng.fork('simulation'))
   sim.t = opened
   const fulfilment = new Fulfilment(sim)
@@ -125,4 +126,16 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
     generateMs: Math.round(generated - started),
     writeMs: Math.round(performance.now() - generated),
   }
+}
+
+/**
+ * How long a position goes between counts on average, as the governance simulation counts (three a working day at
+ * MAIN, A items six times and B items three times as likely as C items; the 3PL's stock is checked by its feeds).
+ */
+function countingIntervalDays(w: World, stock: Stock): (p: Position) => number {
+  const weight = (p: Position) => (p.sku.abc === 'A' ? 6 : p.sku.abc === 'B' ? 3 : 1)
+  const main = w.node('MAIN')
+  const total = stock.positions.filter((p) => p.node === main).reduce((s, p) => s + weight(p), 0)
+  // Six working days a week.
+  return (p) => (p.node === main ? total / (3 * (6 / 7) * weight(p)) : 90)
 }
