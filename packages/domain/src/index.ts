@@ -87,3 +87,6 @@ export { historySnapshots, openOrderSnapshots, historyCells, gridOriginAtOrBefor
 export { slaHistoryCache, SlaHistoryCache } from './orders/sla-risk/history-cache.ts'
 export { flagShipByRisks, shipByRiskKey } from './orders/commands/flag-ship-by-risks.ts'
 export { ANOMALY_FLAGS, JUDGED_REASONS, robustZDetail, localHourAt, type AnomalyFlag, type AnomalyEvidence, type AnomalyInputs, type AnomalySettings, type RobustZMethod } from './inventory/anomalies.ts'
+export { countPriorityInputs, type CountPriorityInputs, type PositionMoment } from './inventory/count-priority/inputs.ts'
+export { scoreCountPriority, varianceChance, fitVarianceCurve, COUNT_PRIORITY_TERMS, type VarianceCurve, type CountPriorityScore, type CountPriorityTerm, type CountPriorityTermName, type CountPrioritySettings, type CountPriorityParams, type ScoredCount, type VarianceChance } from './inventory/count-priority/score.ts'
+export { cycleCountPriorities, countPriorityParams, pastCounts, beforeCount, calibrationPoints, rankCountPriorities, type CycleCountPriority, type CountPriorityScope, type PastCount } from './inventory/count-priority/cycle-count-priorities.ts'

@@ -53,6 +53,26 @@ export const SETTING_DEFAULTS = {
     exceptionThreshold: 0.5,
     highSeverityAt: 0.8,
   },
+  /**
+   * Cycle-count priority (see inventory/count-priority): score = sum of weight x term / sum of weights, each term 0..1 -
+   * lowConfidence (1 - confidence), valueAtRisk (onHand x unit cost on a log scale up to `valueScale`), varianceHistory
+   * (share of the position's past counts that found a variance, shrunk toward its location's share with
+   * `variancePseudoCounts`), daysSinceCount (days since the last count over `daysForFull`, capped at 1) and
+   * anomalies (anomaly-flagged adjustments since the last count over `anomaliesForFull`, capped at 1). The chance that
+   * a count finds a variance is read off a logistic curve of score fitted to the counts of the last `calibrationDays`
+   * (each scored as it stood just before it), its slope held back by a ridge penalty `curveRidge`.
+   */
+  'inventory.countPriority': {
+    weights: { lowConfidence: 0.25, valueAtRisk: 0.15, varianceHistory: 0.25, daysSinceCount: 0.25, anomalies: 0.1 },
+    valueScale: 50000,
+    variancePseudoCounts: 2,
+    anomaliesForFull: 2,
+    daysForFull: 90,
+    calibrationDays: 90,
+    curveRidge: 0.1,
+  },
+  /** Counts a location can do per day: when more positions are due, scheduleCycleCounts takes the highest priorities. */
+  'inventory.dailyCountCapacity': 40,
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

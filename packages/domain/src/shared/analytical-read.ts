@@ -6,17 +6,25 @@ import type { PrismaClient, Tx } from '@ops-hub/db'
  * spend seconds compiling a plan that runs in a fraction of that. Given a client, the read gets a transaction of its
  * own; given a transaction, the setting holds for the rest of it.
  */
-export async function analyticalRead<T>(db: Tx | PrismaClient, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function analyticalRead<T>(db: Tx | PrismaClient, fn: (tx: Tx) => Promise<T>, opts: { hashJoins?: boolean } = {}): Promise<T> {
+  const settle = async (tx: Tx) => {
+    await tx.$executeRaw`SET LOCAL jit = off`
+    // Joins of aggregates over thousands of (row, moment) pairs: the planner cannot estimate them and would pick nested
+    // loops that compare every pair with every other.
+    if (opts.hashJoins) await tx.$executeRaw`SET LOCAL enable_nestloop = off`
+  }
   // A transaction client has no $connect (it may still nest $transaction as savepoints).
   if (typeof (db as PrismaClient).$connect === 'function') {
     return (db as PrismaClient).$transaction(
       async (tx) => {
-        await tx.$executeRaw`SET LOCAL jit = off`
+        await settle(tx)
         return fn(tx)
       },
       { timeout: 300_000, maxWait: 30_000 },
     )
   }
-  await db.$executeRaw`SET LOCAL jit = off`
-  return fn(db)
+  await settle(db)
+  const result = await fn(db)
+  if (opts.hashJoins) await db.$executeRaw`SET LOCAL enable_nestloop = on`
+  return result
 }
