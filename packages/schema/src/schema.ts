@@ -34,6 +34,7 @@ import './types/live/order-updated.ts'
 // predictions (issue 17)
 import './types/orders/sla-risk.ts'
 import './types/inventory/adjustment-anomaly.ts'
+import './types/inventory/cycle-count-priority.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })
