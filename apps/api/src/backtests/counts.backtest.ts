@@ -92,6 +92,7 @@ const counts: Backtest = {
     const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a')
     return {
       score,
+      figures: { variances, inTopDecile, topDecileShare: variances ? inTopDecile / variances : 0, topDecileHitRate: topDecileCounts ? topDecileVariances / topDecileCounts : 0 },
       notes: [
         `origins: ${origins.length} days at ${ORIGIN_HOUR_UTC}:00 UTC after ${WARM_UP_DAYS} days of warm-up; probabilities read off a logistic curve fitted to the past ${params.settings.calibrationDays} days of counts`,
         `top decile of each location's ranking: ${inTopDecile} of ${variances} real variances found there (${pct(inTopDecile, variances)}; ranking at random finds 10%)`,

@@ -73,6 +73,7 @@ const sla: Backtest = {
     const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`)
     return {
       score,
+      figures: { pastShipBy, unlabelled, noHistory, ruleRecall: ruleScore.recall ?? 0 },
       notes: [
         `origins: ${origins.length} (every ${settings.stepHours} h from ${new Date(start).toISOString().slice(0, 10)}), history window ${settings.lookbackDays} days sampled every ${settings.stepHours} h`,
         `not scored: ${pastShipBy} already past their ship-by (missed for certain), ${unlabelled} with a ship-by after the end of the history, ${noHistory} with no history`,
