@@ -70,16 +70,16 @@ export class Stock {
       const days = Math.min(365, -carriedOver.meanDaysSinceCount(p) * Math.log(1 - rng.next()))
       p.createdAt = carriedOver.openedAt - days * 86_400_000 - 3_600_000
       const errors = poisson(rng, days * (p.errorRate / 8 + p.errorRate * p.dailyDemand * 0.8))
-      for (let k = 0; k < errors; k++) p.drift += rng.chance(0.7) ? -1 : 1
+      for (let k = 0; k < errors; k++) p.drift += rng.chance(0.5) ? -1 : 1
     }
     this.driftRng = rng
   }
 
-  /** A day on the floor: units are misplaced, borrowed or pocketed at error-prone positions, whether they ship or not. */
+  /** A day on the floor: units are misplaced, borrowed or pocketed (mostly lost, now and then turned up) at error-prone positions. */
   driftOvernight(): void {
     const rng = this.driftRng
     if (!rng) return
-    for (const p of this.positions) if (rng.chance(p.errorRate / 8)) p.drift += (rng.chance(0.7) ? -1 : 1) * rng.int(1, 2)
+    for (const p of this.positions) if (rng.chance(p.errorRate / 8)) p.drift += (rng.chance(0.8) ? -1 : 1) * rng.int(1, 2)
   }
 
   create(sku: SkuInfo, node: NodeInfo, binIds: number[]): Position {
@@ -145,7 +145,7 @@ export class Stock {
     Object.assign(p, n)
     const drift = this.driftRng
     if (drift && p.errorRate > 0) {
-      if (type === 'SHIPPED' && drift.chance(p.errorRate)) p.drift += drift.chance(0.7) ? -1 : 1
+      if (type === 'SHIPPED' && drift.chance(p.errorRate)) p.drift += drift.chance(0.5) ? -1 : 1
       else if (type === 'RECEIVED' && o.reason === 'PO_RECEIPT' && drift.chance(Math.min(1, 3 * p.errorRate))) p.drift += (drift.chance(0.5) ? -1 : 1) * drift.int(1, 3)
     }
     const row: Row = {
