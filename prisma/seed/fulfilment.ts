@@ -423,8 +423,11 @@ export class Fulfilment {
     const picked = pickStart + rng.uniform(8, 40) * fo.allocs.length * MINUTE
     const packed = picked + rng.uniform(10, 80) * MINUTE
     let shipDay = localDay(node.tz, packed)
-    if (!cal.isWorkDay(shipDay) || packed > atLocal(node.tz, shipDay, node.pickupMinutes)) shipDay = cal.nextWorkDay(shipDay)
-    const shipped = atLocal(node.tz, shipDay, node.pickupMinutes) + rng.uniform(0, 40) * MINUTE
+    if (!cal.isWorkDay(shipDay) || packed + MINUTE > atLocal(node.tz, shipDay, node.pickupMinutes)) shipDay = cal.nextWorkDay(shipDay)
+    // Parcels are scanned onto the trailer in the 40 minutes before it leaves at the pick-up time (never before they
+    // are packed): a parcel packed in time ships by the pick-up, which is the promised ship-by.
+    const pickup = atLocal(node.tz, shipDay, node.pickupMinutes)
+    const shipped = Math.max(packed + MINUTE, pickup - rng.uniform(0, 40) * MINUTE)
     fo.pickStartAt = pickStart
     fo.pickedAt = picked
     const o = fo.order

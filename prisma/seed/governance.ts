@@ -1,3 +1,4 @@
+import { JUDGED_REASONS, SETTING_DEFAULTS, localHourAt, scoreAnomaly } from '@ops-hub/domain'
 import { DAY, HOUR, MINUTE, atLocal, localDay } from './calendar.ts'
 import { round2 } from './catalog.ts'
 import type { Row } from './bulk-insert.ts'
@@ -26,7 +27,34 @@ interface AdjustmentInput {
  * counts with tolerance and recounts, 3PL batch feeds with reconciliation, transfers and damage.
  */
 export class Governance {
+  /** Sizes of each SKU's manual adjustments so far, and each actor's write-down times: the anomaly check's history. */
+  private readonly sizes = new Map<number, number[]>()
+  private readonly writeDowns = new Map<string, number[]>()
+
   constructor(private readonly sim: Simulation) {}
+
+  /** The hub's anomaly check (scoreAnomaly) as it ran when the adjustment was requested, on the history known then. */
+  private anomaly(pos: Position, requestedAt: number, delta: number, reason: string, requestedBy: string) {
+    if (!(JUDGED_REASONS as readonly string[]).includes(reason)) return { anomaly_score: null, anomaly_flags: [] as string[], anomaly_robust_z: null, anomaly_evidence: null }
+    const s = SETTING_DEFAULTS['inventory.anomaly']
+    const history = this.sizes.get(pos.sku.id) ?? []
+    const writeDowns = (this.writeDowns.get(requestedBy) ?? []).filter((t) => t >= requestedAt - s.repeatHours * HOUR)
+    const result = scoreAnomaly(
+      {
+        quantityDelta: delta,
+        // The hub compares against the SKU's latest 200.
+        historySizes: history.slice(-200),
+        actorNegativeCount: writeDowns.length + (delta < 0 ? 1 : 0),
+        hoursSinceCount: pos.lastCountedAt === null || pos.lastCountedAt > requestedAt ? null : (requestedAt - pos.lastCountedAt) / HOUR,
+        localHour: localHourAt(new Date(requestedAt), pos.node.tz),
+      },
+      s,
+    )
+    history.push(Math.abs(delta))
+    this.sizes.set(pos.sku.id, history)
+    if (delta < 0) this.writeDowns.set(requestedBy, [...writeDowns, requestedAt])
+    return { anomaly_score: result.score, anomaly_flags: result.flags as string[], anomaly_robust_z: result.z, anomaly_evidence: result.evidence as unknown }
+  }
 
   private get w(): World {
     return this.sim.w
@@ -41,6 +69,7 @@ export class Governance {
       : a.delta > 0 ? ['DAMAGED', { damaged: a.delta }, a.requestedBy]
       : ['ADJUSTED', { damaged: a.delta, onHand: a.delta }, a.decidedBy ?? a.requestedBy]
     if (status === 'APPLIED' && !stock.allows(pos, deltas)) return null
+    const requestedAt = a.decidedBy && status === 'APPLIED' ? at - 3 * HOUR : at
     const row = this.w.insert('adjustments', {
       stock_position_id: pos.id,
       sku_id: pos.sku.id,
@@ -58,9 +87,8 @@ export class Governance {
       decided_at: a.decidedAt ? new Date(a.decidedAt) : null,
       decision_note: status === 'REJECTED' ? 'Rejected: no supporting count or document' : a.decidedBy ? 'Approved after review' : null,
       idempotency_key: null,
-      anomaly_score: null,
-      anomaly_flags: [] as string[],
-      created_at: new Date(a.decidedBy && status === 'APPLIED' ? at - 3 * HOUR : at),
+      ...this.anomaly(pos, requestedAt, a.delta, a.reason, a.requestedBy),
+      created_at: new Date(requestedAt),
       applied_at: status === 'APPLIED' ? new Date(at) : null,
     })
     if (status === 'APPLIED') stock.move(pos, type, deltas, at, { actor, reason: a.reason, ref: `adjustment:${row.id}` })
@@ -77,6 +105,7 @@ export class Governance {
     const weights = mainPositions.map((p) => (p.sku.abc === 'A' ? 6 : p.sku.abc === 'B' ? 3 : 1))
 
     for (let day = localDay(CHICAGO, from) + 1; day <= localDay(CHICAGO, w.now); day++) {
+      sim.at(atLocal(CHICAGO, day, 3 * 60), () => sim.stock.driftOvernight())
       if (!w.calendar.isWorkDay(day)) continue
       // Cycle counts: A items come up most often.
       // The first count of each of the last few days finds a variance beyond tolerance that is still in review.
@@ -85,7 +114,7 @@ export class Governance {
         sim.at(atLocal(CHICAGO, day, 10 * 60 + k * 50), () => this.count(mainPositions[rng.weighted(weights)], recent && k === 0))
       }
       // Everyday adjustments and damage found on the floor.
-      sim.at(atLocal(CHICAGO, day, rng.int(8 * 60, 18 * 60)), () => this.routineAdjustment(rng.pick(mainPositions)))
+      sim.at(atLocal(CHICAGO, day, rng.int(8 * 60, 18 * 60)), () => this.routineAdjustment(mainPositions[rng.weighted(mainPositions.map((p) => p.errorRate))]))
       if (rng.chance(0.8)) sim.at(atLocal(CHICAGO, day, rng.int(7 * 60, 20 * 60)), () => this.damage(rng.pick(mainPositions)))
     }
     this.scheduleSuspicious(mainPositions)
@@ -100,12 +129,11 @@ export class Governance {
     const recent = beyondTolerance
     const book = pos.onHand
     const tolerance = Math.max(2, Math.round(book * 0.02))
-    let variance = 0
-    const r = rng.next()
-    if (recent && pos.onHand - pos.reserved - pos.damaged - pos.qualityControl > tolerance + 2) variance = -rng.int(tolerance + 2, Math.min(tolerance + 12, pos.onHand - pos.reserved - pos.damaged - pos.qualityControl))
-    else if (r < 0.22) variance = rng.pick([-3, -2, -2, -1, -1, -1, 1, 1, 2])
-    else if (r < 0.27) variance = (rng.chance(0.7) ? -1 : 1) * Math.max(tolerance + 1, Math.round(book * rng.uniform(0.05, 0.15)))
-    variance = Math.max(variance, -(pos.onHand - pos.reserved - pos.damaged - pos.qualityControl))
+    // A count finds what the position's physical stock has drifted from the book (mis-picks, put-away miscounts,
+    // wrong manual adjustments since the last count). The last few days' first count also finds a pallet gone astray.
+    if (recent && pos.onHand - pos.reserved - pos.damaged - pos.qualityControl > tolerance + 2) pos.drift -= rng.int(tolerance + 2, Math.min(tolerance + 12, pos.onHand - pos.reserved - pos.damaged - pos.qualityControl))
+    const variance = Math.max(pos.drift, -(pos.onHand - pos.reserved - pos.damaged - pos.qualityControl))
+    pos.drift -= variance
     const within = Math.abs(variance) <= tolerance
     const counter = this.w.users[rng.pick(['supervisor', 'opsAnalyst'])]
     const cc = this.w.insert('cycle_counts', {
@@ -171,21 +199,31 @@ export class Governance {
     })
   }
 
+  /**
+   * Someone on the floor corrects a position's book: mostly after noticing its drift (the book is set right for what
+   * they saw), otherwise on a hunch that is itself wrong (the book drifts from the shelf); one in twenty is keyed ten
+   * times too large. Error-prone positions are corrected most often.
+   */
   private routineAdjustment(pos: Position): void {
     const sim = this.sim
     const rng = sim.rng
     const t = sim.t
-    const kind = rng.weighted([0.45, 0.3, 0.25])
-    const reason = ['SHRINKAGE', 'FOUND', 'CORRECTION'][kind]
-    const delta = kind === 0 ? -rng.int(1, 4) : kind === 1 ? rng.int(1, 3) : rng.pick([-6, -4, -2, 2, 3, 5])
+    let delta: number
+    if (pos.drift !== 0 && rng.chance(0.6)) delta = Math.sign(pos.drift) * Math.min(Math.abs(pos.drift), rng.int(1, 4))
+    else delta = rng.pick([-4, -3, -2, -2, -1, -1, 1, 1, 2, 3])
+    if (rng.chance(0.05)) delta *= 10
+    const reason = delta < 0 ? (rng.chance(0.6) ? 'SHRINKAGE' : 'CORRECTION') : rng.chance(0.6) ? 'FOUND' : 'CORRECTION'
     const requestedBy = this.w.users[rng.pick(['supervisor', 'opsAnalyst'])]
     const note = reason === 'SHRINKAGE' ? 'Units missing at pick face' : reason === 'FOUND' ? 'Units found in overflow location' : 'Receiving keyed wrong quantity'
     if (Math.abs(delta * pos.sku.cost) > APPROVAL_VALUE || Math.abs(delta) > APPROVAL_UNITS) {
       const decidedAt = t + rng.uniform(1, 10) * HOUR
-      sim.at(decidedAt, () => this.adjust(pos, sim.t, { bucket: 'ON_HAND', delta, reason, requestedBy, note, decidedBy: this.w.users.controller, decidedAt: sim.t }))
+      sim.at(decidedAt, () => {
+        // The book moves by what was keyed; the shelf does not.
+        if (this.adjust(pos, sim.t, { bucket: 'ON_HAND', delta, reason, requestedBy, note, decidedBy: this.w.users.controller, decidedAt: sim.t })) pos.drift -= delta
+      })
       return
     }
-    this.adjust(pos, t, { bucket: 'ON_HAND', delta, reason, requestedBy, note })
+    if (this.adjust(pos, t, { bucket: 'ON_HAND', delta, reason, requestedBy, note })) pos.drift -= delta
   }
 
   private damage(pos: Position): void {

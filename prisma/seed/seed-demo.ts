@@ -15,7 +15,7 @@ import { persistWorld, WRITE_PHASES } from './persist.ts'
 import { Procurement } from './procurement.ts'
 import { Rng } from './rng.ts'
 import { Simulation } from './simulation.ts'
-import { Stock } from './stock.ts'
+import { Stock, type Position } from './stock.ts'
 import { seedUsers } from './users.ts'
 import { seedWaves } from './warehouse.ts'
 import { World } from './world.ts'
@@ -87,6 +87,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   const exceptions = new Exceptions(w)
   const opened = now - OPENING_OFFSET
   seedPositions(w, stock, procurement, opened)
+  stock.assignErrorRates(w.rng.fork('drift'), { openedAt: opened, meanDaysSinceCount: countingIntervalDays(w, stock) })
   const sim = new Simulation(w, stock, exceptions, w.rng.fork('simulation'))
   sim.t = opened
   const fulfilment = new Fulfilment(sim)
@@ -102,7 +103,6 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   fulfilment.finish()
   seedWaves(w, fulfilment)
   governance.finish()
-  openShipByRisk(w, fulfilment, exceptions)
   exceptions.finish()
   stock.finish(w.rng.fork('bins'))
   const generated = performance.now()
@@ -128,24 +128,14 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRep
   }
 }
 
-/** Open orders already past their ship-by get a SHIP_BY_RISK exception (the most overdue first). */
-function openShipByRisk(w: World, fulfilment: Fulfilment, exceptions: Exceptions): void {
-  const open = new Set(['ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED', 'IN_FULFILLMENT'])
-  const late = fulfilment.orders
-    .filter((o) => open.has(o.status) && (o.row.ship_by as Date).getTime() < w.now)
-    .sort((a, b) => (a.row.ship_by as Date).getTime() - (b.row.ship_by as Date).getTime())
-    .slice(0, 8)
-  for (const o of late) {
-    const shipBy = (o.row.ship_by as Date).getTime()
-    exceptions.open(Math.max((o.row.placed_at as Date).getTime(), shipBy - 3 * HOUR), {
-      type: 'SHIP_BY_RISK',
-      subjectType: 'Order',
-      subjectId: o.row.id as number,
-      orderId: o.row.id as number,
-      title: `${o.row.number} will miss its ship-by`,
-      detail: `Still ${o.status.toLowerCase().replace('_', ' ')} at ${o.fos.map((f) => f.node.code).join(', ')}; ship-by was ${new Date(shipBy).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-      data: { shipBy: new Date(shipBy).toISOString(), status: o.status },
-      dedupeKey: `SHIP_BY_RISK:order:${o.row.id}`,
-    })
-  }
+/**
+ * How long a position goes between counts on average, as the governance simulation counts (three a working day at
+ * MAIN, A items six times and B items three times as likely as C items; the 3PL's stock is checked by its feeds).
+ */
+function countingIntervalDays(w: World, stock: Stock): (p: Position) => number {
+  const weight = (p: Position) => (p.sku.abc === 'A' ? 6 : p.sku.abc === 'B' ? 3 : 1)
+  const main = w.node('MAIN')
+  const total = stock.positions.filter((p) => p.node === main).reduce((s, p) => s + weight(p), 0)
+  // Six working days a week.
+  return (p) => (p.node === main ? total / (3 * (6 / 7) * weight(p)) : 90)
 }

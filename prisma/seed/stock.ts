@@ -20,6 +20,15 @@ export interface Position extends Buckets {
   lastCountedAt: number | null
   /** Mean daily demand this node is expected to serve, for replenishment. */
   dailyDemand: number
+  /**
+   * Chance that a shipment from this position is mis-picked (one unit too many or too few leaves the bin), and a third
+   * of the chance per PO receipt of a miscount at put-away: some bins are error-prone (mixed SKUs, awkward slots).
+   */
+  errorRate: number
+  /** Units physically here minus units on the book: what the next count finds (unknown to the hub until then). */
+  drift: number
+  /** When the position was set up (its last count in the previous system, so its drift has piled up since). */
+  createdAt: number
 }
 
 const DELTA_COLUMNS: Array<[keyof Buckets, string]> = [
@@ -44,8 +53,34 @@ export interface MoveOptions {
 export class Stock {
   readonly positions: Position[] = []
   private readonly byKey = new Map<string, Position>()
+  /** Draws the physical errors of shipments and receipts (set by assignErrorRates); none before. */
+  private driftRng: Rng | null = null
 
   constructor(private readonly w: World) {}
+
+  /**
+   * Gives every position its error rate (lognormal around a small base: most bins are clean, a few are not) and from
+   * then on lets shipments and PO receipts drift the physical stock away from the book, for counts to find.
+   */
+  assignErrorRates(rng: Rng, carriedOver: { openedAt: number; meanDaysSinceCount: (p: Position) => number }): void {
+    for (const p of this.positions) {
+      p.errorRate = Math.min(0.2, 0.01 * Math.exp(rng.normal(0, 1.1)))
+      // The warehouse did not start clean: each position was last counted in the previous system some while before the
+      // migration (as often as counting reaches it here), and has drifted since at its own rates.
+      const days = Math.min(365, -carriedOver.meanDaysSinceCount(p) * Math.log(1 - rng.next()))
+      p.createdAt = carriedOver.openedAt - days * 86_400_000 - 3_600_000
+      const errors = poisson(rng, days * (p.errorRate / 8 + p.errorRate * p.dailyDemand * 0.8))
+      for (let k = 0; k < errors; k++) p.drift += rng.chance(0.5) ? -1 : 1
+    }
+    this.driftRng = rng
+  }
+
+  /** A day on the floor: units are misplaced, borrowed or pocketed (mostly lost, now and then turned up) at error-prone positions. */
+  driftOvernight(): void {
+    const rng = this.driftRng
+    if (!rng) return
+    for (const p of this.positions) if (rng.chance(p.errorRate / 8)) p.drift += (rng.chance(0.8) ? -1 : 1) * rng.int(1, 2)
+  }
 
   create(sku: SkuInfo, node: NodeInfo, binIds: number[]): Position {
     const p: Position = {
@@ -55,6 +90,9 @@ export class Stock {
       binIds,
       lastCountedAt: null,
       dailyDemand: 0,
+      errorRate: 0,
+      drift: 0,
+      createdAt: this.w.now - 90 * 86_400_000 - 3_600_000,
       onHand: 0,
       reserved: 0,
       damaged: 0,
@@ -105,6 +143,11 @@ export class Stock {
     if (n.reserved + n.damaged + n.qualityControl > n.onHand) return false
     if (guard === 'available' && n.onHand - n.reserved - n.safetyStock - n.damaged - n.qualityControl < 0) return false
     Object.assign(p, n)
+    const drift = this.driftRng
+    if (drift && p.errorRate > 0) {
+      if (type === 'SHIPPED' && drift.chance(p.errorRate)) p.drift += drift.chance(0.5) ? -1 : 1
+      else if (type === 'RECEIVED' && o.reason === 'PO_RECEIPT' && drift.chance(Math.min(1, 3 * p.errorRate))) p.drift += (drift.chance(0.5) ? -1 : 1) * drift.int(1, 3)
+    }
     const row: Row = {
       stock_position_id: p.id,
       sku_id: p.sku.id,
@@ -146,7 +189,7 @@ export class Stock {
         last_feed_at: p.node.row.last_feed_at ?? null,
         confidence: 1,
         version: 0,
-        created_at: new Date(this.w.now - 90 * 86_400_000 - 3_600_000),
+        created_at: new Date(p.createdAt),
         updated_at: now,
       })
       const [first, second] = p.binIds
@@ -155,4 +198,13 @@ export class Stock {
       if (second !== undefined) this.w.push('bin_stocks', { bin_id: second, sku_id: p.sku.id, quantity: p.onHand - inFirst })
     }
   }
+}
+
+/** A Poisson draw (Knuth's method; a rounded normal for large means). */
+function poisson(rng: Rng, mean: number): number {
+  if (mean > 30) return Math.max(0, Math.round(rng.normal(mean, Math.sqrt(mean))))
+  const limit = Math.exp(-mean)
+  let k = 0
+  for (let p = rng.next(); p > limit; p *= rng.next()) k++
+  return k
 }

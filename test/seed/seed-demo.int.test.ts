@@ -177,7 +177,7 @@ describe.runIf(!onPostgres())('demo scenario seed at full scale', () => {
     expect(num((await one(`SELECT count(*) n FROM orders`)).n)).toBe(20_000)
   })
 
-  it('shows a meaningful operations picture: hundreds of open orders across aging buckets, 30-70 open exceptions', async () => {
+  it('shows a meaningful operations picture: hundreds of open orders across aging buckets, 30-90 open exceptions', async () => {
     const aging = await d.db.sql.query(`SELECT CASE WHEN age < interval '4 hours' THEN '0-4h' WHEN age < interval '12 hours' THEN '4-12h'
         WHEN age < interval '24 hours' THEN '12-24h' WHEN age < interval '48 hours' THEN '24-48h' ELSE '>48h' END AS bucket, count(*)::int n
       FROM (SELECT $1::timestamptz - placed_at AS age FROM orders
@@ -189,7 +189,8 @@ describe.runIf(!onPostgres())('demo scenario seed at full scale', () => {
     const exceptions = await one(`SELECT count(*)::int n, count(DISTINCT type)::int types, count(*) FILTER (WHERE due_by < $1)::int overdue
       FROM exceptions WHERE status <> 'RESOLVED'`.replace('$1', `'${NOW.toISOString()}'`))
     expect(exceptions.n).toBeGreaterThanOrEqual(30)
-    expect(exceptions.n).toBeLessThanOrEqual(70)
+    // Shortages move with the simulated path (counts book real variances, so books move with the shelves): a range, not a count.
+    expect(exceptions.n).toBeLessThanOrEqual(90)
     expect(exceptions.types).toBeGreaterThanOrEqual(8)
     expect(exceptions.overdue).toBeGreaterThan(0)
   })

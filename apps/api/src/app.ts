@@ -18,6 +18,7 @@ import { LiveMetrics } from '@ops-hub/analytics'
 import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
+import { predictionJobs } from './prediction-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
@@ -270,6 +271,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
     idempotencyPurgeJob(db),
+    ...predictionJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
   // Orchestration: backorders served from arriving stock, automatic release and waves per node (event-driven, with backstops).

@@ -1,5 +1,5 @@
 import type { Database } from '@ops-hub/db'
-import { refreshAllConfidence } from '@ops-hub/domain'
+import { flagShipByRisks, inTransaction, refreshAllConfidence, systemActor } from '@ops-hub/domain'
 import type { SeedReport } from '../../../prisma/seed/seed-demo.ts'
 import type { Logger } from './logger.ts'
 
@@ -22,6 +22,8 @@ export async function seedIfEmpty(db: Database, opts: SeedIfEmptyOptions): Promi
   if (!report.seeded) return null
   // Score every position now rather than at the first confidence job, so the first screen shows real confidence.
   await refreshAllConfidence(db)
+  // Likewise the SLA-miss risks: the orders the history says will miss their ship-by are in the exception queue at once.
+  await inTransaction(db.prisma, (tx) => flagShipByRisks(tx, {}, systemActor), { timeoutMs: 5 * 60_000 })
   opts.logger.info(
     { seed: report.seed, orders: report.orders, rows: report.rows, generateMs: report.generateMs, writeMs: report.writeMs },
     'demo scenario seeded',

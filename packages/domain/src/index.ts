@@ -112,3 +112,13 @@ export { fanOutWebhooks, claimDueWebhookDeliveries, webhookBody, recordWebhookAt
 export { registerPersistedOperation } from './auth/commands/register-persisted-operation.ts'
 // Operational intelligence (issue 17): the KPI report reuses these definitions.
 export { SETTLED_COUNT } from './inventory/queries/inventory-record-accuracy.ts'
+// ----- predictions (issue 17): SLA-miss risk, cycle-count priority, anomalies -----
+export { slaRisks, slaHistoryIndex, slaHistoryAt, slaRiskSettings, rankByRisk, type SlaRiskOptions } from './orders/sla-risk/sla-risk.ts'
+export { estimateSlaRisk, SlaHistoryIndex, SLA_RISK_LEVELS, type SlaRisk, type SlaRiskBasis, type SlaRiskTerm, type SlaRiskLevel } from './orders/sla-risk/model.ts'
+export { historySnapshots, openOrderSnapshots, historyCells, gridOriginAtOrBefore, type SlaRiskSettings, type OpenOrderScope, type OpenOrderSnapshot, type SnapshotRow, type HistoryCell, type QueuePosition } from './orders/sla-risk/snapshots.ts'
+export { slaHistoryCache, SlaHistoryCache } from './orders/sla-risk/history-cache.ts'
+export { flagShipByRisks, shipByRiskKey } from './orders/commands/flag-ship-by-risks.ts'
+export { ANOMALY_FLAGS, JUDGED_REASONS, robustZDetail, localHourAt, type AnomalyFlag, type AnomalyEvidence, type AnomalyInputs, type AnomalySettings, type RobustZMethod } from './inventory/anomalies.ts'
+export { countPriorityInputs, type CountPriorityInputs, type PositionMoment } from './inventory/count-priority/inputs.ts'
+export { scoreCountPriority, varianceChance, fitVarianceCurve, COUNT_PRIORITY_TERMS, type VarianceCurve, type CountPriorityScore, type CountPriorityTerm, type CountPriorityTermName, type CountPrioritySettings, type CountPriorityParams, type ScoredCount, type VarianceChance } from './inventory/count-priority/score.ts'
+export { cycleCountPriorities, countPriorityParams, pastCounts, beforeCount, calibrationPoints, rankCountPriorities, type CycleCountPriority, type CountPriorityScope, type PastCount } from './inventory/count-priority/cycle-count-priorities.ts'

@@ -47,6 +47,10 @@ import './types/kpis/kpi-report.ts'
 import './types/kpis/kpis-today.ts'
 import './types/finance/inventory-value.ts'
 import './types/finance/money.ts'
+// predictions (issue 17)
+import './types/orders/sla-risk.ts'
+import './types/inventory/adjustment-anomaly.ts'
+import './types/inventory/cycle-count-priority.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

@@ -17,4 +17,6 @@ export interface BacktestResult {
   score: ForecastScore
   /** Extra lines worth printing (e.g. a share found in the top decile), already formatted. */
   notes?: string[]
+  /** The numbers behind the notes, for tests to hold (e.g. topDecileShare). */
+  figures?: Record<string, number>
 }

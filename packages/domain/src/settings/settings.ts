@@ -80,6 +80,43 @@ export const SETTING_DEFAULTS = {
     returnProcessingTime: { target: 48, watch: 96, better: 'LOWER' },
     manualAdjustmentFrequency: { target: 1, watch: 3, better: 'LOWER' },
   },
+  // ----- predictions (issue 17): SLA-miss risk, cycle-count priority -----
+  /**
+   * SLA-miss risk of open orders (see orders/sla-risk): history is the orders open at every `stepHours` over the last
+   * `lookbackDays`, each labelled with whether it was still open at its ship-by. Time left is cut at `timeLeftBandsHours`.
+   * A cell with fewer than `minObservations` order-moments falls back to the next coarser level; the estimate is shrunk
+   * toward that coarser level's rate with `pseudoCount` order-moments. At `exceptionThreshold` or above, the risk job
+   * opens a SHIP_BY_RISK exception (HIGH from `highSeverityAt`).
+   */
+  'orders.slaRisk': {
+    lookbackDays: 28,
+    stepHours: 3,
+    timeLeftBandsHours: [2, 4, 8, 12, 24, 48],
+    minObservations: 30,
+    pseudoCount: 20,
+    exceptionThreshold: 0.5,
+    highSeverityAt: 0.8,
+  },
+  /**
+   * Cycle-count priority (see inventory/count-priority): score = sum of weight x term / sum of weights, each term 0..1 -
+   * lowConfidence (1 - confidence), valueAtRisk (onHand x unit cost on a log scale up to `valueScale`), varianceHistory
+   * (share of the position's past counts that found a variance, shrunk toward its location's share with
+   * `variancePseudoCounts`), daysSinceCount (days since the last count over `daysForFull`, capped at 1) and
+   * anomalies (anomaly-flagged adjustments since the last count over `anomaliesForFull`, capped at 1). The chance that
+   * a count finds a variance is read off a logistic curve of score fitted to the counts of the last `calibrationDays`
+   * (each scored as it stood just before it), its slope held back by a ridge penalty `curveRidge`.
+   */
+  'inventory.countPriority': {
+    weights: { lowConfidence: 0.25, valueAtRisk: 0.15, varianceHistory: 0.25, daysSinceCount: 0.25, anomalies: 0.1 },
+    valueScale: 50000,
+    variancePseudoCounts: 2,
+    anomaliesForFull: 2,
+    daysForFull: 90,
+    calibrationDays: 90,
+    curveRidge: 0.1,
+  },
+  /** Counts a location can do per day: when more positions are due, scheduleCycleCounts takes the highest priorities. */
+  'inventory.dailyCountCapacity': 40,
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

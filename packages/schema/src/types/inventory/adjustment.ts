@@ -1,10 +1,11 @@
-import { adjustInventory, adjustmentMachine, approveAdjustment, rejectAdjustment, ADJUSTABLE_BUCKETS, MANUAL_REASONS } from '@ops-hub/domain'
+import { adjustInventory, adjustmentMachine, approveAdjustment, rejectAdjustment, ADJUSTABLE_BUCKETS, ANOMALY_FLAGS, MANUAL_REASONS, type AnomalyFlag } from '@ops-hub/domain'
 import type { Prisma } from '@ops-hub/db'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { Sku } from '../catalog/sku.ts'
 import { Location } from '../network/location.ts'
 import { StockPosition } from './stock-position.ts'
+import { AdjustmentAnomalyFlagEnum } from './adjustment-anomaly.ts'
 
 /** How a reference document is written, for every input that takes one. */
 export const REFERENCE_URI_FORMAT = 'A URI with a scheme and no spaces, e.g. https://… or po:PO-1042; javascript:, vbscript:, data: and file: URIs are refused.'
@@ -65,8 +66,11 @@ export const Adjustment = builder.prismaNode('Adjustment', {
     decisionNote: t.exposeString('decisionNote', { nullable: true }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
     anomalyScore: t.exposeFloat('anomalyScore', { nullable: true, description: '0..1; how unusual the adjustment looks (see anomalyFlags).' }),
-    anomalyFlags: t.exposeStringList('anomalyFlags', {
-      description: 'SIZE_OUTLIER (robust z-score vs this SKU), REPEATED_NEGATIVE (same actor), AFTER_COUNT, OFF_HOURS (location time).',
+    anomalyFlags: t.field({
+      type: [AdjustmentAnomalyFlagEnum],
+      description: 'SIZE_OUTLIER (robust z-score vs this SKU), REPEATED_NEGATIVE (same actor), AFTER_COUNT, OFF_HOURS (location time); see `anomaly` for the inputs.',
+      select: { anomalyFlags: true },
+      resolve: (a) => a.anomalyFlags.filter((f): f is AnomalyFlag => (ANOMALY_FLAGS as readonly string[]).includes(f)),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     appliedAt: t.expose('appliedAt', { type: 'DateTime', nullable: true }),

@@ -95,7 +95,15 @@ builder.queryFields((t) => ({
 }))
 
 const ScheduleCycleCountsPayload = builder.simpleObject('ScheduleCycleCountsPayload', {
-  fields: (t) => ({ scheduled: t.int({ nullable: true }), userErrors: t.field({ type: [UserError] }) }),
+  fields: (t) => ({
+    scheduled: t.int({ nullable: true }),
+    due: t.int({ nullable: true, description: 'Positions due within the horizon with no count open.' }),
+    deferred: t.int({
+      nullable: true,
+      description: 'Due but not scheduled: the location’s daily count capacity (inventory.dailyCountCapacity) was full; the highest count priorities went first.',
+    }),
+    userErrors: t.field({ type: [UserError] }),
+  }),
 })
 const RecordCountPayload = builder.simpleObject('RecordCountPayload', {
   fields: (t) => ({ cycleCount: t.field({ type: CycleCount, nullable: true }), userErrors: t.field({ type: [UserError] }) }),
@@ -104,7 +112,9 @@ const RecordCountPayload = builder.simpleObject('RecordCountPayload', {
 builder.mutationFields((t) => ({
   scheduleCycleCounts: t.field({
     type: ScheduleCycleCountsPayload,
-    description: 'Creates count tasks for positions due by ABC frequency (A monthly, B quarterly, C yearly by default). Also runs daily.',
+    description:
+      'Creates count tasks for positions due by ABC frequency (A monthly, B quarterly, C yearly by default), at most inventory.dailyCountCapacity ' +
+      'a day per location, highest count priority first (cycleCountPriorities). Also runs daily.',
     authScopes: { roles: ['OPERATIONS'] },
     args: {
       input: t.arg({
