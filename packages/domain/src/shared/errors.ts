@@ -17,6 +17,8 @@ export const USER_ERROR_CODES = [
   'PACK_MISMATCH',
   'INVALID_FEED',
   'INVALID_SIGNATURE',
+  // procurement (issue 15)
+  'OVER_RECEIPT',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

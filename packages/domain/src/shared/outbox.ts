@@ -16,6 +16,8 @@ export type EventTopic =
   | 'return.changed'
   | 'catalog.changed'
   | 'network.changed'
+  /** Suppliers, purchase orders and replenishment suggestions (issue 15). */
+  | 'procurement.changed'
 
 export interface OutboxMessage {
   topic: EventTopic
