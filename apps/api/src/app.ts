@@ -19,6 +19,8 @@ import { OUTBOX_TOPIC, startOutboxRelay } from './realtime/outbox-relay.ts'
 import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
+import { startReplenishmentWorker } from './workers/replenishment-worker.ts'
+import { procurementJobs } from './procurement-jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
@@ -220,10 +222,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const relay = startOutboxRelay(db, pubsub, logger, options.relayIntervalMs, outboxTopic)
   // Part of the feed import's contract (its freshness gain lands after commit), so it runs even with jobs off.
   const feedFreshness = startFeedFreshnessWorker(db, pubsub, outboxTopic, logger)
+  // Part of the replenishment contract (a reservation below the reorder point yields a suggestion within seconds).
+  const replenishment = startReplenishmentWorker(db, pubsub, outboxTopic, logger)
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
+    ...procurementJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
 
@@ -245,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       await jobs.stop()
       await feedFreshness.stop()
+      await replenishment.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

@@ -100,4 +100,4 @@ export { receivePurchaseOrder } from './procurement/commands/receive-purchase-or
 export { flagLatePurchaseOrders, latePurchaseOrderKey } from './procurement/commands/flag-late-purchase-orders.ts'
 export { supplierSkuLeadTimes, supplierLeadTimes, type LeadTime, type LeadTimeBasis } from './procurement/queries/lead-times.ts'
 export { supplierScorecard, type SupplierScorecard } from './procurement/queries/supplier-scorecard.ts'
-export { rankStockoutRisks, positionStockoutRisks, countStockoutRisks, type PositionRisk } from './procurement/queries/stockout-risks.ts'
+export { rankStockoutRisks, positionStockoutRisks, countStockoutRisks, summarizeStockoutRisks, type PositionRisk } from './procurement/queries/stockout-risks.ts'

@@ -31,6 +31,12 @@ import './types/live/inventory-confidence.ts'
 import './types/live/pick-backlog.ts'
 import './types/live/exception-summary.ts'
 import './types/live/order-updated.ts'
+// procurement (issue 15)
+import './types/procurement/supplier.ts'
+import './types/procurement/purchase-order.ts'
+import './types/procurement/replenishment-suggestion.ts'
+import './types/procurement/stockout-risk.ts'
+import './types/live/replenishment-risk.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

@@ -4,15 +4,17 @@ import { computeOrderAging, type OrderAgingSnapshot } from '../snapshots/order-a
 import { computeInventoryConfidence, type InventoryConfidenceSnapshot } from '../snapshots/inventory-confidence.ts'
 import { computePickBacklog, type PickBacklogSnapshot } from '../snapshots/pick-backlog.ts'
 import { computeExceptionSummary, type ExceptionSummarySnapshot } from '../snapshots/exception-summary.ts'
+import { computeReplenishmentRisk, type ReplenishmentRiskSnapshot } from '../snapshots/replenishment-risk.ts'
 import { dirtFor, topicKey, type OutboxEventLike, type TopicSpec } from './topics.ts'
 
-export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot
+export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot | ReplenishmentRiskSnapshot
 
 export interface SnapshotOf {
   orderAging: OrderAgingSnapshot
   inventoryConfidence: InventoryConfidenceSnapshot
   pickBacklog: PickBacklogSnapshot
   exceptions: ExceptionSummarySnapshot
+  replenishmentRisk: ReplenishmentRiskSnapshot
 }
 
 /** The hub's pub/sub (in-memory, or Redis across instances); graphql-yoga's PubSub fits this shape. */
@@ -337,6 +339,8 @@ export class LiveMetrics {
         return computePickBacklog(this.prisma, spec, now)
       case 'exceptions':
         return computeExceptionSummary(this.prisma, spec, now)
+      case 'replenishmentRisk':
+        return computeReplenishmentRisk(this.prisma, spec, now)
     }
   }
 }

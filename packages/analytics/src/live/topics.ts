@@ -1,8 +1,8 @@
 /** The live metrics; each has one snapshot per scope (a node, a team, or the whole network). */
-export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions'
+export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions' | 'replenishmentRisk'
 
 export type TopicSpec =
-  | { metric: 'orderAging' | 'inventoryConfidence' | 'pickBacklog'; locationId: number | null; locationCode: string | null }
+  | { metric: 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'replenishmentRisk'; locationId: number | null; locationCode: string | null }
   | { metric: 'exceptions'; ownerRole: string | null }
 
 /** Pub/sub topic a snapshot is published on; every instance subscribed to it receives the same payload. */
@@ -53,14 +53,22 @@ export function dirtFor(event: OutboxEventLike): Dirt[] {
     }
     case 'stock': {
       const locations = ids(p.locationId, p.locationIds)
-      return [{ metric: 'inventoryConfidence', locations, everyScope: locations.length === 0 }]
+      return [
+        { metric: 'inventoryConfidence', locations, everyScope: locations.length === 0 },
+        // Reservations, receipts, sent and cancelled POs move the inventory position, hence the stockout risk.
+        { metric: 'replenishmentRisk', locations, everyScope: locations.length === 0 },
+      ]
+    }
+    case 'procurement': {
+      const locations = ids(p.locationId, p.locationIds)
+      return [{ metric: 'replenishmentRisk', locations, everyScope: locations.length === 0 }]
     }
     case 'exception': {
       const owners = [p.ownerRole, p.previousOwnerRole].filter((r): r is string => typeof r === 'string')
       return [{ metric: 'exceptions', owners, everyScope: owners.length === 0 }]
     }
     case 'network':
-      return [...ORDER_METRICS, 'inventoryConfidence' as const].map((metric) => ({ metric, everyScope: true }))
+      return [...ORDER_METRICS, 'inventoryConfidence' as const, 'replenishmentRisk' as const].map((metric) => ({ metric, everyScope: true }))
     default:
       return []
   }

@@ -116,3 +116,19 @@ export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope
     SELECT count(*)::int AS planned, count(*) FILTER (WHERE p >= ${threshold}::float8)::int AS at_risk FROM plan`
   return { planned: row.planned, atRisk: row.at_risk }
 }
+
+/**
+ * One pass for the live replenishment-risk snapshot: how many positions are planned, how many are at or above the
+ * threshold, and the `top` most at risk.
+ */
+export async function summarizeStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, top: number, now = new Date()) {
+  const settings = await planningSettings(db, now)
+  const rows = await db.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
+    counted AS (SELECT plan.*, count(*) OVER () AS planned, count(*) FILTER (WHERE plan.p >= ${threshold}::float8) OVER () AS at_risk FROM plan)
+    SELECT ${PLAN_COLUMNS}, plan.planned::int AS planned, plan.at_risk::int AS at_risk, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
+      (SELECT array_agg(DISTINCT po.number ORDER BY po.number) FROM purchase_orders po JOIN purchase_order_lines pol ON pol.purchase_order_id = po.id
+       WHERE po.location_id = plan.location_id AND pol.sku_id = plan.sku_id AND po.status NOT IN ('RECEIVED', 'CANCELLED')) AS open_pos
+    FROM counted plan JOIN skus s ON s.id = plan.sku_id JOIN locations l ON l.id = plan.location_id
+    ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${Math.max(1, top)}`
+  return { planned: rows[0]?.planned ?? 0, atRisk: rows[0]?.at_risk ?? 0, top: rows.map(toRisk) }
+}
