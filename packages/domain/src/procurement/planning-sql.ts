@@ -33,7 +33,8 @@ export interface PlanParams {
  *   cancelled first) is charged to its SKU's home node: the one that took most of the SKU's allocated units in the
  *   window (ties and no allocations: the lowest location id). Open backorders are charged the same way.
  * - Days run from `now - window`; a day without orders is a day of zero demand. Observation starts at the earlier of
- *   the SKU's creation and its first order in the window, so a new SKU is not diluted by days before it existed.
+ *   the SKU's creation and its first order in the window (at any node), so a new SKU is not diluted by days before it
+ *   existed, and a node that started carrying an existing SKU is not inflated by a short history.
  * - Inventory position = onHand − damaged − qualityControl + incoming + inTransit − reserved − backordered: the issue's
  *   onHand + incoming + inTransit − reserved − backordered, counting on hand only what can fill demand (damaged and
  *   QC-held units are on hand but cannot be sold; a lot on QC hold must not hide a stockout).
@@ -107,8 +108,11 @@ daily AS (
   FROM charged WHERE in_window GROUP BY 1, 2, 3
 ),
 velocity AS (
-  SELECT sku_id, location_id, sum(units) AS units, sum(units * units) AS sum_squares, min(day) AS first_day
+  SELECT sku_id, location_id, sum(units) AS units, sum(units * units) AS sum_squares
   FROM daily GROUP BY 1, 2
+),
+first_order AS (
+  SELECT sku_id, min(day) AS first_day FROM daily GROUP BY 1
 ),
 backorders AS (
   SELECT sku_id, location_id, sum(backordered_quantity)::int AS units FROM charged WHERE backordered_quantity > 0 GROUP BY 1, 2
@@ -131,7 +135,7 @@ observation AS (
     coalesce(v.units, 0) AS units, coalesce(v.sum_squares, 0) AS sum_squares, coalesce(b.units, 0) AS backordered,
     ${windowDays}::int - least(
       greatest(0, least(${windowDays - 1}::int, floor(extract(epoch FROM sc.sku_created_at - ${from}::timestamptz) / 86400)::int)),
-      coalesce(v.first_day, ${windowDays}::int)
+      coalesce(fo.first_day, ${windowDays}::int)
     ) AS days_observed,
     coalesce(o.samples, 0) AS lead_time_samples,
     coalesce(o.samples, 0) >= ${params.leadTimeMinReceipts}::int AS lead_time_observed,
@@ -142,6 +146,7 @@ observation AS (
   FROM scope sc
   JOIN source so ON so.sku_id = sc.sku_id
   LEFT JOIN velocity v ON v.sku_id = sc.sku_id AND v.location_id = sc.location_id
+  LEFT JOIN first_order fo ON fo.sku_id = sc.sku_id
   LEFT JOIN backorders b ON b.sku_id = sc.sku_id AND b.location_id = sc.location_id
   LEFT JOIN observed o ON o.supplier_id = so.supplier_id AND o.sku_id = sc.sku_id
 ),
