@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { planCtes, type PlanScope } from '../planning-sql.ts'
+import { planCtes, withoutJit, type PlanScope } from '../planning-sql.ts'
 import { planningSettings } from '../planning-settings.ts'
 
 export const generateReplenishmentSuggestionsInput = z.object({ locationCode: codeSchema.nullish() })
@@ -59,7 +59,7 @@ export async function planReplenishment(tx: Tx, scope: PlanScope, actor: Actor, 
   const dueHigh = new Date(now.getTime() + slaMs('HIGH'))
   const dueMedium = new Date(now.getTime() + slaMs('MEDIUM'))
   const wallClock = new Date()
-  const [row] = await tx.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'>>>`
+  const [row] = await withoutJit(tx, (t) => t.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'>>>`
 ${planCtes(settings, scope)},
 in_progress AS (
   SELECT po.location_id, pol.sku_id, bool_or(po.status IN ('DRAFT', 'PENDING_APPROVAL', 'APPROVED')) AS unsent
@@ -152,7 +152,7 @@ events AS (
 SELECT (SELECT count(*) FROM plan)::int AS planned, (SELECT count(*) FROM due)::int AS due,
   (SELECT count(*) FILTER (WHERE inserted) FROM upserted)::int AS created, (SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted)::int AS updated,
   (SELECT count(*) FROM expired)::int AS expired, (SELECT count(*) FROM risk_opened)::int AS "risksOpened",
-  (SELECT count(*) FROM risk_resolved)::int AS "risksResolved", (SELECT count(*) FROM events)::int AS events`
+  (SELECT count(*) FROM risk_resolved)::int AS "risksResolved", (SELECT count(*) FROM events)::int AS events`)
   const { events: _events, ...counts } = row as typeof row & { events: number }
   return { locationId: scope.locationId ?? null, ...counts }
 }

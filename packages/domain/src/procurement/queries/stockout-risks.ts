@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Tx } from '@ops-hub/db'
-import { planCtes, PLAN_COLUMNS, type PlanRow, type PlanScope } from '../planning-sql.ts'
+import { planCtes, PLAN_COLUMNS, withoutJit, type PlanRow, type PlanScope } from '../planning-sql.ts'
 import { planningSettings } from '../planning-settings.ts'
 
 export interface PositionRisk {
@@ -94,8 +94,8 @@ ${tail}`
  */
 export async function rankStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, page: { limit: number; offset: number }, now = new Date()): Promise<PositionRisk[]> {
   const settings = await planningSettings(db, now)
-  const rows = await db.$queryRaw<RiskRow[]>(
-    riskQuery(planCtes(settings, scope), Prisma.sql`ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${page.limit} OFFSET ${page.offset}`),
+  const rows = await withoutJit(db, (tx) =>
+    tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, scope), Prisma.sql`ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${page.limit} OFFSET ${page.offset}`)),
   )
   return rows.map(toRisk)
 }
@@ -104,7 +104,7 @@ export async function rankStockoutRisks(db: Tx | PrismaClient, scope: PlanScope,
 export async function positionStockoutRisks(db: Tx | PrismaClient, positionIds: readonly number[], now = new Date()): Promise<Array<PositionRisk | null>> {
   if (positionIds.length === 0) return []
   const settings = await planningSettings(db, now)
-  const rows = await db.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, { positionIds: [...positionIds] }), Prisma.empty))
+  const rows = await withoutJit(db, (tx) => tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, { positionIds: [...positionIds] }), Prisma.empty)))
   const byId = new Map(rows.map((r) => [r.position_id, toRisk(r)]))
   return positionIds.map((id) => byId.get(id) ?? null)
 }
@@ -112,8 +112,8 @@ export async function positionStockoutRisks(db: Tx | PrismaClient, positionIds: 
 /** How many positions in scope are at or above the risk threshold, and how many are planned at all. */
 export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, now = new Date()) {
   const settings = await planningSettings(db, now)
-  const [row] = await db.$queryRaw<Array<{ planned: number; at_risk: number }>>`${planCtes(settings, scope)}
-    SELECT count(*)::int AS planned, count(*) FILTER (WHERE p >= ${threshold}::float8)::int AS at_risk FROM plan`
+  const [row] = await withoutJit(db, (tx) => tx.$queryRaw<Array<{ planned: number; at_risk: number }>>`${planCtes(settings, scope)}
+    SELECT count(*)::int AS planned, count(*) FILTER (WHERE p >= ${threshold}::float8)::int AS at_risk FROM plan`)
   return { planned: row.planned, atRisk: row.at_risk }
 }
 
@@ -123,12 +123,12 @@ export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope
  */
 export async function summarizeStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, top: number, now = new Date()) {
   const settings = await planningSettings(db, now)
-  const rows = await db.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
+  const rows = await withoutJit(db, (tx) => tx.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
     counted AS (SELECT plan.*, count(*) OVER () AS planned, count(*) FILTER (WHERE plan.p >= ${threshold}::float8) OVER () AS at_risk FROM plan)
     SELECT ${PLAN_COLUMNS}, plan.planned::int AS planned, plan.at_risk::int AS at_risk, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
       (SELECT array_agg(DISTINCT po.number ORDER BY po.number) FROM purchase_orders po JOIN purchase_order_lines pol ON pol.purchase_order_id = po.id
        WHERE po.location_id = plan.location_id AND pol.sku_id = plan.sku_id AND po.status NOT IN ('RECEIVED', 'CANCELLED')) AS open_pos
     FROM counted plan JOIN skus s ON s.id = plan.sku_id JOIN locations l ON l.id = plan.location_id
-    ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${Math.max(1, top)}`
+    ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${Math.max(1, top)}`)
   return { planned: rows[0]?.planned ?? 0, atRisk: rows[0]?.at_risk ?? 0, top: rows.map(toRisk) }
 }
