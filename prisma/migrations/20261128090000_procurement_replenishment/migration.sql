@@ -61,22 +61,3 @@ CREATE UNIQUE INDEX "reorder_suggestions_one_open" ON "reorder_suggestions" ("sk
 
 -- Open purchase orders by destination, for the "is this position already covered" checks.
 CREATE INDEX "purchase_orders_open_by_location" ON "purchase_orders" ("location_id", "supplier_id") WHERE "status" NOT IN ('RECEIVED', 'CANCELLED');
-
--- The standard normal CDF, Phi(x), for set-based stockout probabilities: Hart's double-precision algorithm as given by
--- G. West, "Better approximations to cumulative normal functions" (Wilmott, 2005), absolute error below 1e-14. The
--- same algorithm is normalCdf in packages/domain/src/procurement/normal.ts, so SQL and TypeScript agree.
-CREATE OR REPLACE FUNCTION "ops_hub_normal_cdf"(x double precision) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN x > 0 THEN 1 - t.lower ELSE t.lower END
-  FROM (
-    SELECT CASE
-      WHEN a.v > 37 THEN 0::double precision
-      WHEN a.v < 7.07106781186547 THEN
-        exp(-a.v * a.v / 2)
-        * ((((((0.0352624965998911 * a.v + 0.700383064443688) * a.v + 6.37396220353165) * a.v + 33.912866078383) * a.v + 112.079291497871) * a.v + 221.213596169931) * a.v + 220.206867912376)
-        / (((((((0.0883883476483184 * a.v + 1.75566716318264) * a.v + 16.064177579207) * a.v + 86.7807322029461) * a.v + 296.564248779674) * a.v + 637.333633378831) * a.v + 793.826512519948) * a.v + 440.413735824752)
-      ELSE exp(-a.v * a.v / 2) / (a.v + 1 / (a.v + 2 / (a.v + 3 / (a.v + 4 / (a.v + 0.65))))) / 2.506628274631
-    END AS lower
-    FROM (SELECT abs(x)::double precision AS v) a
-  ) t
-$$;

@@ -1,5 +1,5 @@
 import { Prisma, type Database } from '@ops-hub/db'
-import { planCtes, planningSettings, withoutJit } from '@ops-hub/domain'
+import { planCtes, planningSettings, riskColumns, withoutJit } from '@ops-hub/domain'
 import { scoreForecasts, type Forecast } from '@ops-hub/analytics'
 import type { Backtest, BacktestResult } from './backtest.ts'
 
@@ -54,7 +54,7 @@ const stockout: Backtest = {
       const params = { ...settings, now, demandWindowDays: windowDays, asOfLedger: true }
       const rows = await withoutJit(prisma, (tx) => tx.$queryRaw<Row[]>(Prisma.sql`${planCtes(params)},
         horizon AS (
-          SELECT plan.position_id, plan.sku_id, plan.location_id, plan.p, plan.ip,
+          SELECT plan.position_id, plan.sku_id, plan.location_id, ${riskColumns('plan')}, plan.ip,
             plan.on_hand - plan.reserved - plan.damaged - plan.quality_control AS free,
             ${now}::timestamptz + plan.lead_time * interval '1 day' AS until
           FROM plan WHERE ${now}::timestamptz + plan.lead_time * interval '1 day' <= ${span.last}::timestamptz

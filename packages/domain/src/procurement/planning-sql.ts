@@ -187,6 +187,9 @@ observation AS (
   LEFT JOIN first_order fo ON fo.sku_id = sc.sku_id
   LEFT JOIN backorders b ON b.sku_id = sc.sku_id AND b.location_id = sc.location_id
   LEFT JOIN observed o ON o.supplier_id = so.supplier_id AND o.sku_id = sc.sku_id
+  -- OFFSET 0 keeps each stage a subquery of its own: pulled up into the next, every expression would be repeated in
+  -- every later one that uses it (d in σ_LTD, in the ROP, in order-up-to...), a projection of some 50 kB per row.
+  OFFSET 0
 ),
 demand AS (
   SELECT ob.*, ob.units / ob.days_observed AS d,
@@ -194,28 +197,25 @@ demand AS (
       THEN sqrt(greatest(0, (ob.sum_squares - ob.days_observed * (ob.units / ob.days_observed) * (ob.units / ob.days_observed)) / (ob.days_observed - 1)))
       ELSE 0 END AS sd,
     ob.on_hand - ob.damaged - ob.quality_control + ob.incoming + ob.in_transit - ob.reserved - ob.backordered AS ip
-  FROM observation ob
+  FROM observation ob OFFSET 0
 ),
 spread AS (
   SELECT dm.*, dm.d * dm.lead_time AS ltd_mean,
     sqrt(dm.lead_time * dm.sd * dm.sd + dm.d * dm.d * dm.lead_time_sd * dm.lead_time_sd) AS ltd_sd
-  FROM demand dm
+  FROM demand dm OFFSET 0
 ),
 levels AS (
   SELECT s.*, s.z * s.ltd_sd AS safety_stock, s.d * s.lead_time + s.z * s.ltd_sd AS rop,
     s.d * s.lead_time + s.z * s.ltd_sd + s.d * ${params.reviewPeriodDays}::float8 AS order_up_to,
     CASE WHEN s.ltd_sd > 0 THEN (s.ip - s.ltd_mean) / s.ltd_sd END AS k
-  FROM spread s
+  FROM spread s OFFSET 0
 ),
 plan AS (
   SELECT lv.*, ${params.reviewPeriodDays}::float8 AS review_period_days, ${windowDays}::int AS window_days,
     lv.ip < lv.rop AS below,
     lv.order_up_to - lv.ip AS unrounded,
     ceil(greatest(ceil(lv.order_up_to - lv.ip), lv.moq::float8) / lv.pack_size) * lv.pack_size AS quantity,
-    CASE WHEN lv.ltd_sd > 0 THEN 1 - ops_hub_normal_cdf(lv.k) WHEN lv.ip < lv.ltd_mean THEN 1::float8 ELSE 0::float8 END AS p,
-    CASE WHEN lv.ltd_sd > 0
-      THEN lv.ltd_sd * (CASE WHEN abs(lv.k) > 37 THEN 0 ELSE exp(-lv.k * lv.k / 2) / sqrt(2 * pi()) END - lv.k * (1 - ops_hub_normal_cdf(lv.k)))
-      ELSE greatest(0, lv.ltd_mean - lv.ip) END AS shortage,
+    CASE WHEN lv.ltd_sd > 0 THEN lv.k WHEN lv.ip < lv.ltd_mean THEN '-Infinity'::float8 ELSE 'Infinity'::float8 END AS risk_key,
     ${now}::timestamptz + least(3650, CASE WHEN lv.d > 0 THEN greatest(0, lv.ip / lv.d) ELSE lv.lead_time END) * interval '1 day' AS need_by
   FROM levels lv
 )`
@@ -255,6 +255,8 @@ export interface PlanRow {
   order_up_to: number
   review_period_days: number
   k: number | null
+  /** k, or ∓Infinity when σ_LTD is 0: ascending risk_key is descending stockout probability, without computing Φ. */
+  risk_key: number
   below: boolean
   unrounded: number
   quantity: number
@@ -269,8 +271,30 @@ export const PLAN_COLUMNS = Prisma.sql`plan.position_id, plan.sku_id, plan.locat
   plan.days_observed::int AS days_observed, plan.window_days, plan.d::float8 AS d, plan.sd::float8 AS sd, plan.lead_time::float8 AS lead_time,
   plan.lead_time_sd::float8 AS lead_time_sd, plan.lead_time_samples, plan.lead_time_observed, plan.service_level, plan.z, plan.ip::int AS ip,
   plan.ltd_mean::float8 AS ltd_mean, plan.ltd_sd::float8 AS ltd_sd, plan.safety_stock::float8 AS safety_stock, plan.rop::float8 AS rop,
-  plan.order_up_to::float8 AS order_up_to, plan.review_period_days, plan.k::float8 AS k, plan.below, plan.unrounded::float8 AS unrounded,
-  plan.quantity::int AS quantity, plan.p::float8 AS p, plan.shortage::float8 AS shortage, plan.need_by`
+  plan.order_up_to::float8 AS order_up_to, plan.review_period_days, plan.k::float8 AS k, plan.risk_key::float8 AS risk_key, plan.below, plan.unrounded::float8 AS unrounded,
+  plan.quantity::int AS quantity, plan.need_by`
+
+/**
+ * P = 1 − Φ(k) and the expected shortage σ_LTD·G(k) of the rows of `alias` (a plan row). Kept out of `plan` itself:
+ * Φ costs a function call, and a pass needs it only for the positions it writes or shows, found first by `risk_key`.
+ */
+export function riskColumns(alias: string): Prisma.Sql {
+  const a = Prisma.raw(alias)
+  return Prisma.sql`CASE WHEN ${a}.ltd_sd > 0 THEN 1 - ops_hub_normal_cdf(${a}.k) WHEN ${a}.ip < ${a}.ltd_mean THEN 1::float8 ELSE 0::float8 END AS p,
+    CASE WHEN ${a}.ltd_sd > 0
+      THEN ${a}.ltd_sd * (CASE WHEN abs(${a}.k) > 37 THEN 0 ELSE exp(-${a}.k * ${a}.k / 2) / sqrt(2 * pi()) END - ${a}.k * (1 - ops_hub_normal_cdf(${a}.k)))
+      ELSE greatest(0, ${a}.ltd_mean - ${a}.ip) END AS shortage`
+}
+
+/**
+ * The risk_key at or below which a position's stockout probability reaches `threshold`: P >= t ⟺ k <= Φ⁻¹(1 − t).
+ * A threshold of 0 or less admits every position, 1 or more only those certain to run out.
+ */
+export function riskKeyAtMost(threshold: number): number {
+  if (threshold <= 0) return Number.MAX_VALUE
+  if (threshold >= 1) return -Number.MAX_VALUE
+  return inverseNormalCdf(1 - threshold)
+}
 
 /**
  * Runs planning statements with JIT compilation off. They are analytic but short, and on PostgreSQL the JIT of a

@@ -4,8 +4,8 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { planCtes, withoutJit, type PlanScope } from '../planning-sql.ts'
-import { planningSettings } from '../planning-settings.ts'
+import { planCtes, riskColumns, riskKeyAtMost, withoutJit, type PlanScope } from '../planning-sql.ts'
+import { planningSettings, type PlanningSettings } from '../planning-settings.ts'
 
 export const generateReplenishmentSuggestionsInput = z.object({ locationCode: codeSchema.nullish() })
 
@@ -55,11 +55,19 @@ export async function generateReplenishmentSuggestions(
  */
 export async function planReplenishment(tx: Tx, scope: PlanScope, actor: Actor, now = new Date()): Promise<ReplenishmentRun> {
   const settings = await planningSettings(tx, now)
+  const [row] = await withoutJit(tx, (t) => t.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'> & { events: number }>>(replenishmentPassSql(settings, scope, actor)))
+  const { events: _events, ...counts } = row
+  return { locationId: scope.locationId ?? null, ...counts }
+}
+
+/** The one statement of a planning pass (exported so benches and diagnostics can time or EXPLAIN exactly it). */
+export function replenishmentPassSql(settings: PlanningSettings, scope: PlanScope, actor: Actor): Prisma.Sql {
+  const now = settings.now
   const slaMs = (severity: string) => (Number(settings.slaHours[severity]) || 24) * 3_600_000
   const dueHigh = new Date(now.getTime() + slaMs('HIGH'))
   const dueMedium = new Date(now.getTime() + slaMs('MEDIUM'))
   const wallClock = new Date()
-  const [row] = await withoutJit(tx, (t) => t.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'>>>`
+  return Prisma.sql`
 ${planCtes(settings, scope)},
 in_progress AS (
   SELECT po.location_id, pol.sku_id, bool_or(po.status IN ('DRAFT', 'PENDING_APPROVAL', 'APPROVED')) AS unsent
@@ -68,7 +76,7 @@ in_progress AS (
   GROUP BY 1, 2
 ),
 due AS (
-  SELECT plan.* FROM plan LEFT JOIN in_progress ip ON ip.location_id = plan.location_id AND ip.sku_id = plan.sku_id
+  SELECT plan.*, ${riskColumns('plan')} FROM plan LEFT JOIN in_progress ip ON ip.location_id = plan.location_id AND ip.sku_id = plan.sku_id
   WHERE plan.below AND NOT coalesce(ip.unsent, false)
 ),
 upserted AS (
@@ -106,12 +114,16 @@ expired AS (
     AND NOT EXISTS (SELECT 1 FROM due WHERE due.sku_id = rs.sku_id AND due.location_id = rs.location_id)
   RETURNING rs.location_id
 ),
+risky AS (
+  -- P >= threshold is k <= Φ⁻¹(1 − threshold): found by the key, then P computed (and checked) for those alone.
+  SELECT plan.*, ${riskColumns('plan')} FROM plan WHERE plan.risk_key <= ${riskKeyAtMost(settings.stockoutRiskThreshold) + 1e-9}::float8
+),
 at_risk AS (
-  SELECT plan.*, s.code AS sku_code, l.code AS location_code
-  FROM plan
-  JOIN skus s ON s.id = plan.sku_id JOIN locations l ON l.id = plan.location_id
-  LEFT JOIN in_progress ip ON ip.location_id = plan.location_id AND ip.sku_id = plan.sku_id
-  WHERE plan.p >= ${settings.stockoutRiskThreshold}::float8 AND ip.sku_id IS NULL
+  SELECT risky.*, s.code AS sku_code, l.code AS location_code
+  FROM risky
+  JOIN skus s ON s.id = risky.sku_id JOIN locations l ON l.id = risky.location_id
+  LEFT JOIN in_progress ip ON ip.location_id = risky.location_id AND ip.sku_id = risky.sku_id
+  WHERE risky.p >= ${settings.stockoutRiskThreshold}::float8 AND ip.sku_id IS NULL
 ),
 risk_opened AS (
   INSERT INTO exceptions (type, severity, owner_role, status, subject_type, subject_id, stock_position_id, title, detail, data, due_by,
@@ -152,9 +164,7 @@ events AS (
 SELECT (SELECT count(*) FROM plan)::int AS planned, (SELECT count(*) FROM due)::int AS due,
   (SELECT count(*) FILTER (WHERE inserted) FROM upserted)::int AS created, (SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted)::int AS updated,
   (SELECT count(*) FROM expired)::int AS expired, (SELECT count(*) FROM risk_opened)::int AS "risksOpened",
-  (SELECT count(*) FROM risk_resolved)::int AS "risksResolved", (SELECT count(*) FROM events)::int AS events`)
-  const { events: _events, ...counts } = row as typeof row & { events: number }
-  return { locationId: scope.locationId ?? null, ...counts }
+  (SELECT count(*) FROM risk_resolved)::int AS "risksResolved", (SELECT count(*) FROM events)::int AS events`
 }
 
 /** Suggestions of a run, for its payload: the OPEN ones of its scope, most at risk first. */

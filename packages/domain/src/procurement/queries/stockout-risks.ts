@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Tx } from '@ops-hub/db'
-import { planCtes, PLAN_COLUMNS, withoutJit, type PlanRow, type PlanScope } from '../planning-sql.ts'
+import { planCtes, PLAN_COLUMNS, riskColumns, riskKeyAtMost, withoutJit, type PlanRow, type PlanScope } from '../planning-sql.ts'
 import { planningSettings } from '../planning-settings.ts'
 
 export interface PositionRisk {
@@ -41,7 +41,7 @@ export interface PositionRisk {
   }
 }
 
-type RiskRow = PlanRow & { sku_code: string; sku_name: string; location_code: string; open_pos: string[] | null }
+type RiskRow = PlanRow & { p: number; shortage: number; sku_code: string; sku_name: string; location_code: string; open_pos: string[] | null }
 
 function toRisk(r: RiskRow): PositionRisk {
   return {
@@ -81,7 +81,7 @@ function toRisk(r: RiskRow): PositionRisk {
 
 function riskQuery(plan: Prisma.Sql, tail: Prisma.Sql) {
   return Prisma.sql`${plan}
-SELECT ${PLAN_COLUMNS}, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
+SELECT ${PLAN_COLUMNS}, ${riskColumns('plan')}, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
   (SELECT array_agg(DISTINCT po.number ORDER BY po.number) FROM purchase_orders po JOIN purchase_order_lines pol ON pol.purchase_order_id = po.id
    WHERE po.location_id = plan.location_id AND pol.sku_id = plan.sku_id AND po.status NOT IN ('RECEIVED', 'CANCELLED')) AS open_pos
 FROM plan JOIN skus s ON s.id = plan.sku_id JOIN locations l ON l.id = plan.location_id
@@ -89,13 +89,13 @@ ${tail}`
 }
 
 /**
- * Positions ranked by their stockout probability over the lead time (then expected shortage), one set-based pass over
- * the plan. Positions whose SKU no active supplier supplies have no lead time and are not ranked.
+ * Positions ranked by their stockout probability over the lead time, one set-based pass over the plan: by k ascending,
+ * which is P descending and still tells apart positions whose P rounds to 1. Positions whose SKU no active supplier supplies have no lead time and are not ranked.
  */
 export async function rankStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, page: { limit: number; offset: number }, now = new Date()): Promise<PositionRisk[]> {
   const settings = await planningSettings(db, now)
   const rows = await withoutJit(db, (tx) =>
-    tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, scope), Prisma.sql`ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${page.limit} OFFSET ${page.offset}`)),
+    tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, scope), Prisma.sql`ORDER BY plan.risk_key, plan.position_id LIMIT ${page.limit} OFFSET ${page.offset}`)),
   )
   return rows.map(toRisk)
 }
@@ -113,7 +113,7 @@ export async function positionStockoutRisks(db: Tx | PrismaClient, positionIds: 
 export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, now = new Date()) {
   const settings = await planningSettings(db, now)
   const [row] = await withoutJit(db, (tx) => tx.$queryRaw<Array<{ planned: number; at_risk: number }>>`${planCtes(settings, scope)}
-    SELECT count(*)::int AS planned, count(*) FILTER (WHERE p >= ${threshold}::float8)::int AS at_risk FROM plan`)
+    SELECT count(*)::int AS planned, count(*) FILTER (WHERE risk_key <= ${riskKeyAtMost(threshold)}::float8)::int AS at_risk FROM plan`)
   return { planned: row.planned, atRisk: row.at_risk }
 }
 
@@ -124,11 +124,11 @@ export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope
 export async function summarizeStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, top: number, now = new Date()) {
   const settings = await planningSettings(db, now)
   const rows = await withoutJit(db, (tx) => tx.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
-    counted AS (SELECT plan.*, count(*) OVER () AS planned, count(*) FILTER (WHERE plan.p >= ${threshold}::float8) OVER () AS at_risk FROM plan)
-    SELECT ${PLAN_COLUMNS}, plan.planned::int AS planned, plan.at_risk::int AS at_risk, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
+    counted AS (SELECT plan.*, count(*) OVER () AS planned, count(*) FILTER (WHERE plan.risk_key <= ${riskKeyAtMost(threshold)}::float8) OVER () AS at_risk FROM plan)
+    SELECT ${PLAN_COLUMNS}, ${riskColumns('plan')}, plan.planned::int AS planned, plan.at_risk::int AS at_risk, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
       (SELECT array_agg(DISTINCT po.number ORDER BY po.number) FROM purchase_orders po JOIN purchase_order_lines pol ON pol.purchase_order_id = po.id
        WHERE po.location_id = plan.location_id AND pol.sku_id = plan.sku_id AND po.status NOT IN ('RECEIVED', 'CANCELLED')) AS open_pos
     FROM counted plan JOIN skus s ON s.id = plan.sku_id JOIN locations l ON l.id = plan.location_id
-    ORDER BY plan.p DESC, plan.shortage DESC, plan.position_id LIMIT ${Math.max(1, top)}`)
+    ORDER BY plan.risk_key, plan.position_id LIMIT ${Math.max(1, top)}`)
   return { planned: rows[0]?.planned ?? 0, atRisk: rows[0]?.at_risk ?? 0, top: rows.map(toRisk) }
 }
