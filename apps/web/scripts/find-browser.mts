@@ -127,7 +127,9 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       args: BROWSER_ARGS,
       env: { ...process.env, ...found.env } as Record<string, string>,
     })
-    context.on('close', () => fs.rmSync(profile, { recursive: true, force: true }))
+    // Chromium may still be writing into its profile as the context reports closed: retry the removal (ENOTEMPTY) and never
+    // let a leftover temp folder fail the caller.
+    context.on('close', () => fs.promises.rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {}))
     return context
   } catch (err) {
     fs.rmSync(profile, { recursive: true, force: true })

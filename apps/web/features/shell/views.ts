@@ -14,7 +14,7 @@ export interface ViewDefinition {
 export const VIEWS: ViewDefinition[] = [
   { slug: 'executive', title: 'Executive', roles: ['EXECUTIVE'], summary: 'Order volume, open exceptions and the fulfilment network at a glance.' },
   { slug: 'operations', title: 'Operations', roles: ['OPERATIONS', 'EXECUTIVE'], summary: 'What is waiting to ship, what is stuck, and who must act.' },
-  { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Catalog, stock positions and the orders waiting on stock.' },
+  { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Replenishment suggestions and risk, purchase orders, supplier performance.' },
   { slug: 'finance', title: 'Finance', roles: ['FINANCE', 'EXECUTIVE'], summary: 'Order volume, cancellations and returns over the last 30 days.' },
   { slug: 'customer-service', title: 'Customer service', roles: ['CUSTOMER_SERVICE', 'OPERATIONS'], summary: 'Find an order and see the customers waiting on a hold.' },
 ]
