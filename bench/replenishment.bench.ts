@@ -114,8 +114,8 @@ async function measure(skus: number): Promise<SizeResult> {
       let rssPeak = 0
       let run!: SizeResult['run']
       for (let i = 0; i < RUNS; i++) {
-        // The pass runs with JIT off (withoutJit); psql gets the same session setting.
-        const out = execFileSync('psql', [serverUrl(name), '-q', '-c', 'SET jit = off', '-c', '\\timing on', '-c', aggregate], { encoding: 'utf8', maxBuffer: 1 << 24 })
+        // The pass runs in planningSession's settings (JIT off, 64 MB work memory); psql gets the same.
+        const out = execFileSync('psql', [serverUrl(name), '-q', '-c', "SET jit = off; SET work_mem = '64MB'", '-c', '\\timing on', '-c', aggregate], { encoding: 'utf8', maxBuffer: 1 << 24 })
         const ms = Number(/Time: ([\d.]+) ms/.exec(out)?.[1])
         if (!Number.isFinite(ms)) throw new Error(`psql printed no timing: ${out.slice(0, 500)}`)
         psqlMs.push(ms)

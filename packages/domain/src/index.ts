@@ -83,7 +83,7 @@ export { orderLookupWhere, LOOKUP_MIN_LENGTH } from './service/queries/order-loo
 // procurement: suppliers, replenishment planning, purchase orders, receipts (issue 15)
 export { normalCdf, normalPdf, inverseNormalCdf, normalLoss } from './procurement/normal.ts'
 export { reorderPolicy, stockoutRisk, inventoryPosition, roundOrderQuantity, type PolicyInputs, type ReorderPolicy, type StockoutRisk } from './procurement/reorder-policy.ts'
-export { planCtes, PLAN_COLUMNS, riskColumns, riskKeyAtMost, withoutJit, type PlanScope, type PlanParams, type PlanRow } from './procurement/planning-sql.ts'
+export { planCtes, PLAN_COLUMNS, riskColumns, riskKeyAtMost, planningSession, type PlanScope, type PlanParams, type PlanRow } from './procurement/planning-sql.ts'
 export { planningSettings, type PlanningSettings } from './procurement/planning-settings.ts'
 export { purchaseOrderMachine, OPEN_PURCHASE_ORDER_STATUSES } from './procurement/purchase-order.machine.ts'
 export { purchaseOrderValue } from './procurement/purchase-orders.ts'

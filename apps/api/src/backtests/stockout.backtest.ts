@@ -1,5 +1,5 @@
 import { Prisma, type Database } from '@ops-hub/db'
-import { planCtes, planningSettings, riskColumns, withoutJit } from '@ops-hub/domain'
+import { planCtes, planningSettings, riskColumns, planningSession } from '@ops-hub/domain'
 import { scoreForecasts, type Forecast } from '@ops-hub/analytics'
 import type { Backtest, BacktestResult } from './backtest.ts'
 
@@ -52,7 +52,7 @@ const stockout: Backtest = {
       // The window the hub would have had: the setting, or the whole history when it is shorter.
       const windowDays = Math.min(settings.demandWindowDays, Math.floor((t - span.first.getTime()) / DAY))
       const params = { ...settings, now, demandWindowDays: windowDays, asOfLedger: true }
-      const rows = await withoutJit(prisma, (tx) => tx.$queryRaw<Row[]>(Prisma.sql`${planCtes(params)},
+      const rows = await planningSession(prisma, (tx) => tx.$queryRaw<Row[]>(Prisma.sql`${planCtes(params)},
         horizon AS (
           SELECT plan.position_id, plan.sku_id, plan.location_id, ${riskColumns('plan')}, plan.ip,
             plan.on_hand - plan.reserved - plan.damaged - plan.quality_control AS free,

@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { planCtes, riskColumns, riskKeyAtMost, withoutJit, type PlanScope } from '../planning-sql.ts'
+import { planCtes, riskColumns, riskKeyAtMost, planningSession, type PlanScope } from '../planning-sql.ts'
 import { planningSettings, type PlanningSettings } from '../planning-settings.ts'
 
 export const generateReplenishmentSuggestionsInput = z.object({ locationCode: codeSchema.nullish() })
@@ -55,7 +55,7 @@ export async function generateReplenishmentSuggestions(
  */
 export async function planReplenishment(tx: Tx, scope: PlanScope, actor: Actor, now = new Date()): Promise<ReplenishmentRun> {
   const settings = await planningSettings(tx, now)
-  const [row] = await withoutJit(tx, (t) => t.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'> & { events: number }>>(replenishmentPassSql(settings, scope, actor)))
+  const [row] = await planningSession(tx, (t) => t.$queryRaw<Array<Omit<ReplenishmentRun, 'locationId'> & { events: number }>>(replenishmentPassSql(settings, scope, actor)))
   const { events: _events, ...counts } = row
   return { locationId: scope.locationId ?? null, ...counts }
 }

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Tx } from '@ops-hub/db'
-import { planCtes, PLAN_COLUMNS, riskColumns, riskKeyAtMost, withoutJit, type PlanRow, type PlanScope } from '../planning-sql.ts'
+import { planCtes, PLAN_COLUMNS, riskColumns, riskKeyAtMost, planningSession, type PlanRow, type PlanScope } from '../planning-sql.ts'
 import { planningSettings } from '../planning-settings.ts'
 
 export interface PositionRisk {
@@ -94,7 +94,7 @@ ${tail}`
  */
 export async function rankStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, page: { limit: number; offset: number }, now = new Date()): Promise<PositionRisk[]> {
   const settings = await planningSettings(db, now)
-  const rows = await withoutJit(db, (tx) =>
+  const rows = await planningSession(db, (tx) =>
     tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, scope), Prisma.sql`ORDER BY plan.risk_key, plan.position_id LIMIT ${page.limit} OFFSET ${page.offset}`)),
   )
   return rows.map(toRisk)
@@ -104,7 +104,7 @@ export async function rankStockoutRisks(db: Tx | PrismaClient, scope: PlanScope,
 export async function positionStockoutRisks(db: Tx | PrismaClient, positionIds: readonly number[], now = new Date()): Promise<Array<PositionRisk | null>> {
   if (positionIds.length === 0) return []
   const settings = await planningSettings(db, now)
-  const rows = await withoutJit(db, (tx) => tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, { positionIds: [...positionIds] }), Prisma.empty)))
+  const rows = await planningSession(db, (tx) => tx.$queryRaw<RiskRow[]>(riskQuery(planCtes(settings, { positionIds: [...positionIds] }), Prisma.empty)))
   const byId = new Map(rows.map((r) => [r.position_id, toRisk(r)]))
   return positionIds.map((id) => byId.get(id) ?? null)
 }
@@ -112,7 +112,7 @@ export async function positionStockoutRisks(db: Tx | PrismaClient, positionIds: 
 /** How many positions in scope are at or above the risk threshold, and how many are planned at all. */
 export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, now = new Date()) {
   const settings = await planningSettings(db, now)
-  const [row] = await withoutJit(db, (tx) => tx.$queryRaw<Array<{ planned: number; at_risk: number }>>`${planCtes(settings, scope)}
+  const [row] = await planningSession(db, (tx) => tx.$queryRaw<Array<{ planned: number; at_risk: number }>>`${planCtes(settings, scope)}
     SELECT count(*)::int AS planned, count(*) FILTER (WHERE risk_key <= ${riskKeyAtMost(threshold)}::float8)::int AS at_risk FROM plan`)
   return { planned: row.planned, atRisk: row.at_risk }
 }
@@ -123,7 +123,7 @@ export async function countStockoutRisks(db: Tx | PrismaClient, scope: PlanScope
  */
 export async function summarizeStockoutRisks(db: Tx | PrismaClient, scope: PlanScope, threshold: number, top: number, now = new Date()) {
   const settings = await planningSettings(db, now)
-  const rows = await withoutJit(db, (tx) => tx.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
+  const rows = await planningSession(db, (tx) => tx.$queryRaw<Array<RiskRow & { planned: number; at_risk: number }>>`${planCtes(settings, scope)},
     counted AS (SELECT plan.*, count(*) OVER () AS planned, count(*) FILTER (WHERE plan.risk_key <= ${riskKeyAtMost(threshold)}::float8) OVER () AS at_risk FROM plan)
     SELECT ${PLAN_COLUMNS}, ${riskColumns('plan')}, plan.planned::int AS planned, plan.at_risk::int AS at_risk, s.code AS sku_code, s.name AS sku_name, l.code AS location_code,
       (SELECT array_agg(DISTINCT po.number ORDER BY po.number) FROM purchase_orders po JOIN purchase_order_lines pol ON pol.purchase_order_id = po.id
