@@ -1,5 +1,5 @@
 import type { Database } from '@ops-hub/db'
-import { inTransaction, planReplenishment, refreshAllConfidence } from '@ops-hub/domain'
+import { flagLatePurchaseOrders, inTransaction, planReplenishment, refreshAllConfidence } from '@ops-hub/domain'
 import type { SeedReport } from '../../../prisma/seed/seed-demo.ts'
 import type { Logger } from './logger.ts'
 
@@ -22,8 +22,11 @@ export async function seedIfEmpty(db: Database, opts: SeedIfEmptyOptions): Promi
   if (!report.seeded) return null
   // Score every position now rather than at the first confidence job, so the first screen shows real confidence.
   await refreshAllConfidence(db)
-  // Plan replenishment now too, so the Procurement view opens on today's suggestions rather than after the nightly run.
-  await inTransaction(db.prisma, (tx) => planReplenishment(tx, {}, { id: 'system:replenishment', role: 'ADMIN' }, new Date()), { timeoutMs: 10 * 60_000 })
+  // Plan replenishment and flag late purchase orders now too, so the Procurement view opens on today's suggestions and
+  // exceptions rather than after the nightly run.
+  const replenishment = { id: 'system:replenishment', role: 'ADMIN' as const }
+  await inTransaction(db.prisma, (tx) => planReplenishment(tx, {}, replenishment, new Date()), { timeoutMs: 10 * 60_000 })
+  await inTransaction(db.prisma, (tx) => flagLatePurchaseOrders(tx, replenishment, new Date()))
   opts.logger.info(
     { seed: report.seed, orders: report.orders, rows: report.rows, generateMs: report.generateMs, writeMs: report.writeMs },
     'demo scenario seeded',
