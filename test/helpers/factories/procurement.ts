@@ -63,44 +63,44 @@ export interface DemandLine {
 
 /**
  * Orders that happened: one per line, placed `daysAgo` before now, shipped from their node (or backordered). Written
- * directly as history, so stock positions are untouched; demand velocity reads exactly these lines.
+ * directly as history in one statement, so stock positions are untouched; demand velocity reads exactly these lines.
  */
 export async function recordDemandHistory(prisma: PrismaClient, channelCode: string, skuCode: string, lines: DemandLine[], now = Date.now()) {
-  const channel = await prisma.channel.findUniqueOrThrow({ where: { code: channelCode } })
-  for (const line of lines) {
-    const sku = await prisma.sku.findUniqueOrThrow({ where: { code: line.skuCode ?? skuCode } })
-    const location = line.locationCode ? await prisma.location.findUniqueOrThrow({ where: { code: line.locationCode } }) : null
-    const backordered = line.backordered ?? 0
-    const placedAt = new Date(now - line.daysAgo * DAY)
-    await prisma.order.create({
-      data: {
-        channelId: channel.id,
-        externalId: uniqueCode('HIST'),
-        status: backordered > 0 ? (location ? 'PARTIALLY_ALLOCATED' : 'BACKORDERED') : 'SHIPPED',
-        placedAt,
-        customerEmail: 'history@example.com',
-        customerName: 'History',
-        shipToName: 'History',
-        shipToLine1: '1 Past St',
-        shipToCity: 'Springfield',
-        shipToPostalCode: '62701',
-        shipToCountry: 'US',
-        paymentStatus: 'CAPTURED',
-        lines: {
-          create: [{
-            lineNumber: 1,
-            skuId: sku.id,
-            quantity: line.quantity,
-            unitPrice: 10,
-            backorderedQuantity: backordered,
-            shippedQuantity: backordered > 0 ? 0 : line.quantity,
-            allocatedQuantity: 0,
-            allocations: location && line.quantity - backordered > 0 ? { create: [{ locationId: location.id, quantity: line.quantity - backordered, status: backordered > 0 ? 'RESERVED' : 'SHIPPED' }] } : undefined,
-          }],
-        },
-      },
-    })
-  }
+  if (lines.length === 0) return
+  const rows = lines.map((l, i) => ({
+    n: i,
+    sku: l.skuCode ?? skuCode,
+    location: l.locationCode,
+    quantity: l.quantity,
+    backordered: l.backordered ?? 0,
+    placedAt: new Date(now - l.daysAgo * DAY),
+    externalId: uniqueCode('HIST'),
+  }))
+  await prisma.$executeRaw`
+    WITH input AS (
+      SELECT * FROM unnest(${rows.map((r) => r.n)}::int[], ${rows.map((r) => r.sku)}::text[], ${rows.map((r) => r.location)}::text[],
+        ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.backordered)}::int[], ${rows.map((r) => r.placedAt.toISOString())}::timestamptz[],
+        ${rows.map((r) => r.externalId)}::text[]) AS t(n, sku, location, quantity, backordered, placed_at, external_id)
+    ),
+    placed AS (
+      INSERT INTO orders (channel_id, external_id, status, placed_at, customer_email, customer_name, ship_to_name, ship_to_line1, ship_to_city,
+        ship_to_postal_code, ship_to_country, payment_status, updated_at)
+      SELECT (SELECT id FROM channels WHERE code = ${channelCode}), i.external_id,
+        (CASE WHEN i.backordered > 0 AND i.location IS NULL THEN 'BACKORDERED' WHEN i.backordered > 0 THEN 'PARTIALLY_ALLOCATED' ELSE 'SHIPPED' END)::"OrderStatus",
+        i.placed_at, 'history@example.com', 'History', 'History', '1 Past St', 'Springfield', '62701', 'US', 'CAPTURED', now()
+      FROM input i
+      RETURNING id, external_id
+    ),
+    line AS (
+      INSERT INTO order_lines (order_id, line_number, sku_id, quantity, unit_price, backordered_quantity, shipped_quantity)
+      SELECT p.id, 1, s.id, i.quantity, 10, i.backordered, CASE WHEN i.backordered > 0 THEN 0 ELSE i.quantity END
+      FROM input i JOIN placed p ON p.external_id = i.external_id JOIN skus s ON s.code = i.sku
+      RETURNING id, order_id
+    )
+    INSERT INTO allocations (order_line_id, location_id, quantity, status, updated_at)
+    SELECT l.id, loc.id, i.quantity - i.backordered, (CASE WHEN i.backordered > 0 THEN 'RESERVED' ELSE 'SHIPPED' END)::"AllocationStatus", now()
+    FROM input i JOIN placed p ON p.external_id = i.external_id JOIN line l ON l.order_id = p.id JOIN locations loc ON loc.code = i.location
+    WHERE i.quantity - i.backordered > 0`
 }
 
 /** Backdates a SKU's creation, so its demand is observed over the whole window. */
