@@ -99,6 +99,12 @@ export class LiveMetrics {
   private kicked = false
   /** topic key -> when it was last computed here (the coalescing window runs from it). */
   private readonly computedAt = new Map<string, number>()
+  /**
+   * topic key -> how long its last computation took. A snapshot is recomputed at most every max(window, 4 × that):
+   * a costly one (replenishment risk plans every position of a large catalogue) then takes at most a fifth of a
+   * connection however fast events arrive, while cheap ones keep the 250 ms window.
+   */
+  private readonly lastCost = new Map<string, number>()
   private stopped = false
 
   constructor(private readonly options: LiveMetricsOptions) {
@@ -224,6 +230,7 @@ export class LiveMetrics {
     this.watched.delete(topic.key)
     this.dirty.delete(topic.key)
     this.computedAt.delete(topic.key)
+    this.lastCost.delete(topic.key)
     await topic.bridge?.return?.()
     await this.lease.release(topic.key).catch((err) => this.options.onError?.(err, 'lease release'))
   }
@@ -311,12 +318,14 @@ export class LiveMetrics {
           this.dirty.delete(key)
           continue
         }
-        if (now - (this.computedAt.get(key) ?? 0) < this.window) continue
+        if (now - (this.computedAt.get(key) ?? 0) < Math.max(this.window, 4 * (this.lastCost.get(key) ?? 0))) continue
         // Another instance holds the topic: it computes and publishes; our dirt clears when that arrives.
         const claimed = await this.lease.claim(key)
         this.computedAt.set(key, Date.now())
         if (!claimed) continue
+        const started = Date.now()
         const snapshot = await this.compute(topic.spec)
+        this.lastCost.set(key, Date.now() - started)
         // Events seen while it ran stay dirty for the next tick.
         if ((this.dirty.get(key) ?? Infinity) < asOfMs(snapshot)) this.dirty.delete(key)
         this.pubsub.publish(key, snapshot)
