@@ -221,6 +221,25 @@ describe('replenishment planning', () => {
     expect(suggestion).toMatchObject({ reserved: 30, inventoryPosition: 10, decidedBy: null })
   })
 
+  it('an order backordered for want of stock re-plans its SKU within seconds: the shortfall counts against the position', async () => {
+    const prisma = t().app.db.prisma
+    const w = await createReplenishableSku(t(), { onHand: 10, terms: { leadTimeMeanDays: 5, leadTimeStdDevDays: 1 } })
+    await recordDemandHistory(prisma, w.channel, w.sku, Array.from({ length: 56 }, (_, k) => ({ daysAgo: k + 0.5, quantity: 2, locationCode: w.node })))
+    expect((await placeOrder(t(), orderInput(w.channel, [{ sku: w.sku, quantity: 10 }]))).order.status).toBe('ALLOCATED')
+    const suggestion = async (until: (s: { backordered: number; reserved: number } | null) => boolean) => {
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const s = await prisma.reorderSuggestion.findFirst({ where: { sku: { code: w.sku }, status: 'OPEN' } })
+        if (until(s) || Date.now() > deadline) return s
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    expect(await suggestion((s) => s?.reserved === 10)).toMatchObject({ reserved: 10, backordered: 0, inventoryPosition: 0 })
+    // Nothing left to reserve: this order reserves nothing and moves no stock, only its status says BACKORDERED.
+    expect((await placeOrder(t(), orderInput(w.channel, [{ sku: w.sku, quantity: 15 }]))).order.status).toBe('BACKORDERED')
+    expect(await suggestion((s) => s?.backordered === 15)).toMatchObject({ reserved: 10, backordered: 15, inventoryPosition: -15 })
+  })
+
   it('refuses an unknown or non-fulfilment location, and plans nothing for a SKU nobody supplies', async () => {
     const res = await t().gql(
       `mutation ($input: GenerateReplenishmentSuggestionsInput) { generateReplenishmentSuggestions(input: $input) { run { planned } suggestions { id } userErrors { code field } } }`,

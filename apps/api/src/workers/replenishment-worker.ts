@@ -8,6 +8,7 @@ export const replenishmentActor: Actor = { id: 'system:replenishment', role: 'AD
 
 /** Most positions one pass plans; a burst naming more is planned in several passes. */
 const BATCH = 500
+const BACKORDER_STATUSES = new Set(['BACKORDERED', 'PARTIALLY_ALLOCATED'])
 
 export interface ReplenishmentWorkerOptions {
   /** How often positions changed since the last sweep are re-planned, for events lost in a crash. */
@@ -17,7 +18,8 @@ export interface ReplenishmentWorkerOptions {
 /**
  * Re-plans the positions that stock events name, right after they commit: a reservation (or any movement) that takes a
  * position below its reorder point yields its OPEN suggestion within a moment, a receipt that lifts it above expires
- * it, and the REPLENISHMENT_RISK exceptions follow. Every instance hears every event and the planning pass is keyed on
+ * it, and the REPLENISHMENT_RISK exceptions follow. An order that goes BACKORDERED or PARTIALLY_ALLOCATED reserves
+ * nothing for its shortfall, so its backordered SKUs are re-planned at every node (the backorder counts against one). Every instance hears every event and the planning pass is keyed on
  * the database's unique keys (one OPEN suggestion per SKU × node, one open exception per position), so running it on
  * two instances at once is safe. A backstop sweep re-plans positions whose stock changed since its previous sweep.
  */
@@ -25,7 +27,12 @@ export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: st
   let stopped = false
   let running: Promise<void> | null = null
   const pending = new Map<string, { skuId: number; locationId: number }>()
+  /** SKUs of orders just backordered: they reserve nothing (no stock event), yet lower the position they are charged to. */
+  const backorderedSkus = new Set<number>()
   let sweptAt = new Date()
+
+  const backorderedSkusOf = async (orderId: number) =>
+    (await db.prisma.orderLine.findMany({ where: { orderId, backorderedQuantity: { gt: 0 }, sku: { isBundle: false } }, select: { skuId: true } })).map((l) => l.skuId)
 
   const plan = async (pairs: Array<{ skuId: number; locationId: number }>) => {
     const run = await inTransaction(db.prisma, (tx) => planReplenishment(tx, { pairs }, replenishmentActor, new Date()))
@@ -35,6 +42,16 @@ export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: st
   const kick = () => {
     if (stopped || running) return
     running = (async () => {
+      if (backorderedSkus.size && !stopped) {
+        const skuIds = [...backorderedSkus]
+        backorderedSkus.clear()
+        try {
+          const run = await inTransaction(db.prisma, (tx) => planReplenishment(tx, { skuIds }, replenishmentActor, new Date()))
+          if (run.created || run.updated) logger.info({ ...run, skus: skuIds.length }, 'replenishment re-planned after backorders')
+        } catch (err) {
+          if (!stopped) logger.error({ err, skus: skuIds.length }, 'replenishment re-plan after backorders failed; the nightly run covers it')
+        }
+      }
       while (pending.size && !stopped) {
         const batch = [...pending.entries()].slice(0, BATCH)
         for (const [key] of batch) pending.delete(key)
@@ -46,7 +63,7 @@ export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: st
       }
     })().finally(() => {
       running = null
-      if (pending.size && !stopped) kick()
+      if ((pending.size || backorderedSkus.size) && !stopped) kick()
     })
   }
 
@@ -56,6 +73,13 @@ export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: st
       const next = await events.next()
       if (next.done || stopped) return
       const event = next.value as OutboxEnvelope
+      if (event.topic === 'order.status_changed' && BACKORDER_STATUSES.has(String(event.payload?.to)) && Number.isInteger(event.aggregateId)) {
+        void backorderedSkusOf(event.aggregateId).then((ids) => {
+          for (const id of ids) backorderedSkus.add(id)
+          if (ids.length) kick()
+        }, (err) => logger.error({ err }, 'replenishment: reading a backordered order failed'))
+        continue
+      }
       if (event.topic !== 'stock.changed') continue
       const { skuId, locationId } = event.payload ?? {}
       if (!Number.isInteger(skuId) || !Number.isInteger(locationId)) continue

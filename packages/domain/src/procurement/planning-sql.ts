@@ -3,11 +3,13 @@ import { inverseNormalCdf } from './normal.ts'
 
 const DAY_MS = 86_400_000
 
-/** Which positions a planning pass covers: one node, some (sku, node) pairs, some positions, or every node. */
+/** Which positions a planning pass covers: one node, some (sku, node) pairs, some positions or SKUs, or every node. */
 export interface PlanScope {
   locationId?: number | null
   pairs?: Array<{ skuId: number; locationId: number }> | null
   positionIds?: number[] | null
+  /** Every fulfilment position of these SKUs (a backorder is charged to a node only once planned). */
+  skuIds?: number[] | null
 }
 
 /** The settings a plan is computed with (see procurement settings in SETTING_DEFAULTS). */
@@ -56,6 +58,7 @@ export function planCtes(params: PlanParams, scope: PlanScope = {}): Prisma.Sql 
   const filters: Prisma.Sql[] = []
   if (scope.locationId != null) filters.push(Prisma.sql`AND sp.location_id = ${scope.locationId}::int`)
   if (scope.positionIds) filters.push(Prisma.sql`AND sp.id = ANY(${scope.positionIds}::int[])`)
+  if (scope.skuIds) filters.push(Prisma.sql`AND sp.sku_id = ANY(${scope.skuIds}::int[])`)
   if (scope.pairs) {
     filters.push(Prisma.sql`AND (sp.sku_id, sp.location_id) IN (SELECT * FROM unnest(${scope.pairs.map((p) => p.skuId)}::int[], ${scope.pairs.map((p) => p.locationId)}::int[]))`)
   }
