@@ -215,6 +215,19 @@ describe('purchase orders', () => {
     expect((await prisma.exception.findUniqueOrThrow({ where: { id: open[0].id } })).status).toBe('RESOLVED')
   })
 
+  it('rejects an OPEN suggestion with a reason, once; a rejected suggestion cannot be approved', async () => {
+    const { suggestions } = await dueSuggestions()
+    const REJECT = `mutation ($input: RejectReplenishmentSuggestionInput!) { rejectReplenishmentSuggestion(input: $input) { suggestion { status decidedBy decisionNote } userErrors { code } } }`
+    const first = await t().gql(REJECT, { input: { suggestionId: suggestions[1].id, reason: 'discontinued next season' } }, buyer)
+    expect(first.data.rejectReplenishmentSuggestion).toEqual({ suggestion: { status: 'REJECTED', decidedBy: 'buyer@test', decisionNote: 'discontinued next season' }, userErrors: [] })
+    const again = await t().gql(REJECT, { input: { suggestionId: suggestions[1].id } }, buyer)
+    expect(again.data.rejectReplenishmentSuggestion.userErrors).toEqual([{ code: 'ILLEGAL_TRANSITION' }])
+    const approve = await t().gql(APPROVE, { input: { suggestionIds: [suggestions[0].id, suggestions[1].id] } }, buyer)
+    expect(approve.data.approveReplenishmentSuggestions.userErrors).toEqual([expect.objectContaining({ code: 'ILLEGAL_TRANSITION', field: ['input', 'suggestionIds', '1'] })])
+    // Refused whole: the OPEN one was not drafted either.
+    expect((await t().app.db.prisma.reorderSuggestion.findFirstOrThrow({ where: { id: Number(Buffer.from(suggestions[0].id, 'base64').toString().split(':')[1]) } })).status).toBe('OPEN')
+  })
+
   it('the purchase-order lifecycle is a transition table in which every state is reachable', () => {
     expect(new Set(purchaseOrderMachine.states)).toEqual(new Set(['DRAFT', 'PENDING_APPROVAL', 'APPROVED', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED']))
     expect(reachableStates(purchaseOrderMachine)).toEqual(new Set(purchaseOrderMachine.states))
