@@ -41,6 +41,10 @@ const MUTATIONS: Record<string, 'moves' | string> = {
   moveFulfillmentOrder: 'moves',
   mergeFulfillmentOrders: 'moves', // folds reservations of one order into one fulfillment order: keyed like a move
   updateOrderShipTo: 'moves', // may hand reservations back and route the order again
+  approveReplenishmentSuggestions: 'moves', // commits money: the suggestions become purchase orders
+  sendPurchaseOrder: 'moves', // raises incoming stock and commits money with the supplier
+  cancelPurchaseOrder: 'moves', // gives incoming stock back
+  receivePurchaseOrder: 'moves',
 
   assignException: 'assigns an owner; the same call twice leaves the same owner',
   resolveException: 'closes an exception; a second call is an illegal transition, nothing moves',
@@ -68,6 +72,12 @@ const MUTATIONS: Record<string, 'moves' | string> = {
   placeHold: 'holds an order by hand; a second hold is refused (ILLEGAL_TRANSITION) and no stock moves',
   configureNodeAutomation: 'node settings; the same call twice leaves the same settings',
   setBundleComponents: 'catalog master data; the same components twice leave the same bundle',
+  createSupplier: 'supplier master data; the unique supplier code refuses a duplicate',
+  upsertSupplierSku: 'an upsert of sourcing terms: the same call twice leaves the same terms',
+  generateReplenishmentSuggestions: 'plans from the current book; at most one OPEN suggestion per SKU x node, regenerating updates it',
+  rejectReplenishmentSuggestion: 'a decision on an OPEN suggestion; a second is ILLEGAL_TRANSITION, nothing moves',
+  submitPurchaseOrder: 'a state change of a draft; a second submit is ILLEGAL_TRANSITION, no stock or money moves until it is sent',
+  approvePurchaseOrder: "a second person's approval; a second approve is ILLEGAL_TRANSITION, no stock or money moves until it is sent",
   registerPersistedOperation: 'adds a document to the allow-list by its hash; the same document twice is the same entry',
 }
 

@@ -22,11 +22,21 @@ describe('events mark only the snapshots they can change', () => {
     ])
   })
 
-  it('a stock change touches confidence at its node only; without a node, every node', () => {
+  it('a stock change touches confidence and replenishment risk at its node only; without a node, every node', () => {
     expect(dirtFor(event('stock.changed', 'StockPosition', 9, { skuId: 1, locationId: 3, orderId: 42 }))).toEqual([
       { metric: 'inventoryConfidence', locations: [3], everyScope: false },
+      { metric: 'replenishmentRisk', locations: [3], everyScope: false },
     ])
-    expect(dirtFor(event('stock.changed', 'StockPosition', 9))).toEqual([{ metric: 'inventoryConfidence', locations: [], everyScope: true }])
+    expect(dirtFor(event('stock.changed', 'StockPosition', 9))).toEqual([
+      { metric: 'inventoryConfidence', locations: [], everyScope: true },
+      { metric: 'replenishmentRisk', locations: [], everyScope: true },
+    ])
+  })
+
+  it('a purchase-order or suggestion change touches the replenishment risk of its destination node', () => {
+    expect(dirtFor(event('procurement.changed', 'PurchaseOrder', 4, { status: 'SENT', locationId: 2, supplierId: 1 }))).toEqual([
+      { metric: 'replenishmentRisk', locations: [2], everyScope: false },
+    ])
   })
 
   it('an exception event touches the summary of its owner team (old and new owner when it moved)', () => {

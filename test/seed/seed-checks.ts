@@ -60,6 +60,7 @@ export const CONSISTENCY_RULES: Record<string, string> = {
       WHEN 'Adjustment' THEN EXISTS (SELECT 1 FROM adjustments WHERE id = e.subject_id)
       WHEN 'CycleCount' THEN EXISTS (SELECT 1 FROM cycle_counts WHERE id = e.subject_id)
       WHEN 'InventoryFeed' THEN EXISTS (SELECT 1 FROM inventory_feeds WHERE id = e.subject_id)
+      WHEN 'PurchaseOrder' THEN EXISTS (SELECT 1 FROM purchase_orders WHERE id = e.subject_id)
       ELSE false END`,
   'open orders are allocated through fulfillment orders whose status matches the order': `
     SELECT o.id FROM orders o

@@ -20,6 +20,8 @@ import { startJobs, type Job } from './jobs.ts'
 import { inventoryJobs } from './inventory-jobs.ts'
 import { predictionJobs } from './prediction-jobs.ts'
 import { startFeedFreshnessWorker } from './feed-freshness-worker.ts'
+import { startReplenishmentWorker } from './workers/replenishment-worker.ts'
+import { procurementJobs } from './procurement-jobs.ts'
 import { routeHttp, type HttpRoute } from './http/router.ts'
 import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
 import { useQueryCost } from './query-cost-plugin.ts'
@@ -266,12 +268,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Part of the feed import's contract (its freshness gain lands after commit), so it runs even with jobs off.
   const feedFreshness = startFeedFreshnessWorker(db, pubsub, outboxTopic, logger)
   const webhooks = startWebhookWorker(db, pubsub, outboxTopic, logger, { allowPrivate: false, ...options.webhooks })
+  // Part of the replenishment contract (a reservation below the reorder point yields a suggestion within seconds).
+  const replenishment = startReplenishmentWorker(db, pubsub, outboxTopic, logger)
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
     ...inventoryJobs(db),
     idempotencyPurgeJob(db),
     ...predictionJobs(db),
+    ...procurementJobs(db),
   ]
   const jobs = options.jobs ? startJobs(jobList, logger) : { stop: async () => {} }
   // Orchestration: backorders served from arriving stock, automatic release and waves per node (event-driven, with backstops).
@@ -297,6 +302,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await Promise.all(workers.map((w) => w.stop()))
       await feedFreshness.stop()
       await webhooks.stop()
+      await replenishment.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

@@ -5,7 +5,7 @@ import type { Job } from './jobs.ts'
 const HOUR = 3_600_000
 
 /** Runs `fn` in a transaction only on the instance that wins the advisory lock, so N API instances do the work once. */
-function once(db: Database, lockId: number, fn: (tx: Tx) => Promise<unknown>) {
+export function once(db: Database, lockId: number, fn: (tx: Tx) => Promise<unknown>) {
   return () =>
     inTransaction(
       db.prisma,

@@ -1,5 +1,5 @@
 import type { Database } from '@ops-hub/db'
-import { flagShipByRisks, inTransaction, refreshAllConfidence, systemActor } from '@ops-hub/domain'
+import { flagLatePurchaseOrders, flagShipByRisks, inTransaction, planReplenishment, refreshAllConfidence, systemActor } from '@ops-hub/domain'
 import type { SeedReport } from '../../../prisma/seed/seed-demo.ts'
 import type { Logger } from './logger.ts'
 
@@ -24,6 +24,11 @@ export async function seedIfEmpty(db: Database, opts: SeedIfEmptyOptions): Promi
   await refreshAllConfidence(db)
   // Likewise the SLA-miss risks: the orders the history says will miss their ship-by are in the exception queue at once.
   await inTransaction(db.prisma, (tx) => flagShipByRisks(tx, {}, systemActor), { timeoutMs: 5 * 60_000 })
+  // Plan replenishment and flag late purchase orders now too, so the Procurement view opens on today's suggestions and
+  // exceptions rather than after the nightly run.
+  const replenishment = { id: 'system:replenishment', role: 'ADMIN' as const }
+  await inTransaction(db.prisma, (tx) => planReplenishment(tx, {}, replenishment, new Date()), { timeoutMs: 10 * 60_000 })
+  await inTransaction(db.prisma, (tx) => flagLatePurchaseOrders(tx, replenishment, new Date()))
   opts.logger.info(
     { seed: report.seed, orders: report.orders, rows: report.rows, generateMs: report.generateMs, writeMs: report.writeMs },
     'demo scenario seeded',

@@ -51,6 +51,12 @@ import './types/finance/money.ts'
 import './types/orders/sla-risk.ts'
 import './types/inventory/adjustment-anomaly.ts'
 import './types/inventory/cycle-count-priority.ts'
+// procurement (issue 15)
+import './types/procurement/supplier.ts'
+import './types/procurement/purchase-order.ts'
+import './types/procurement/replenishment-suggestion.ts'
+import './types/procurement/stockout-risk.ts'
+import './types/live/replenishment-risk.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

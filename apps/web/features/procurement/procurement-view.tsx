@@ -1,47 +1,84 @@
 'use client'
 
-import { useQuery } from 'urql'
-import { MetricCard } from '@/components/metric-card'
-import { MetricGrid, Panel, PanelGrid } from '@/components/panel'
-import { Badge, DataTable } from '@/components/data-table'
-import { CountBarChart } from '@/components/count-bar-chart'
-import { formatCount } from '@/lib/format'
+import { useEffect, useState } from 'react'
+import { useMutation, useQuery } from 'urql'
+import { MetricCard, describeError } from '@/components/metric-card'
+import { MetricGrid, PanelGrid } from '@/components/panel'
 import { ViewGate } from '@/features/shell/view-gate'
-import { AsOfBar, useRefresh } from '@/features/shell/as-of'
-import { PROCUREMENT_OVERVIEW_QUERY, type ProcurementOverviewResult } from './procurement.graphql'
+import { useSession } from '@/features/session/session-provider'
+import { useLiveSnapshot } from '@/features/live/use-live-snapshot'
+import { LiveIndicator } from '@/features/live/live-indicator'
+import {
+  GENERATE_SUGGESTIONS_MUTATION, PROCUREMENT_OVERVIEW_QUERY, REPLENISHMENT_RISK_QUERY, REPLENISHMENT_RISK_SUBSCRIPTION,
+  type ProcurementOverviewResult, type ReplenishmentRisk,
+} from './procurement.graphql'
+import { SuggestionsPanel } from './suggestions-panel'
+import { PurchaseOrdersPanel } from './purchase-orders-panel'
+import { SupplierScorecards } from './supplier-scorecards'
+import { ReplenishmentRiskPanel } from './replenishment-risk-panel'
+import styles from './procurement.module.css'
 
 export function ProcurementView() {
   return (
     <ViewGate slug="procurement">
-      <ProcurementFigures />
+      <Procurement />
     </ViewGate>
   )
 }
 
-function ProcurementFigures() {
-  const [result, reexecute] = useQuery<ProcurementOverviewResult>({ query: PROCUREMENT_OVERVIEW_QUERY })
-  const { asOf, refresh } = useRefresh([reexecute])
-  const d = result.data
-  const common = { fetching: result.fetching, error: result.error }
-  const classes = d
-    ? [
-        { label: 'A', count: d.classA.totalCount },
-        { label: 'B', count: d.classB.totalCount },
-        { label: 'C', count: d.classC.totalCount },
-      ]
-    : []
+const NO_VARIABLES = {}
+
+function Procurement() {
+  const { session } = useSession()
+  const role = session.status === 'signed-in' ? session.claims.role : null
+  // Buyers act; executives watch.
+  const canAct = role === 'PROCUREMENT' || role === 'ADMIN'
+  const [overview, reexecuteOverview] = useQuery<ProcurementOverviewResult>({ query: PROCUREMENT_OVERVIEW_QUERY })
+  const risk = useLiveSnapshot<ReplenishmentRisk, object>(REPLENISHMENT_RISK_QUERY, REPLENISHMENT_RISK_SUBSCRIPTION, NO_VARIABLES, 'replenishmentRisk')
+  const [refreshKey, setRefreshKey] = useState(0)
+  const [planning, plan] = useMutation(GENERATE_SUGGESTIONS_MUTATION)
+  const [planned, setPlanned] = useState<string | null>(null)
+  // Suggestions and orders follow the live risk: a reservation or receipt that moves it re-reads them.
+  useEffect(() => {
+    if (risk.data) setRefreshKey((k) => k + 1)
+  }, [risk.data?.asOf]) // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (refreshKey) reexecuteOverview({ requestPolicy: 'network-only' })
+  }, [refreshKey, reexecuteOverview])
+  const d = overview.data
+  const common = { fetching: overview.fetching, error: overview.error }
+
+  async function planNow() {
+    const res = await plan({})
+    const payload = res.data?.generateReplenishmentSuggestions
+    const problem = res.error ? describeError(res.error) : payload?.userErrors?.[0]?.message
+    setPlanned(problem ?? `Planned ${payload.run.planned} positions: ${payload.run.due} due (${payload.run.created} new, ${payload.run.expired} no longer due).`)
+    setRefreshKey((k) => k + 1)
+  }
 
   return (
     <>
-      <AsOfBar asOf={asOf} refresh={refresh} />
+      <div className={styles.toolbar}>
+        <p>{planned ?? 'Suggestions are planned nightly and whenever stock at a position moves; ranked by the chance of running out before a new order could arrive.'}</p>
+        <div className={styles.toolbarRight}>
+          {canAct && (
+            <button type="button" className={`${styles.button} ${styles.secondary}`} disabled={planning.fetching} onClick={() => void planNow()} data-action="plan-now">
+              {planning.fetching ? 'Planning…' : 'Plan now'}
+            </button>
+          )}
+          <LiveIndicator status={risk.status} asOf={risk.data?.asOf} />
+        </div>
+      </div>
       <MetricGrid>
-        <MetricCard id="catalog-skus" label="SKUs in the catalog" value={d?.skus.totalCount} {...common} explain="Distinct stock-keeping units the hub knows, active or not." />
         <MetricCard
-          id="stock-positions"
-          label="Stock positions tracked"
-          value={d?.stockPositions.totalCount}
-          {...common}
-          explain="SKU × location pairs with a stock record: each one has on-hand, reserved, incoming and safety-stock buckets."
+          id="positions-at-risk"
+          label="Positions at risk"
+          value={risk.data?.atRisk}
+          fetching={risk.fetching}
+          error={risk.error}
+          tone={risk.data && risk.data.atRisk > 0 ? 'bad' : 'good'}
+          explain="SKU × node positions likely to run out within their lead time (stockout probability at or above the threshold). Live."
+          footnote={risk.data ? <>of {risk.data.positions} planned positions</> : undefined}
         />
         <MetricCard
           id="orders-waiting-on-stock"
@@ -58,37 +95,29 @@ function ProcurementFigures() {
           {...common}
           explain="Exceptions owned by Procurement (late purchase orders, replenishment risk…) still open or in progress."
         />
+        <MetricCard id="catalog-skus" label="SKUs in the catalog" value={d?.skus.totalCount} {...common} explain="Distinct stock-keeping units the hub knows, active or not." />
+        <MetricCard
+          id="stock-positions"
+          label="Stock positions tracked"
+          value={d?.stockPositions.totalCount}
+          {...common}
+          explain="SKU × location pairs with a stock record: each one has on-hand, reserved, incoming and safety-stock buckets."
+        />
       </MetricGrid>
-      <PanelGrid layout="narrow-wide">
-        <Panel id="abc-classes" title="Catalog by ABC class" explain="SKUs per Pareto class by sales value: A items are counted and replenished most often.">
-          <CountBarChart id="abc-classes" data={classes} name="SKUs" height={200} />
-        </Panel>
-        <Panel id="stock-positions" title="Stock positions" explain="The first 12 positions: available = on hand − reserved − safety stock − damaged − QC, never negative.">
-          <DataTable
-            id="stock-positions"
-            rows={d?.positions.nodes}
-            fetching={result.fetching}
-            rowKey={(p) => p.id}
-            empty="No stock positions yet."
-            columns={[
-              {
-                header: 'SKU',
-                cell: (p) => (
-                  <>
-                    <strong>{p.sku.code}</strong>
-                    <br />
-                    <span style={{ color: 'var(--muted)', fontSize: 12 }}>{p.sku.name}</span>
-                  </>
-                ),
-              },
-              { header: 'Location', cell: (p) => p.location.code, nowrap: true },
-              { header: 'On hand', cell: (p) => formatCount(p.onHand), align: 'right' },
-              { header: 'Reserved', cell: (p) => formatCount(p.reserved), align: 'right' },
-              { header: 'Available', cell: (p) => (p.available <= p.safetyStock ? <Badge tone="warn">{formatCount(p.available)}</Badge> : formatCount(p.available)), align: 'right' },
-              { header: 'Incoming', cell: (p) => formatCount(p.incoming), align: 'right' },
-            ]}
-          />
-        </Panel>
+      <PanelGrid>
+        <SuggestionsPanel refreshKey={refreshKey} canApprove={canAct} onApproved={() => setRefreshKey((k) => k + 1)} />
+      </PanelGrid>
+      <div className={styles.gap} />
+      <PanelGrid>
+        <ReplenishmentRiskPanel risk={risk.data} fetching={risk.fetching} />
+      </PanelGrid>
+      <div className={styles.gap} />
+      <PanelGrid>
+        <PurchaseOrdersPanel refreshKey={refreshKey} />
+      </PanelGrid>
+      <div className={styles.gap} />
+      <PanelGrid>
+        <SupplierScorecards />
       </PanelGrid>
     </>
   )

@@ -14,7 +14,7 @@ export interface ViewDefinition {
 export const VIEWS: ViewDefinition[] = [
   { slug: 'executive', title: 'Executive', roles: ['EXECUTIVE'], summary: 'The KPIs against their targets and trends, and where nodes and suppliers put fulfilment at risk.' },
   { slug: 'operations', title: 'Operations', roles: ['OPERATIONS', 'EXECUTIVE'], summary: 'What is waiting to ship, what is stuck, and who must act.' },
-  { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Catalog, stock positions and the orders waiting on stock.' },
+  { slug: 'procurement', title: 'Procurement', roles: ['PROCUREMENT', 'EXECUTIVE'], summary: 'Replenishment suggestions and risk, purchase orders, supplier performance.' },
   { slug: 'finance', title: 'Finance', roles: ['FINANCE', 'EXECUTIVE'], summary: 'Inventory value, write-offs, refunds, cancellations and purchase commitments, for any period.' },
   { slug: 'customer-service', title: 'Customer service', roles: ['CUSTOMER_SERVICE', 'OPERATIONS'], summary: 'Find an order and see the customers waiting on a hold.' },
 ]

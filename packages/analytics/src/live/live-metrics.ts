@@ -6,9 +6,10 @@ import { computePickBacklog, type PickBacklogSnapshot } from '../snapshots/pick-
 import { computeExceptionSummary, type ExceptionSummarySnapshot } from '../snapshots/exception-summary.ts'
 import { computeKpisToday } from '../snapshots/kpis-today.ts'
 import type { KpiReport } from '../kpis/compute-kpis.ts'
+import { computeReplenishmentRisk, type ReplenishmentRiskSnapshot } from '../snapshots/replenishment-risk.ts'
 import { dirtFor, topicKey, type OutboxEventLike, type TopicSpec } from './topics.ts'
 
-export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot | KpiReport
+export type Snapshot = OrderAgingSnapshot | InventoryConfidenceSnapshot | PickBacklogSnapshot | ExceptionSummarySnapshot | KpiReport | ReplenishmentRiskSnapshot
 
 /** Today's KPIs are seven aggregates: however busy the hub, each KPI topic is recomputed at most this often. */
 export const KPI_MIN_INTERVAL_MS = 1000
@@ -19,6 +20,7 @@ export interface SnapshotOf {
   pickBacklog: PickBacklogSnapshot
   exceptions: ExceptionSummarySnapshot
   kpis: KpiReport
+  replenishmentRisk: ReplenishmentRiskSnapshot
 }
 
 /** The hub's pub/sub (in-memory, or Redis across instances); graphql-yoga's PubSub fits this shape. */
@@ -103,6 +105,12 @@ export class LiveMetrics {
   private kicked = false
   /** topic key -> when it was last computed here (the coalescing window runs from it). */
   private readonly computedAt = new Map<string, number>()
+  /**
+   * topic key -> how long its last computation took. A snapshot is recomputed at most every max(window, 4 × that):
+   * a costly one (replenishment risk plans every position of a large catalogue) then takes at most a fifth of a
+   * connection however fast events arrive, while cheap ones keep the 250 ms window.
+   */
+  private readonly lastCost = new Map<string, number>()
   private stopped = false
 
   constructor(private readonly options: LiveMetricsOptions) {
@@ -228,6 +236,7 @@ export class LiveMetrics {
     this.watched.delete(topic.key)
     this.dirty.delete(topic.key)
     this.computedAt.delete(topic.key)
+    this.lastCost.delete(topic.key)
     await topic.bridge?.return?.()
     await this.lease.release(topic.key).catch((err) => this.options.onError?.(err, 'lease release'))
   }
@@ -319,13 +328,17 @@ export class LiveMetrics {
           this.dirty.delete(key)
           continue
         }
+        // At most once a window (longer for the KPIs), and never more often than four times what the last computation
+        // cost, so a costly snapshot cannot hold a connection most of the time.
         const window = topic.spec.metric === 'kpis' ? Math.max(this.window, KPI_MIN_INTERVAL_MS) : this.window
-        if (now - (this.computedAt.get(key) ?? 0) < window) continue
+        if (now - (this.computedAt.get(key) ?? 0) < Math.max(window, 4 * (this.lastCost.get(key) ?? 0))) continue
         // Another instance holds the topic: it computes and publishes; our dirt clears when that arrives.
         const claimed = await this.lease.claim(key)
         this.computedAt.set(key, Date.now())
         if (!claimed) continue
+        const started = Date.now()
         const snapshot = await this.compute(topic.spec)
+        this.lastCost.set(key, Date.now() - started)
         // Events seen while it ran stay dirty for the next tick.
         if ((this.dirty.get(key) ?? Infinity) < asOfMs(snapshot)) this.dirty.delete(key)
         this.pubsub.publish(key, snapshot)
@@ -350,6 +363,8 @@ export class LiveMetrics {
         return computeExceptionSummary(this.prisma, spec, now)
       case 'kpis':
         return computeKpisToday(this.prisma, spec, now)
+      case 'replenishmentRisk':
+        return computeReplenishmentRisk(this.prisma, spec, now)
     }
   }
 }

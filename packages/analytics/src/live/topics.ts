@@ -1,8 +1,8 @@
 /** The live metrics; each has one snapshot per scope (a node, a team, or the whole network). */
-export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions' | 'kpis'
+export type MetricName = 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'exceptions' | 'kpis' | 'replenishmentRisk'
 
 export type TopicSpec =
-  | { metric: 'orderAging' | 'inventoryConfidence' | 'pickBacklog'; locationId: number | null; locationCode: string | null }
+  | { metric: 'orderAging' | 'inventoryConfidence' | 'pickBacklog' | 'replenishmentRisk'; locationId: number | null; locationCode: string | null }
   | { metric: 'exceptions'; ownerRole: string | null }
   /** Today's KPIs at a node (or the network), "today" being the calendar day in `timeZone`. */
   | { metric: 'kpis'; locationId: number | null; locationCode: string | null; timeZone: string }
@@ -63,8 +63,14 @@ export function dirtFor(event: OutboxEventLike): Dirt[] {
     case 'stock': {
       const locations = ids(p.locationId, p.locationIds)
       const confidence: Dirt = { metric: 'inventoryConfidence', locations, everyScope: locations.length === 0 }
+      // Reservations, receipts, sent and cancelled POs move the inventory position, hence the stockout risk.
+      const risk: Dirt = { metric: 'replenishmentRisk', locations, everyScope: locations.length === 0 }
       const movesKpis = event.aggregateType === 'CycleCount' || p.adjustmentId !== undefined || p.cause === 'PURCHASE_ORDER_RECEIPT'
-      return movesKpis ? [confidence, KPIS] : [confidence]
+      return movesKpis ? [confidence, risk, KPIS] : [confidence, risk]
+    }
+    case 'procurement': {
+      const locations = ids(p.locationId, p.locationIds)
+      return [{ metric: 'replenishmentRisk', locations, everyScope: locations.length === 0 }]
     }
     case 'return':
       return [KPIS]
@@ -73,7 +79,7 @@ export function dirtFor(event: OutboxEventLike): Dirt[] {
       return [{ metric: 'exceptions', owners, everyScope: owners.length === 0 }]
     }
     case 'network':
-      return [...ORDER_METRICS, 'inventoryConfidence' as const].map((metric) => ({ metric, everyScope: true }))
+      return [...ORDER_METRICS, 'inventoryConfidence' as const, 'replenishmentRisk' as const].map((metric) => ({ metric, everyScope: true }))
     default:
       return []
   }

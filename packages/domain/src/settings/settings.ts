@@ -117,6 +117,21 @@ export const SETTING_DEFAULTS = {
   },
   /** Counts a location can do per day: when more positions are due, scheduleCycleCounts takes the highest priorities. */
   'inventory.dailyCountCapacity': 40,
+  // ---- replenishment (issue 15): demand velocity, reorder policy, purchase orders, stockout risk ----
+  /** Days of order history behind demand velocity; days without orders count as zero demand. */
+  'procurement.demandWindowDays': 56,
+  /** Below this many receipts of a supplier's SKU the promised lead time is used instead of the observed one. */
+  'procurement.leadTimeMinReceipts': 5,
+  /** Target cycle service level per ABC class (the chance of not running out in a replenishment cycle); z = Φ⁻¹(level). */
+  'procurement.serviceLevels': { A: 0.98, B: 0.95, C: 0.9 },
+  /** Days between reviews of a position: order-up-to = reorder point + daily demand x this. */
+  'procurement.reviewPeriodDays': 7,
+  /** A purchase order worth more than this needs a FINANCE (or ADMIN) approver other than its submitter; 0 = every PO. */
+  'procurement.poApprovalValue': 0,
+  /** A receipt may exceed a line's outstanding quantity by at most this fraction of the ordered quantity. */
+  'procurement.overReceiptTolerance': 0.05,
+  /** A position whose stockout probability over its lead time is at least this opens REPLENISHMENT_RISK (unless a PO covers it). */
+  'procurement.stockoutRiskThreshold': 0.5,
 } as const
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS

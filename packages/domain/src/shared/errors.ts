@@ -22,6 +22,8 @@ export const USER_ERROR_CODES = [
   // public API (idempotency, webhooks)
   'IDEMPOTENCY_CONCURRENT_REQUEST',
   'INVALID_WEBHOOK_URL',
+  // procurement (issue 15)
+  'OVER_RECEIPT',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

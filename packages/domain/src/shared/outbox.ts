@@ -21,6 +21,8 @@ export type EventTopic =
   | 'order.hold_changed'
   // Order maintenance: an order edited without a status change (ship-to corrected, lines cancelled, work moved or merged).
   | 'order.changed'
+  /** Suppliers, purchase orders and replenishment suggestions (issue 15). */
+  | 'procurement.changed'
 
 export interface OutboxMessage {
   topic: EventTopic
