@@ -7,6 +7,7 @@ import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 import { createBins, createCarrierService } from '../helpers/factories/warehouse.ts'
 import { createDeliveredOrder } from '../helpers/factories/fulfillment.ts'
 import { uniqueCode } from '../helpers/unique.ts'
+import { createReplenishableSku, generateSuggestions } from '../helpers/factories/procurement.ts'
 
 // The backorder worker runs with the jobs: every arrival below reaches it only through its stock.available event.
 const t = useTestApp({ jobs: true })
@@ -117,6 +118,37 @@ describe('arriving stock serves backorders first', () => {
     const served = await becomes(waiting.number, 'ALLOCATED')
     servedFrom(served, new RegExp(`^Allocated from arriving stock: released reservation order:${first.order.number} at `))
     expect(await stockPosition(t(), sku, node)).toEqual({ onHand: 2, reserved: 2, available: 0 })
+    await ledgerClean()
+  })
+
+  it('a purchase-order receipt: the units the supplier delivers go to the order waiting for them', async () => {
+    const buyer = { role: 'PROCUREMENT' as const, sub: 'buyer@test' }
+    const controller = { role: 'FINANCE' as const, sub: 'controller@test' }
+    const w = await createReplenishableSku(t(), { onHand: 2, terms: { leadTimeMeanDays: 5, leadTimeStdDevDays: 1, minimumOrderQuantity: 6, packSize: 6 } })
+    expect((await placeOrder(t(), orderInput(w.channel, [{ sku: w.sku, quantity: 2 }]))).order.status).toBe('ALLOCATED')
+    const o = await backordered(w.channel, w.sku, 4)
+    // The backorder itself puts the position below its reorder point: planning suggests an order that covers it.
+    const plan = await generateSuggestions(t(), w.node)
+    const suggestion = plan.suggestions.find((s) => s.sku.code === w.sku)
+    expect(suggestion).toMatchObject({ status: 'OPEN', supplier: { code: w.supplier } })
+    expect(suggestion.suggestedQuantity).toBeGreaterThanOrEqual(4)
+    const call = async (name: string, type: string, input: Record<string, unknown>, as: object) => {
+      const res = await t().gql(`mutation ($input: ${type}!) { ${name}(input: $input) { ${name === 'approveReplenishmentSuggestions' ? 'purchaseOrders { id }' : 'purchaseOrder { id status }'} userErrors { code message } } }`, { input }, as)
+      expect(res.data[name].userErrors).toEqual([])
+      return res.data[name]
+    }
+    const [po] = (await call('approveReplenishmentSuggestions', 'ApproveReplenishmentSuggestionsInput', { suggestionIds: [suggestion.id] }, buyer)).purchaseOrders
+    await call('submitPurchaseOrder', 'PurchaseOrderIdInput', { purchaseOrderId: po.id }, buyer)
+    await call('approvePurchaseOrder', 'PurchaseOrderIdInput', { purchaseOrderId: po.id }, controller)
+    await call('sendPurchaseOrder', 'SendPurchaseOrderInput', { purchaseOrderId: po.id, expectedArrival: new Date(Date.now() + 5 * 86_400_000).toISOString() }, buyer)
+    expect((await order(o.number)).status).toBe('BACKORDERED')
+
+    const received = await call('receivePurchaseOrder', 'ReceivePurchaseOrderInput', { purchaseOrderId: po.id, lines: [{ sku: w.sku, quantity: suggestion.suggestedQuantity }] }, buyer)
+    expect(received.purchaseOrder.status).toBe('RECEIVED')
+    const served = await becomes(o.number, 'ALLOCATED')
+    servedFrom(served, /^Allocated from arriving stock: purchase order receipt/)
+    expect(served.lines).toEqual([expect.objectContaining({ quantity: 4, allocatedQuantity: 4, backorderedQuantity: 0 })])
+    expect(served.exceptions).toEqual([expect.objectContaining({ type: 'STOCK_SHORTAGE', status: 'RESOLVED' })])
     await ledgerClean()
   })
 
