@@ -7,6 +7,7 @@
 // their channels' counters moved.
 // Baseline: pgbench tpcb-like with the same number of clients on a fresh database of the same server, in the same run.
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there.
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fork, type ChildProcess } from 'node:child_process'
@@ -73,6 +74,7 @@ const benchmark: Benchmark = {
         const { proc, url } = await startApi(databaseUrl)
         try {
           const token = await signToken(SECRET, { sub: 'bench@ops', role: 'OPERATIONS' })
+          await ask(proc, 'cpu')
           let n = 0
           let counted = 0
           let errors = 0
@@ -113,9 +115,10 @@ const benchmark: Benchmark = {
             }
           }
           await Promise.all(Array.from({ length: CLIENTS }, loop))
-          const { stats } = await ask<{ stats: Record<string, unknown> }>(proc, 'stats')
+          const { stats, cpuMs } = await ask<{ stats: Record<string, unknown>; cpuMs: number }>(proc, 'stats')
+          const load = os.loadavg()[0]
           await checkBooks(db, skus.map((s) => s.code), countersBefore)
-          return { perSecond: counted / SECONDS, errors, statuses, stats, channels, skus, rules, orders: seeded.orders }
+          return { perSecond: counted / SECONDS, errors, statuses, stats, channels, skus, rules, orders: seeded.orders, cpuMsPerOrder: cpuMs / n, cpuShare: cpuMs / (SECONDS * 1000 + 2000), load }
         } finally {
           await new Promise((resolve) => {
             proc.once('exit', resolve)
@@ -139,7 +142,8 @@ const benchmark: Benchmark = {
         notes:
           `${CLIENTS} HTTP clients, API in its own process (HUB_RATE_LIMIT=off), demo seeded at scale ${SCALE} (${run.orders} orders); ` +
           `channels ${run.channels.join(', ')}; SKUs with ${minStock}+ units available; statuses ${JSON.stringify(run.statuses)}; ${run.errors} errors; ` +
-          `intake ${JSON.stringify(run.stats)}`,
+          `API process CPU ${run.cpuMsPerOrder.toFixed(2)} ms per order (${(100 * run.cpuShare).toFixed(0)}% of one core); ` +
+          `load average ${run.load.toFixed(1)} on ${os.cpus().length} CPUs; intake ${JSON.stringify(run.stats)}`,
       },
     ]
   },
