@@ -4,7 +4,8 @@
 // CLIENTS clients each placing 1-unit orders one after another for SECONDS (after a 2 s warm-up), spread round-robin
 // over every active channel and over the ~50 SKUs with the most available stock. Every answer is checked (an order,
 // no errors); the books are checked at the end: the bench orders' allocated units = their ledger reservations = what
-// their channels' counters moved.
+// their channels' counters moved. Next to it, the same order mix placed in this process through OrderIntake.place on
+// the same database (the domain's share of the work, without HTTP/GraphQL).
 // Baseline: pgbench tpcb-like with the same number of clients on a fresh database of the same server, in the same run.
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there.
 import os from 'node:os'
@@ -12,7 +13,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fork, type ChildProcess } from 'node:child_process'
 import { openDatabase } from '@ops-hub/db'
-import { signToken } from '@ops-hub/domain'
+import { OrderIntake, signToken, systemActor } from '@ops-hub/domain'
 import { seedDemo } from '../prisma/seed/seed-demo.ts'
 import type { Benchmark, BenchRow } from './harness.ts'
 import { serverUrl, withFreshDatabase } from './support/postgres.ts'
@@ -75,55 +76,44 @@ const benchmark: Benchmark = {
         try {
           const token = await signToken(SECRET, { sub: 'bench@ops', role: 'OPERATIONS' })
           await ask(proc, 'cpu')
-          let n = 0
-          let counted = 0
-          let errors = 0
-          const statuses: Record<string, number> = {}
-          let measuring = false
-          const warmUpEnd = Date.now() + 2000
-          const end = warmUpEnd + SECONDS * 1000
-          const loop = async () => {
-            while (Date.now() < end) {
-              const i = n++
-              const input = {
-                channelCode: channels[i % channels.length],
-                externalId: `http-bench-${i}`,
-                serviceLevel: 'STANDARD',
-                customer: { email: `buyer${i % 997}@example.com`, name: 'Bench Buyer' },
-                shipTo: { name: 'Bench Buyer', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
-                payment: { status: 'AUTHORIZED', fraudScore: 0.01 },
-                lines: [{ sku: skus[(i * 7919) % skus.length].code, quantity: 1, unitPrice: '10.00' }],
-              }
-              try {
-                const res = await fetch(`${url}/graphql`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-                  body: JSON.stringify({ query: PLACE, variables: { input } }),
-                })
-                const body = (await res.json()) as { errors?: unknown[]; data?: { placeOrder: { created: boolean; order: { status: string } | null; userErrors: unknown[] } } }
-                const placed = body.data?.placeOrder
-                if (body.errors || !placed?.order || placed.userErrors.length || !placed.created) throw new Error(`order ${i}: ${JSON.stringify(body)}`)
-                if (measuring && Date.now() <= end) {
-                  counted++
-                  statuses[placed.order.status] = (statuses[placed.order.status] ?? 0) + 1
-                }
-              } catch (err) {
-                errors++
-                if (errors < 3) console.error(err)
-              }
-              if (!measuring && Date.now() >= warmUpEnd) measuring = true
-            }
-          }
-          await Promise.all(Array.from({ length: CLIENTS }, loop))
+          const orderOf = (i: number) => ({
+            channelCode: channels[i % channels.length],
+            externalId: `http-bench-${i}`,
+            serviceLevel: 'STANDARD' as const,
+            customer: { email: `buyer${i % 997}@example.com`, name: 'Bench Buyer' },
+            shipTo: { name: 'Bench Buyer', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+            payment: { status: 'AUTHORIZED' as const, fraudScore: 0.01 },
+            lines: [{ sku: skus[(i * 7919) % skus.length].code, quantity: 1, unitPrice: '10.00' }],
+          })
+          const http = await drive(0, async (i) => {
+            const res = await fetch(`${url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({ query: PLACE, variables: { input: orderOf(i) } }),
+            })
+            const body = (await res.json()) as { errors?: unknown[]; data?: { placeOrder: { created: boolean; order: { status: string } | null; userErrors: unknown[] } } }
+            const placed = body.data?.placeOrder
+            if (body.errors || !placed?.order || placed.userErrors.length || !placed.created) throw new Error(`order ${i}: ${JSON.stringify(body)}`)
+            return placed.order.status
+          })
           const { stats, cpuMs } = await ask<{ stats: Record<string, unknown>; cpuMs: number }>(proc, 'stats')
           const load = os.loadavg()[0]
-          await checkBooks(db, skus.map((s) => s.code), countersBefore)
-          return { perSecond: counted / SECONDS, errors, statuses, stats, channels, skus, rules, orders: seeded.orders, cpuMsPerOrder: cpuMs / n, cpuShare: cpuMs / (SECONDS * 1000 + 2000), load }
-        } finally {
           await new Promise((resolve) => {
             proc.once('exit', resolve)
             proc.send({ cmd: 'stop' })
           })
+          // The same orders placed in this process through OrderIntake.place (what the mutation runs, no HTTP/GraphQL).
+          const intake = new OrderIntake(db)
+          const inProcess = await drive(http.next, async (i) => {
+            const o = orderOf(i)
+            const r = await intake.place({ ...o, lines: o.lines.map((l) => ({ ...l, unitPrice: 10 })) }, systemActor)
+            if (!r.created) throw new Error(`order ${i} was not created`)
+            return r.order.status
+          })
+          await checkBooks(db, skus.map((s) => s.code), countersBefore)
+          return { http, inProcess, intakeStats: intake.stats, stats, channels, skus, rules, orders: seeded.orders, cpuMsPerOrder: cpuMs / http.next, cpuShare: cpuMs / (SECONDS * 1000 + 2000), load }
+        } finally {
+          if (proc.connected) proc.kill()
         }
       } finally {
         await db.close()
@@ -131,22 +121,63 @@ const benchmark: Benchmark = {
     })
     const tps = await withFreshDatabase('ops_hub_bench_pgbench', async (name) => pgbenchTps(name))
     const minStock = Math.min(...run.skus.map((s) => s.available))
+    const baseline = { name: `pgbench tpcb-like -c ${CLIENTS} -j 2 -T ${SECONDS}`, value: tps, unit: 'tps' }
     return [
       {
         name: `placeOrder over HTTP GraphQL, demo configuration (${run.channels.length} channels, ${run.rules} allocation rules, ${run.skus.length} SKUs)`,
-        value: run.perSecond,
+        value: run.http.perSecond,
         unit: 'orders/s',
-        baseline: { name: `pgbench tpcb-like -c ${CLIENTS} -j 2 -T ${SECONDS}`, value: tps, unit: 'tps' },
-        ratio: run.perSecond / tps,
+        baseline,
+        ratio: run.http.perSecond / tps,
         goal: '>= 0.35',
         notes:
           `${CLIENTS} HTTP clients, API in its own process (HUB_RATE_LIMIT=off), demo seeded at scale ${SCALE} (${run.orders} orders); ` +
-          `channels ${run.channels.join(', ')}; SKUs with ${minStock}+ units available; statuses ${JSON.stringify(run.statuses)}; ${run.errors} errors; ` +
+          `channels ${run.channels.join(', ')}; SKUs with ${minStock}+ units available; statuses ${JSON.stringify(run.http.statuses)}; ${run.http.errors} errors; ` +
           `API process CPU ${run.cpuMsPerOrder.toFixed(2)} ms per order (${(100 * run.cpuShare).toFixed(0)}% of one core); ` +
           `load average ${run.load.toFixed(1)} on ${os.cpus().length} CPUs; intake ${JSON.stringify(run.stats)}`,
       },
+      {
+        name: 'the same orders in process (OrderIntake.place, no HTTP/GraphQL), same database right after',
+        value: run.inProcess.perSecond,
+        unit: 'orders/s',
+        baseline,
+        ratio: run.inProcess.perSecond / tps,
+        notes: `statuses ${JSON.stringify(run.inProcess.statuses)}; ${run.inProcess.errors} errors; intake ${JSON.stringify(run.intakeStats)}`,
+      },
     ]
   },
+}
+
+/**
+ * CLIENTS loops placing order start, start+1, ... one after another for SECONDS after a 2 s warm-up; counts the
+ * orders answered within the measured window, by status.
+ */
+async function drive(start: number, placeOne: (i: number) => Promise<string>) {
+  let n = start
+  let counted = 0
+  let errors = 0
+  const statuses: Record<string, number> = {}
+  let measuring = false
+  const warmUpEnd = Date.now() + 2000
+  const end = warmUpEnd + SECONDS * 1000
+  const loop = async () => {
+    while (Date.now() < end) {
+      const i = n++
+      try {
+        const status = await placeOne(i)
+        if (measuring && Date.now() <= end) {
+          counted++
+          statuses[status] = (statuses[status] ?? 0) + 1
+        }
+      } catch (err) {
+        errors++
+        if (errors < 3) console.error(err)
+      }
+      if (!measuring && Date.now() >= warmUpEnd) measuring = true
+    }
+  }
+  await Promise.all(Array.from({ length: CLIENTS }, loop))
+  return { perSecond: counted / SECONDS, errors, statuses, next: n }
 }
 
 type Counters = Map<string, number>
