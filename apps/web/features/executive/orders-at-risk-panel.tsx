@@ -57,7 +57,7 @@ export function OrdersAtRiskTable({ rows, fetching }: { rows?: OrderAtRisk[]; fe
           cell: (o) => {
             const node = o.slaRisk ? term(o.slaRisk, 'node')?.value : undefined
             const queue = o.slaRisk ? term(o.slaRisk, 'releaseQueue')?.value : undefined
-            return (<><strong>{node && node !== 'null' ? node : '—'}</strong>{queue && <><br /><span className={styles.muted}>{humanize(queue)}</span></>}</>)
+            return (<><strong>{node && node !== 'NONE' && node !== 'null' ? node : '—'}</strong>{queue && <><br /><span className={styles.muted}>{humanize(queue)}</span></>}</>)
           },
           nowrap: true,
         },
@@ -68,19 +68,24 @@ export function OrdersAtRiskTable({ rows, fetching }: { rows?: OrderAtRisk[]; fe
 }
 
 function SlaWhy({ risk }: { risk: SlaRisk }) {
+  const b = risk.basis
   const ahead = term(risk, 'backlogAhead')
   const room = term(risk, 'releaseRoomToday')
-  const summary = [
-    ahead?.number != null ? `${formatCount(ahead.number)} ahead in the release queue` : null,
-    room?.number != null ? `${formatCount(room.number)} release room today` : null,
-    term(risk, 'releaseRuleAtRisk')?.value === 'yes' ? 'release rule: at risk' : null,
-  ].filter(Boolean).join(' · ') || humanize(risk.basis.level)
+  const history =
+    b.level === 'PAST_SHIP_BY' ? `ship-by passed ${hoursText(term(risk, 'hoursLeft')?.number)}` :
+    b.level === 'NO_HISTORY' ? 'no history to learn from yet' :
+    `${formatCount(b.misses)} of ${formatCount(b.observations)} like it missed`
+  const queue = ahead?.number != null ? `${formatCount(ahead.number)} ahead in the release queue` : room?.number != null && term(risk, 'releaseQueue')?.value !== 'RELEASED' ? `${formatCount(room.number)} release room today` : null
+  const summary = [history, queue, term(risk, 'releaseRuleAtRisk')?.value === 'yes' ? 'release rule: at risk' : null].filter(Boolean).join(' · ')
   return (
     <Explained summary={summary}>
-      <p>
-        History cell <em>{risk.basis.cell}</em> ({humanize(risk.basis.level)}, {formatCount(risk.basis.orders)} orders,{' '}
-        {formatDateTime(risk.basis.from)} – {formatDateTime(risk.basis.to)}): {slaFormula(risk)}.
-      </p>
+      {b.level === 'PAST_SHIP_BY' || b.level === 'NO_HISTORY' ? (
+        <p>{slaFormula(risk)}</p>
+      ) : (
+        <p>
+          History cell “{b.cell}” ({humanize(b.level)}; {formatCount(b.orders)} orders, {formatDateTime(b.from)} – {formatDateTime(b.to)}): {slaFormula(risk)}.
+        </p>
+      )}
       <Terms rows={risk.terms.filter((t) => t.name !== 'shipBy').map((t) => [t.name, t.value])} />
     </Explained>
   )
