@@ -48,6 +48,17 @@ async function signInAs(role: string) {
 
 const rowsOf = (table: string) => page.locator(`[data-table="${table}"] tbody tr`)
 
+/** Tables wider than the box that holds them (a person would have to scroll sideways to read them), and the page wider than the window. */
+async function overflows(): Promise<string[]> {
+  return page.evaluate(() => {
+    const found = Array.from(document.querySelectorAll('table'))
+      .filter((t) => Math.ceil(t.getBoundingClientRect().width) > Math.floor(t.parentElement!.clientWidth) + 1)
+      .map((t) => t.getAttribute('data-table') ?? '?')
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) found.push('the page')
+    return found
+  })
+}
+
 describe('Executive view on the demo scenario', () => {
   it('ranks the orders most likely to miss their ship-by, with the history and inputs behind each probability', async () => {
     await signInAs('EXECUTIVE')
@@ -108,8 +119,11 @@ describe('Executive view on the demo scenario', () => {
       await expect(rows.nth(i).locator('[data-lead-time]').getAttribute('data-lead-time')).resolves.toBe(card.leadTime.basis)
       await expect(rows.nth(i).locator(`[data-scorecard="${code}"]`).getAttribute('title')).resolves.toMatch(/PO lines due/)
     }
+    // With the first row of each risk table unfolded ("How"), every table still fits its panel.
+    await expect(page.locator('details[open]').count()).resolves.toBe(2)
     for (const width of [1280, 1440, 1920]) {
       await page.setViewportSize({ width, height: 900 })
+      expect({ width, overflows: await overflows() }).toEqual({ width, overflows: [] })
       await page.screenshot({ path: path.join(SCREENSHOTS, `executive-${width}.png`), fullPage: true })
     }
     await page.setViewportSize({ width: 1440, height: 900 })
@@ -143,7 +157,10 @@ describe('Operations workbench: node automation on the demo scenario', () => {
     await form.locator('[data-action="save-automation"]').click()
     await form.locator('[data-refusal="INVALID_INPUT"]').waitFor()
     await expect(form.locator('[data-refusal]').textContent()).resolves.toMatch(/releaseEveryMinutes.*1440/)
-    await page.locator('[data-node="MAIN"]').screenshot({ path: path.join(SCREENSHOTS, 'operations-automation-refused.png') })
+    await page.setViewportSize({ width: 1280, height: 900 })
+    expect(await overflows()).toEqual([])
+    await page.locator('[data-node="MAIN"]').screenshot({ path: path.join(SCREENSHOTS, 'operations-automation-refused-1280.png') })
+    await page.setViewportSize({ width: 1440, height: 900 })
     // Nothing was written.
     const before = await t().gql(NODE_AUTOMATION_QUERY, { locationCode: 'MAIN' }, { role: 'OPERATIONS' })
     expect(before.data.location.automation.releaseEveryMinutes).toBe(30)
