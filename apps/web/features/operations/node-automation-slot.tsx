@@ -53,8 +53,8 @@ export function NodeAutomationSlot({ locationCode, refreshKey, onSaved }: { loca
               Change automation…
             </button>
           ) : (
+            // Starts from the settings as they are when opened; later pushes (a wave the job just made) do not reset what is typed.
             <AutomationForm
-              key={JSON.stringify(a)}
               locationCode={locationCode}
               current={a}
               onCancel={() => setEditing(false)}
