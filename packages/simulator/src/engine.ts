@@ -169,6 +169,7 @@ export class ScenarioEngine {
     readonly clock: SimClock,
     readonly params: ScenarioParams,
     readonly policy: Policy,
+    readonly options: { promoEveryDay?: boolean } = {},
   ) {
     // Both policies face the same customers, carriers and 3PL: one seed, the same random streams.
     this.rng = new Rng(params.seed)
@@ -239,6 +240,7 @@ export class ScenarioEngine {
   }
 
   promoDay(day: number): boolean {
+    if (this.options.promoEveryDay) return true
     const { from, to } = promoWindow(this.params.days)
     return day >= from && day < to
   }

@@ -17,6 +17,8 @@ export interface RunScenarioOptions {
   onProgress?: (p: ScenarioProgress) => void
   /** Run the two policies one after the other in this thread instead of side by side in two worker threads. */
   sequential?: boolean
+  /** Benchmarks: the promotion's multiplier on every day of the run, not only on the promotion's days. */
+  promoEveryDay?: boolean
 }
 
 export async function runScenario(input: ScenarioParams, opts: RunScenarioOptions = {}): Promise<ScenarioReport> {
@@ -35,7 +37,7 @@ function inWorker(params: ScenarioParams, policy: Policy, opts: RunScenarioOptio
   return new Promise((resolve, reject) => {
     const entry = new URL('./worker.ts', import.meta.url).href
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-    const worker = new Worker(boot, { eval: true, workerData: { params, policy, databaseUrl: opts.databaseUrl } })
+    const worker = new Worker(boot, { eval: true, workerData: { params, policy, databaseUrl: opts.databaseUrl, promoEveryDay: opts.promoEveryDay } })
     let settled = false
     worker.on('message', (m: { type: string; progress?: ScenarioProgress; result?: PolicyResult; message?: string }) => {
       if (m.type === 'progress') opts.onProgress?.(m.progress!)
@@ -63,7 +65,7 @@ export async function runPolicy(params: ScenarioParams, policy: Policy, opts: Ru
   try {
     const scratch = await scratchDatabase(policy, opts.databaseUrl)
     try {
-      const engine = new ScenarioEngine(scratch.db, clock, params, policy)
+      const engine = new ScenarioEngine(scratch.db, clock, params, policy, { promoEveryDay: opts.promoEveryDay })
       opts.onProgress?.({ policy, day: 0, days: params.days })
       await engine.setup()
       const run = await engine.run((day) => opts.onProgress?.({ policy, day, days: params.days }))

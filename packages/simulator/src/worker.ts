@@ -4,9 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { runPolicy } from './index.ts'
 import type { Policy, ScenarioParams } from './params.ts'
 
-const { params, policy, databaseUrl } = workerData as { params: ScenarioParams; policy: Policy; databaseUrl?: string }
+const { params, policy, databaseUrl, promoEveryDay } = workerData as { params: ScenarioParams; policy: Policy; databaseUrl?: string; promoEveryDay?: boolean }
 try {
-  const result = await runPolicy(params, policy, { databaseUrl, onProgress: (p) => parentPort!.postMessage({ type: 'progress', progress: p }) })
+  const result = await runPolicy(params, policy, { databaseUrl, promoEveryDay, onProgress: (p) => parentPort!.postMessage({ type: 'progress', progress: p }) })
   parentPort!.postMessage({ type: 'result', result })
 } catch (err) {
   parentPort!.postMessage({ type: 'error', message: String((err as Error)?.stack ?? err) })
