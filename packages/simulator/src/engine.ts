@@ -157,6 +157,7 @@ export class ScenarioEngine {
   physical = new Map<string, number>()
   skuIds = new Map<string, number>()
   #events: PendingEvent[] = []
+  #floorCredit = new Map<number, number>()
   #seq = 0
   #externalSeq = 0
   oversoldUnits = 0
@@ -360,7 +361,13 @@ export class ScenarioEngine {
       const business = isBusinessDay(local.date, this.holidays)
       await this.automation(node)
       const working = business && minutes >= node.startMinutes && minutes < node.pickupMinutes
-      if (working) await timed('floor', () => this.floor(node, Math.round(node.perHour)))
+      if (working) {
+        // Whole parcels an hour from a fractional rate: the fraction carries to the next hour; idle time is lost.
+        const credit = (this.#floorCredit.get(node.id) ?? 0) + node.perHour
+        const parcels = Math.floor(credit)
+        this.#floorCredit.set(node.id, credit - parcels)
+        if (parcels > 0) await timed('floor', () => this.floor(node, parcels))
+      }
       if (business && minutes <= node.pickupMinutes && minutes + 60 > node.pickupMinutes) await this.collect(node, t)
     }
   }
