@@ -101,7 +101,7 @@ describe('SLA-miss risk over the demo history (small scale)', () => {
       `SELECT DISTINCT o.number FROM orders o JOIN fulfillment_orders f ON f.order_id = o.id JOIN locations l ON l.id = f.location_id
        WHERE l.code = 'MAIN' AND f.status NOT IN ('SHIPPED', 'CANCELLED')`,
     )
-    const mainNumbers = new Set(atMain.map((r: { number: string }) => r.number))
+    const mainNumbers = new Set(atMain.map((r) => String(r.number)))
     expect(nodes.filter((o) => !mainNumbers.has(o.number))).toEqual([])
     expect(nodes.some((o) => o.slaRisk.terms.find((x) => x.name === 'node')!.value === 'MAIN')).toBe(true)
     const unknown = await t().gql(AT_RISK, { loc: 'NOWHERE' }, { role: 'OPERATIONS' })
