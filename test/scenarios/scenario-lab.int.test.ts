@@ -55,7 +55,11 @@ describe('Scenario lab API', () => {
       // Progress was pushed while it ran, not only at the end.
       const running = live.values.map((v: any) => v.scenarioRunUpdated).filter((r) => r.status === 'RUNNING')
       expect(running.length).toBeGreaterThan(0)
-      expect(running.every((r) => r.progress.fraction >= 0 && r.progress.fraction < 1 && ['HUB', 'NAIVE'].includes(r.progress.policy ?? 'HUB'))).toBe(true)
+      // The bar only moves forward; it can reach 1 a moment before the report is stored.
+      const fractions = running.map((r) => r.progress.fraction)
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+      expect(fractions.every((f) => f >= 0 && f <= 1)).toBe(true)
+      expect(running.every((r) => r.progress.policy === null || ['HUB', 'NAIVE'].includes(r.progress.policy))).toBe(true)
 
       for (const policy of ['hub', 'naive'] as const) {
         const section = final.report[policy]
