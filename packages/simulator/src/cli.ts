@@ -41,14 +41,16 @@ async function main(): Promise<void> {
   if (json) console.log = console.info = console.warn = console.debug = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`)
   const write = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
   const total = params.days * 2
+  const reached = { hub: 0, naive: 0 }
   const report = await runScenario(params, {
     databaseUrl: process.env.DATABASE_URL || undefined,
     onProgress: (p) => {
       if (json) return write({ type: 'progress', policy: p.policy, day: p.day, days: p.days })
-      const done = (p.policy === 'hub' ? 0 : params.days) + p.day
+      reached[p.policy] = p.day
+      const done = reached.hub + reached.naive
       const width = 30
       const filled = Math.round((width * done) / total)
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.policy.padEnd(5)} day ${String(p.day).padStart(2)}/${p.days}`)
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] hub day ${String(reached.hub).padStart(2)}/${p.days}, naive day ${String(reached.naive).padStart(2)}/${p.days}`)
       if (done === total) process.stderr.write('\n')
     },
   })

@@ -5,7 +5,26 @@
 // which the hub never sees except through what those people report.
 import type { Database } from '@ops-hub/db'
 import {
+  allocateBackorders,
+  applyFeedFreshness,
+  approvePurchaseOrder,
+  approveReplenishmentSuggestions,
   autoReleaseNode,
+  BACKORDER_SKUS_PER_RUN,
+  backorderedSkusWithStock,
+  cancelOrder,
+  DomainError,
+  generateReplenishmentSuggestions,
+  importInventoryFeed,
+  inspectReturnLine,
+  receivePurchaseOrder,
+  receiveReturn,
+  recordCount,
+  requestReturn,
+  scheduleCycleCounts,
+  sendPurchaseOrder,
+  submitPurchaseOrder,
+  updateOrderPayment,
   autoWaveNode,
   confirmPick,
   confirmShipment,
@@ -27,12 +46,42 @@ import { applyPolicy } from './policies.ts'
 export const HOUR = 3_600_000
 export const DAY = 24 * HOUR
 
-/** The seed's retailer at this fraction of its full volume (~220 orders a day at 1); capacities scale with it. */
-export const SCENARIO_SCALE = 0.25
+/** The seed's retailer at this fraction of its full volume (~220 orders a day at 1, ~22 at 0.1); capacities scale with it. */
+export const SCENARIO_SCALE = 0.1
 
 const FLOOR: Actor = { id: 'sim:floor', role: 'OPERATIONS' }
 const CARRIER: Actor = { id: 'sim:carrier', role: 'ADMIN' }
 const CHANNEL: Actor = { id: 'sim:channel', role: 'ADMIN' }
+const PAYMENTS: Actor = { id: 'sim:payments', role: 'ADMIN' }
+const FEEDS: Actor = { id: 'sim:3pl-feed', role: 'OPERATIONS' }
+const COUNTER: Actor = { id: 'sim:counter', role: 'OPERATIONS' }
+const BUYER: Actor = { id: 'sim:buyer', role: 'PROCUREMENT' }
+const FINANCE: Actor = { id: 'sim:finance', role: 'FINANCE' }
+const DOCK: Actor = { id: 'sim:dock', role: 'OPERATIONS' }
+const SERVICE: Actor = { id: 'sim:customer-service', role: 'CUSTOMER_SERVICE' }
+const AUTOMATION: Actor = { id: 'system:backorders', role: 'ADMIN' }
+
+/**
+ * The scenario's stated rates (README "Scenario lab (promo-spike)"). Both policies face exactly these.
+ */
+export const RATES = {
+  /** Orders whose payment is still pending at intake; of those, the share that then fails. */
+  paymentPending: 0.03,
+  paymentFails: 0.1,
+  /** Pick tasks at MAIN on which the picker misses one unit that is in the building (misplaced). */
+  shortPickRate: 0.005,
+  /** MAIN positions losing one unit a day unrecorded (damage, theft). */
+  mainShrinkPerDay: 0.002,
+  /** 3PL positions losing 1-2 units between two files that the 3PL's own system never records (their file overstates). */
+  tplDriftPerFile: 0.02,
+  /** A 3PL file is a snapshot taken this long before it arrives. */
+  feedLagHours: 2,
+  /** Days a customer waits on a backordered order before cancelling it, per channel. */
+  patienceDays: { STOREFRONT: 5, 'MARKET-A': 3, 'MARKET-B': 3, WHOLESALE: 10 } as Record<string, number>,
+  /** Delivered orders returned (one line, 7-12 days after delivery), received 3 days later; restocked unless damaged. */
+  returnRate: 0.03,
+  returnDamaged: 0.2,
+} as const
 
 /** Share of the day's orders arriving in each UTC hour (US shoppers: evening peak, quiet night). */
 const HOURLY = [3, 2, 1.5, 1, 1, 1, 1, 1.5, 2, 3, 4, 5, 6, 6.5, 7, 7, 7, 7, 7, 7, 6.5, 6, 5, 4]
@@ -82,6 +131,20 @@ export interface EngineResult {
   daily: DayStats[]
 }
 
+export const PROFILE = new Map<string, { n: number; ms: number }>()
+export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  if (!process.env.SIM_PROFILE) return fn()
+  const t0 = performance.now()
+  try {
+    return await fn()
+  } finally {
+    const e = PROFILE.get(label) ?? { n: 0, ms: 0 }
+    e.n++
+    e.ms += performance.now() - t0
+    PROFILE.set(label, e)
+  }
+}
+
 export class ScenarioEngine {
   readonly rng: Rng
   readonly intake: OrderIntake
@@ -94,6 +157,7 @@ export class ScenarioEngine {
   physical = new Map<string, number>()
   skuIds = new Map<string, number>()
   #events: PendingEvent[] = []
+  #floorCredit = new Map<number, number>()
   #seq = 0
   #externalSeq = 0
   oversoldUnits = 0
@@ -106,6 +170,7 @@ export class ScenarioEngine {
     readonly clock: SimClock,
     readonly params: ScenarioParams,
     readonly policy: Policy,
+    readonly options: { promoEveryDay?: boolean } = {},
   ) {
     // Both policies face the same customers, carriers and 3PL: one seed, the same random streams.
     this.rng = new Rng(params.seed)
@@ -128,7 +193,7 @@ export class ScenarioEngine {
   /** Builds the world: the seed's retailer up to the start, then the policy's settings. */
   async setup(): Promise<void> {
     await this.at(this.start)
-    await seedDemo(this.db, { seed: this.params.seed, scale: SCENARIO_SCALE, now: new Date(this.start) })
+    await timed('seed', () => seedDemo(this.db, { seed: this.params.seed, scale: SCENARIO_SCALE, now: new Date(this.start) }))
     const prisma = this.db.prisma
     // The seed's capacities are the full-size retailer's: scale them with its volume.
     await this.db.sql.exec(
@@ -176,12 +241,23 @@ export class ScenarioEngine {
   }
 
   promoDay(day: number): boolean {
+    if (this.options.promoEveryDay) return true
     const { from, to } = promoWindow(this.params.days)
     return day >= from && day < to
   }
 
+  node(code: string): NodeInfo {
+    return this.nodes.find((n) => n.code === code)!
+  }
+
+  tx<T>(label: string, fn: Parameters<typeof inTransaction<T>>[1]): Promise<T> {
+    return timed(label, () => inTransaction(this.db.prisma, fn))
+  }
+
   async run(onDay: (day: number) => void): Promise<EngineResult> {
     const demand = this.rng.fork('demand')
+    const world = this.rng.fork('world')
+    await this.scheduleOpenPurchaseOrders()
     for (let day = 0; day < this.params.days; day++) {
       const dayStart = this.start + day * DAY
       const stats: DayStats = { day: new Date(dayStart).toISOString().slice(0, 10), orders: 0, backlog: 0, cancellations: 0, shipped: 0, onTime: 0 }
@@ -195,19 +271,31 @@ export class ScenarioEngine {
           for (let i = 0; i < n; i++) {
             const at = dayStart + h * HOUR + Math.floor(demand.next() * HOUR)
             const template = demand.pick(templates)
-            const paymentPending = demand.chance(0.03)
-            const paymentFails = demand.chance(0.1)
-            this.schedule(at, () => this.placeOrder(code, template, at, paymentPending, paymentFails, stats))
+            const pending = demand.chance(RATES.paymentPending)
+            const fails = demand.chance(RATES.paymentFails)
+            const paidAfter = demand.int(1, 6) * HOUR
+            this.schedule(at, () => this.placeOrder(code, template, at, pending ? { fails, after: paidAfter } : null, stats))
           }
         }
+      }
+      // The 3PL's files: a snapshot `feedLagHours` before each arrival.
+      for (let h = 0; h < 24; h += this.params.feedIntervalHours) {
+        const arrives = dayStart + h * HOUR + 5 * 60_000
+        const taken = arrives - RATES.feedLagHours * HOUR
+        this.schedule(taken, async () => this.tplSnapshot(world, taken, arrives))
       }
       for (let h = 0; h < 24; h++) {
         const t = dayStart + h * HOUR
         this.schedule(t + 59 * 60_000, () => this.hourly(t))
       }
+      // MAIN's morning (08:00 Chicago ~ 14:00 UTC): counts; buyer's review at 15:00 UTC; customers give up at 20:00 UTC.
+      this.schedule(dayStart + 14 * HOUR + 10 * 60_000, () => this.counts(world))
+      this.schedule(dayStart + 15 * HOUR + 10 * 60_000, () => this.procurement(day))
+      this.schedule(dayStart + 20 * HOUR + 10 * 60_000, () => this.customersGiveUp())
+      this.schedule(dayStart + 23 * HOUR + 30 * 60_000, async () => this.shrink(world))
       await this.drain(dayStart + DAY)
-      stats.backlog = await this.backlog()
-      this.stockoutDays += await this.stockedOut()
+      stats.backlog = await timed('backlog', () => this.backlog())
+      this.stockoutDays += await timed('stockout', () => this.stockedOut())
       this.daily.push(stats)
       onDay(day + 1)
     }
@@ -233,46 +321,70 @@ export class ScenarioEngine {
       }
       if (best < 0) return
       const [e] = this.#events.splice(best, 1)
-      await this.at(e.at)
+      await timed('clock', () => this.at(e.at))
       await e.run()
     }
   }
 
-  async placeOrder(channelCode: string, t: TemplateOrder, at: number, paymentPending: boolean, paymentFails: boolean, stats: DayStats) {
+  async placeOrder(channelCode: string, t: TemplateOrder, at: number, payment: { fails: boolean; after: number } | null, stats: DayStats) {
     const externalId = `SIM-${++this.#externalSeq}`
     stats.orders++
-    const { order } = await this.intake.place(
-      {
-        channelCode,
-        externalId,
-        serviceLevel: t.serviceLevel,
-        customer: t.customer,
-        shipTo: { ...t.shipTo },
-        payment: { status: paymentPending ? 'PENDING' : 'AUTHORIZED' },
-        lines: t.lines,
-      },
-      CHANNEL,
+    const { order } = await timed('placeOrder', () =>
+      this.intake.place(
+        {
+          channelCode,
+          externalId,
+          serviceLevel: t.serviceLevel,
+          customer: t.customer,
+          shipTo: { ...t.shipTo },
+          payment: { status: payment ? 'PENDING' : 'AUTHORIZED' },
+          lines: t.lines,
+        },
+        CHANNEL,
+      ),
     )
-    void order
-    void at
-    void paymentFails
+    if (payment) {
+      this.schedule(at + payment.after, async () => {
+        await this.tx('updateOrderPayment', (tx) =>
+          updateOrderPayment(tx, { orderId: order.id, status: payment.fails ? 'FAILED' : 'CAPTURED', idempotencyKey: `pay-${externalId}` }, PAYMENTS),
+        )
+      })
+    }
   }
 
-  /** What happens every hour: the hub's automation, the floor's work, the carrier's collection. */
+  /** What happens every hour: the hub's automation, the floor's work, the carrier's collection, backorders served. */
   async hourly(t: number): Promise<void> {
+    await this.serveBackorders()
     for (const node of this.nodes) {
       const local = localParts(new Date(t), node.timezone)
       const minutes = local.minutes
+      const business = isBusinessDay(local.date, this.holidays)
       await this.automation(node)
-      const working = isBusinessDay(local.date, this.holidays) && minutes >= node.startMinutes && minutes < node.pickupMinutes
-      if (working) await this.floor(node, Math.round(node.perHour))
-      if (isBusinessDay(local.date, this.holidays) && minutes <= node.pickupMinutes && minutes + 60 > node.pickupMinutes) await this.collect(node, t)
+      const working = business && minutes >= node.startMinutes && minutes < node.pickupMinutes
+      if (working) {
+        // Whole parcels an hour from a fractional rate: the fraction carries to the next hour; idle time is lost.
+        const credit = (this.#floorCredit.get(node.id) ?? 0) + node.perHour
+        const parcels = Math.floor(credit)
+        this.#floorCredit.set(node.id, credit - parcels)
+        if (parcels > 0) await timed('floor', () => this.floor(node, parcels))
+      }
+      if (business && minutes <= node.pickupMinutes && minutes + 60 > node.pickupMinutes) await this.collect(node, t)
     }
   }
 
   async automation(node: NodeInfo): Promise<void> {
-    await inTransaction(this.db.prisma, (tx) => autoReleaseNode(tx, { locationId: node.id }))
-    await inTransaction(this.db.prisma, (tx) => autoWaveNode(tx, { locationId: node.id }))
+    await this.tx('autoRelease', (tx) => autoReleaseNode(tx, { locationId: node.id }))
+    const waiting = await this.db.prisma.fulfillmentOrder.count({ where: { locationId: node.id, status: 'RELEASED', pickWaveId: null } })
+    if (waiting > 0) await this.tx('autoWave', (tx) => autoWaveNode(tx, { locationId: node.id }))
+  }
+
+  /** The backorder worker's work (woken by stock arrivals in the API): serve backordered lines of SKUs with stock. */
+  async serveBackorders(): Promise<void> {
+    const skuIds = await timed('backorderScan', () => backorderedSkusWithStock(this.db.prisma))
+    for (let i = 0; i < skuIds.length; i += BACKORDER_SKUS_PER_RUN) {
+      const batch = skuIds.slice(i, i + BACKORDER_SKUS_PER_RUN)
+      await this.tx('allocateBackorders', (tx) => allocateBackorders(tx, { skuIds: batch, trigger: 'simulated backorder worker' }, AUTOMATION))
+    }
   }
 
   /** Pickers and packers work the node's waves in the order they were created, `capacity` parcels this hour. */
@@ -283,25 +395,52 @@ export class ScenarioEngine {
       take: capacity,
       select: { id: true, orderId: true },
     })
+    const tasks = await this.db.prisma.pickTask.findMany({
+      where: { fulfillmentOrderId: { in: fos.map((f) => f.id) }, status: 'OPEN' },
+      orderBy: [{ fulfillmentOrderId: 'asc' }, { sequence: 'asc' }, { id: 'asc' }],
+      select: { id: true, fulfillmentOrderId: true, skuId: true, quantity: true, sku: { select: { code: true } } },
+    })
+    const picker = this.rng.fork(`floor:${node.code}:${this.clock.time}`)
     for (const fo of fos) {
-      const tasks = await this.db.prisma.pickTask.findMany({ where: { fulfillmentOrderId: fo.id, status: 'OPEN' }, orderBy: { sequence: 'asc' } })
-      for (const task of tasks) {
+      const scanned = new Map<string, number>()
+      for (const task of tasks.filter((x) => x.fulfillmentOrderId === fo.id)) {
         const key = `${task.skuId}:${node.id}`
         const onShelf = this.physical.get(key) ?? 0
-        const found = Math.min(task.quantity, onShelf)
+        let found = Math.min(task.quantity, onShelf)
+        // A unit the picker cannot find although it is in the building (misplaced): it stays on the shelves.
+        const misplaced = node.code === 'MAIN' && found > 0 && picker.chance(RATES.shortPickRate) ? 1 : 0
+        found -= misplaced
         this.physical.set(key, onShelf - found)
-        const result = await inTransaction(this.db.prisma, (tx) => confirmPick(tx, { taskId: task.id, pickedQuantity: found }, FLOOR))
+        if (found < task.quantity && node.code !== 'MAIN') this.tplPhantom.delete(key)
+        const result = await this.tx('confirmPick', (tx) => confirmPick(tx, { taskId: task.id, pickedQuantity: found }, FLOOR))
         if (result.short?.backordered) {
           this.oversoldUnits += result.short.backordered
           this.oversoldOrders.add(fo.orderId)
         }
+        if (found > 0) scanned.set(task.sku.code, (scanned.get(task.sku.code) ?? 0) + found)
       }
-      const picked = await this.db.prisma.pickTask.groupBy({ by: ['skuId'], where: { fulfillmentOrderId: fo.id, pickedQuantity: { gt: 0 } }, _sum: { pickedQuantity: true } })
-      const codes = await this.db.prisma.sku.findMany({ where: { id: { in: picked.map((p) => p.skuId) } }, select: { id: true, code: true } })
-      const scanned = picked.map((p) => ({ sku: codes.find((c) => c.id === p.skuId)!.code, quantity: p._sum.pickedQuantity ?? 0 }))
+      // Tasks re-allocated to other bins of this node by a short pick are picked in the same pass.
+      const extra = await this.db.prisma.pickTask.findMany({
+        where: { fulfillmentOrderId: fo.id, status: 'OPEN' },
+        orderBy: [{ sequence: 'asc' }, { id: 'asc' }],
+        select: { id: true, skuId: true, quantity: true, sku: { select: { code: true } } },
+      })
+      for (const task of extra) {
+        const key = `${task.skuId}:${node.id}`
+        const onShelf = this.physical.get(key) ?? 0
+        const found = Math.min(task.quantity, onShelf)
+        this.physical.set(key, onShelf - found)
+        const result = await this.tx('confirmPick', (tx) => confirmPick(tx, { taskId: task.id, pickedQuantity: found }, FLOOR))
+        if (result.short?.backordered) {
+          this.oversoldUnits += result.short.backordered
+          this.oversoldOrders.add(fo.orderId)
+        }
+        if (found > 0) scanned.set(task.sku.code, (scanned.get(task.sku.code) ?? 0) + found)
+      }
       const current = await this.db.prisma.fulfillmentOrder.findUniqueOrThrow({ where: { id: fo.id }, select: { status: true } })
-      if (current.status !== 'PICKING' || scanned.length === 0) continue
-      await inTransaction(this.db.prisma, (tx) => verifyPack(tx, { fulfillmentOrderId: fo.id, scannedItems: scanned }, FLOOR))
+      if (current.status !== 'PICKING' || scanned.size === 0) continue
+      const items = [...scanned].map(([sku, quantity]) => ({ sku, quantity }))
+      await this.tx('verifyPack', (tx) => verifyPack(tx, { fulfillmentOrderId: fo.id, scannedItems: items }, FLOOR))
     }
   }
 
@@ -310,19 +449,192 @@ export class ScenarioEngine {
     const packed = await this.db.prisma.fulfillmentOrder.findMany({
       where: { locationId: node.id, status: 'PACKED' },
       orderBy: { id: 'asc' },
-      select: { id: true, order: { select: { serviceLevel: true } } },
+      select: { id: true, orderId: true, order: { select: { serviceLevel: true } } },
     })
     const carrier = this.rng.fork(`carrier:${node.code}:${t}`)
     for (const fo of packed) {
       const [svc, transit] =
         fo.order.serviceLevel === 'SAME_DAY' ? ['NEXT_DAY', 1] : fo.order.serviceLevel === 'EXPRESS' ? ['2DAY', 2] : ['GROUND', 3 + carrier.int(0, 2)]
       const trackingNumber = `SIM${node.code.slice(0, 1)}${fo.id}`
-      await inTransaction(this.db.prisma, (tx) => confirmShipment(tx, { fulfillmentOrderId: fo.id, carrier: 'UPS', service: svc, trackingNumber, weightGrams: 900 }, FLOOR))
+      await this.tx('confirmShipment', (tx) => confirmShipment(tx, { fulfillmentOrderId: fo.id, carrier: 'UPS', service: svc, trackingNumber, weightGrams: 900 }, FLOOR))
       const deliveredAt = t + transit * DAY + carrier.int(0, 8) * HOUR
+      const returns = carrier.chance(RATES.returnRate)
+      const returnAfter = carrier.int(7, 12) * DAY
+      const damaged = carrier.chance(RATES.returnDamaged)
       this.schedule(deliveredAt, async () => {
-        await inTransaction(this.db.prisma, (tx) =>
+        await this.tx('carrierEvent', (tx) =>
           recordCarrierEvent(tx, { trackingNumber, status: 'DELIVERED', occurredAt: new Date(deliveredAt), location: 'Front door', externalEventId: `${trackingNumber}-D` }, CARRIER, 'simulator'),
         )
+        if (returns) this.schedule(deliveredAt + returnAfter, () => this.customerReturn(fo.orderId, damaged))
+      })
+    }
+  }
+
+  /** A customer sends one line back; MAIN receives it three days later and restocks it unless it came back damaged. */
+  async customerReturn(orderId: number, damaged: boolean): Promise<void> {
+    const order = await this.db.prisma.order.findUnique({ where: { id: orderId }, select: { status: true, lines: { where: { shippedQuantity: { gt: 0 }, isBundle: false }, orderBy: { id: 'asc' }, take: 1, select: { shippedQuantity: true, sku: { select: { code: true, id: true } } } } } })
+    if (!order || order.status !== 'DELIVERED' || order.lines.length === 0) return
+    const line = order.lines[0]
+    const rma = await this.tx('requestReturn', (tx) => requestReturn(tx, { orderId, lines: [{ sku: line.sku.code, quantity: 1, reason: damaged ? 'Arrived damaged' : 'Changed my mind' }] }, SERVICE))
+    const returnId = (rma as { return?: { id: number }; id?: number }).return?.id ?? (rma as { id: number }).id
+    this.schedule(this.clock.time + 3 * DAY, async () => {
+      const main = this.node('MAIN')
+      await this.tx('receiveReturn', (tx) => receiveReturn(tx, { returnId, locationCode: main.code }, DOCK))
+      const lines = await this.db.prisma.returnLine.findMany({ where: { returnId }, select: { id: true } })
+      for (const l of lines) {
+        await this.tx('inspectReturn', (tx) => inspectReturnLine(tx, { returnLineId: l.id, disposition: damaged ? 'DAMAGED' : 'RESTOCK' }, DOCK))
+        if (!damaged) {
+          const key = `${line.sku.id}:${main.id}`
+          this.physical.set(key, (this.physical.get(key) ?? 0) + 1)
+        }
+      }
+    })
+  }
+
+  // ----- the overflow 3PL and its files -----
+
+  /** What the 3PL's own system believes it holds, on top of what is physically there (units it lost unrecorded). */
+  tplPhantom = new Map<string, number>()
+
+  async tplSnapshot(world: Rng, taken: number, arrives: number): Promise<void> {
+    const tpl = this.nodes.find((n) => n.code !== 'MAIN')
+    if (!tpl) return
+    // Between two files some units go missing at the 3PL without its system knowing: its files overstate them.
+    const positions = await this.db.prisma.stockPosition.findMany({ where: { locationId: tpl.id }, orderBy: { skuId: 'asc' }, select: { skuId: true, skuCode: true } })
+    for (const p of positions) {
+      const key = `${p.skuId}:${tpl.id}`
+      const onShelf = this.physical.get(key) ?? 0
+      if (onShelf > 0 && world.chance(RATES.tplDriftPerFile)) {
+        const lost = Math.min(onShelf, world.int(1, 2))
+        this.physical.set(key, onShelf - lost)
+        this.tplPhantom.set(key, (this.tplPhantom.get(key) ?? 0) + lost)
+      }
+    }
+    const csv = ['sku,quantity', ...positions.map((p) => {
+      const key = `${p.skuId}:${tpl.id}`
+      return `${p.skuCode},${(this.physical.get(key) ?? 0) + (this.tplPhantom.get(key) ?? 0)}`
+    })].join('\n')
+    this.schedule(arrives, async () => {
+      // The hub diffs the file against its book as of the snapshot; the naive policy takes it as current.
+      const asOf = this.policy === 'hub' ? new Date(taken) : new Date(arrives)
+      const report = await timed('importFeed', () =>
+        importInventoryFeed(this.db, { locationCode: tpl.code, asOf, fileName: `3pl-${new Date(taken).toISOString()}.csv`, csv: `${csv}\n`, idempotencyKey: `feed-${taken}` }, FEEDS, { now: new Date(arrives) }),
+      )
+      await timed('feedFreshness', () => applyFeedFreshness(this.db, { feedId: report.feed.id, now: () => new Date(this.clock.time) }))
+    })
+  }
+
+  // ----- counts, shrink, procurement, customers -----
+
+  /** MAIN's counters: today's scheduled counts (scheduleCycleCounts picks them), each counted against the shelves. */
+  async counts(world: Rng): Promise<void> {
+    const main = this.node('MAIN')
+    const local = localParts(new Date(this.clock.time), main.timezone)
+    if (!isBusinessDay(local.date, this.holidays)) return
+    await this.tx('scheduleCycleCounts', (tx) => scheduleCycleCounts(tx, { locationCode: main.code }, COUNTER))
+    const due = await this.db.prisma.cycleCount.findMany({
+      where: { locationId: main.id, status: 'SCHEDULED', dueAt: { lte: new Date(this.clock.time + DAY) } },
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      take: 60,
+      select: { id: true, skuId: true },
+    })
+    void world
+    for (const c of due) {
+      const counted = this.physical.get(`${c.skuId}:${main.id}`) ?? 0
+      await this.tx('recordCount', (tx) => recordCount(tx, { cycleCountId: c.id, countedQuantity: counted }, COUNTER)).catch((err) => {
+        if (!(err instanceof DomainError)) throw err
+      })
+    }
+  }
+
+  /** Units lost at MAIN without anyone booking it (damage, theft): only counts and picks find them. */
+  async shrink(world: Rng): Promise<void> {
+    const main = this.node('MAIN')
+    for (const [key, units] of [...this.physical.entries()].sort()) {
+      if (!key.endsWith(`:${main.id}`) || units <= 0) continue
+      if (world.chance(RATES.mainShrinkPerDay)) this.physical.set(key, units - 1)
+    }
+  }
+
+  /**
+   * The buyer: the hub's replenishment plan every business day (the naive policy: Mondays only), every suggestion
+   * approved into purchase orders, submitted, approved by finance and sent; the supplier delivers after its lead time.
+   */
+  async procurement(day: number): Promise<void> {
+    const weekday = new Date(this.start + day * DAY).getUTCDay()
+    if (weekday === 0 || weekday === 6) return
+    if (this.policy === 'naive' && weekday !== 1) return
+    await this.tx('replenishment', (tx) => generateReplenishmentSuggestions(tx, {}, BUYER))
+    const open = await this.db.prisma.reorderSuggestion.findMany({ where: { status: 'OPEN' }, orderBy: { id: 'asc' }, select: { id: true } })
+    for (let i = 0; i < open.length; i += 100) {
+      const ids = open.slice(i, i + 100).map((x) => x.id)
+      await this.tx('approveSuggestions', (tx) => approveReplenishmentSuggestions(tx, { suggestionIds: ids }, BUYER))
+    }
+    const drafts = await this.db.prisma.purchaseOrder.findMany({ where: { status: 'DRAFT' }, orderBy: { id: 'asc' }, select: { id: true } })
+    for (const po of drafts) {
+      await this.tx('submitPO', (tx) => submitPurchaseOrder(tx, { purchaseOrderId: po.id }, BUYER))
+      const { status } = await this.db.prisma.purchaseOrder.findUniqueOrThrow({ where: { id: po.id }, select: { status: true } })
+      if (status === 'PENDING_APPROVAL') await this.tx('approvePO', (tx) => approvePurchaseOrder(tx, { purchaseOrderId: po.id }, FINANCE))
+      await this.tx('sendPO', (tx) => sendPurchaseOrder(tx, { purchaseOrderId: po.id }, BUYER))
+      await this.scheduleDelivery(po.id, this.clock.time)
+    }
+  }
+
+  lateSupplierId: number | null = null
+
+  /** Purchase orders already on their way at the start: delivered around their expected date. */
+  async scheduleOpenPurchaseOrders(): Promise<void> {
+    const suppliers = await this.db.prisma.supplier.findMany({ orderBy: { id: 'asc' }, select: { id: true, _count: { select: { purchaseOrders: true } } } })
+    // The late supplier: the one with the most purchase orders in the history (the delay hurts most there).
+    this.lateSupplierId = [...suppliers].sort((a, b) => b._count.purchaseOrders - a._count.purchaseOrders || a.id - b.id)[0]?.id ?? null
+    const open = await this.db.prisma.purchaseOrder.findMany({ where: { status: { in: ['SENT', 'PARTIALLY_RECEIVED'] } }, orderBy: { id: 'asc' }, select: { id: true, orderedAt: true } })
+    for (const po of open) await this.scheduleDelivery(po.id, po.orderedAt?.getTime() ?? this.start)
+  }
+
+  async scheduleDelivery(purchaseOrderId: number, sentAt: number): Promise<void> {
+    const po = await this.db.prisma.purchaseOrder.findUniqueOrThrow({
+      where: { id: purchaseOrderId },
+      select: { supplierId: true, locationId: true, lines: { select: { skuId: true } } },
+    })
+    const terms = await this.db.prisma.supplierSku.findFirst({ where: { supplierId: po.supplierId, skuId: po.lines[0]?.skuId ?? 0 }, select: { leadTimeMeanDays: true, leadTimeStdDevDays: true } })
+    const supplier = this.rng.fork(`supplier:${purchaseOrderId}`)
+    const mean = terms?.leadTimeMeanDays ?? 10
+    const sd = terms?.leadTimeStdDevDays ?? 2
+    let days = Math.max(1, supplier.normal(mean, sd))
+    if (po.supplierId === this.lateSupplierId) days += this.params.supplierDelayDays
+    // Trucks arrive during MAIN's day (15:00-21:00 UTC), never before the simulation's next hour.
+    const dayStart = Math.floor((sentAt + days * DAY) / DAY) * DAY
+    const at = Math.max(this.clock.time + HOUR, dayStart + (15 + supplier.int(0, 6)) * HOUR)
+    this.schedule(at, () => this.receive(purchaseOrderId))
+  }
+
+  async receive(purchaseOrderId: number): Promise<void> {
+    const po = await this.db.prisma.purchaseOrder.findUniqueOrThrow({
+      where: { id: purchaseOrderId },
+      select: { status: true, locationId: true, lines: { orderBy: { id: 'asc' }, select: { skuId: true, quantity: true, receivedQuantity: true, sku: { select: { code: true } } } } },
+    })
+    if (po.status !== 'SENT' && po.status !== 'PARTIALLY_RECEIVED') return
+    const lines = po.lines.filter((l) => l.quantity > l.receivedQuantity).map((l) => ({ sku: l.sku.code, quantity: l.quantity - l.receivedQuantity }))
+    if (!lines.length) return
+    await this.tx('receivePO', (tx) => receivePurchaseOrder(tx, { purchaseOrderId, lines, idempotencyKey: `receipt-${purchaseOrderId}` }, DOCK))
+    for (const l of po.lines) {
+      const key = `${l.skuId}:${po.locationId}`
+      this.physical.set(key, (this.physical.get(key) ?? 0) + Math.max(0, l.quantity - l.receivedQuantity))
+    }
+  }
+
+  /** Customers whose order has waited backordered longer than their channel's patience cancel it. */
+  async customersGiveUp(): Promise<void> {
+    const waiting = await this.db.prisma.order.findMany({
+      where: { status: { in: ['BACKORDERED', 'PARTIALLY_ALLOCATED'] } },
+      orderBy: { id: 'asc' },
+      select: { id: true, placedAt: true, channel: { select: { code: true } } },
+    })
+    for (const o of waiting) {
+      const patience = RATES.patienceDays[o.channel.code] ?? 5
+      if (this.clock.time - o.placedAt.getTime() < patience * DAY) continue
+      await this.tx('cancelOrder', (tx) => cancelOrder(tx, { orderId: o.id, reason: `Customer cancelled: backordered for more than ${patience} days` }, SERVICE)).catch((err) => {
+        if (!(err instanceof DomainError)) throw err
       })
     }
   }

@@ -7,6 +7,12 @@ import type { Tx, PrismaClient } from '@ops-hub/db'
 export const SETTING_DEFAULTS = {
   /** Orders with a fraud score above this go on hold for review. */
   'orders.fraudScoreThreshold': 0.85,
+  /**
+   * How releaseOrders takes the queue: PRIORITY_CAPACITY (at-risk ship-by, service level, channel and order priority,
+   * age; bounded by the day's capacity) or FIFO_UNBOUNDED (placement order, everything, capacity ignored: the naive
+   * baseline of the scenario lab, not a recommended setting).
+   */
+  'orders.releasePolicy': 'PRIORITY_CAPACITY' as 'PRIORITY_CAPACITY' | 'FIFO_UNBOUNDED',
   /** Adjustments worth more than this (absolute cost value) need a second approver. */
   'inventory.adjustmentApprovalValue': 500,
   /** ...or moving more units than this. */

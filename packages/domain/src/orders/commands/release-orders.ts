@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import type { FulfillmentOrderModel as FulfillmentOrder, OrderStatus, Tx } from '@ops-hub/db'
+import { Prisma, type FulfillmentOrderModel as FulfillmentOrder, type OrderStatus, type Tx } from '@ops-hub/db'
+import { getSetting } from '../../settings/settings.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
@@ -72,16 +73,21 @@ export async function releaseOrders(
   const holidays = new Set(holidayRows.map((h) => h.date.toISOString().slice(0, 10)))
   const { day, afterCutoff } = workingDay(now, location, holidays)
   const atRiskBefore = zonedInstant(day, location.cutoffMinutes, location.timezone)
+  const fifo = (await getSetting(tx, 'orders.releasePolicy')) === 'FIFO_UNBOUNDED'
 
   // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
   const queue = await tx.$queryRaw<Array<{ id: number }>>`
     SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
     WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN'
       AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
-    ORDER BY (fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
+    ORDER BY ${
+      fifo
+        ? Prisma.sql`o.placed_at, fo.id`
+        : Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
       CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
       CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
-      c.priority, fo.priority, o.placed_at, fo.id
+      c.priority, fo.priority, o.placed_at, fo.id`
+    }
     LIMIT ${limit}
     FOR UPDATE OF fo SKIP LOCKED`
 
@@ -94,7 +100,8 @@ export async function releaseOrders(
   const releasedBefore = Number(load.released)
   const capacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
   const boundBy = location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK'
-  const room = Math.max(0, capacity - releasedBefore)
+  // FIFO_UNBOUNDED (the scenario lab's naive baseline) releases the whole queue whatever the day's capacity.
+  const room = fifo ? queue.length : Math.max(0, capacity - releasedBefore)
   const toRelease = queue.slice(0, room).map((r) => r.id)
   const overCapacity = queue.slice(room).map((r) => r.id)
   if (toRelease.length) {
