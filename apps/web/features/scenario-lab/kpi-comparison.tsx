@@ -39,7 +39,7 @@ export function KpiComparisonTable({ rows }: { rows: ScenarioKpiComparison[] }) 
               <td>
                 <span className={styles.kpiLabel}>{row.label}</span>
                 <span className={styles.kpiHint} title={DIRECTION[row.better]}>
-                  {row.better === 'LOWER' ? '↓ better' : row.better === 'HIGHER' ? '↑ better' : 'info'}
+                  {row.better === 'LOWER' ? 'lower is better' : row.better === 'HIGHER' ? 'higher is better' : 'no better side'}
                 </span>
               </td>
               {cell(row, 'HUB')}

@@ -65,7 +65,11 @@ function ScenarioLab() {
             }}
           />
         </Panel>
-        <Panel id="scenario-runs" title="Past runs" explain={runs.data ? `${runs.data.scenarioRuns.totalCount} runs kept, newest first. Open one to see its comparison.` : 'Every run is kept, newest first.'}>
+        <Panel id="scenario-runs" title="Past runs" explain={
+            runs.data
+              ? `${runs.data.scenarioRuns.totalCount} ${runs.data.scenarioRuns.totalCount === 1 ? 'run' : 'runs'} kept, newest first. Open one to see its comparison.`
+              : 'Every run is kept, newest first.'
+          }>
           {runs.error && <p className={styles.error}>{describeError(runs.error)}</p>}
           <RunsTable runs={list} fetching={runs.fetching} shownId={shownId} onOpen={setSelected} />
         </Panel>
