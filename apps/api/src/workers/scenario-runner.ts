@@ -83,7 +83,7 @@ export function startScenarioRunner(db: Database, pubsub: PubSub, topic: string,
   let abort: ((why: string) => void) | null = null
 
   const failAbandoned = async () => {
-    const failed = await inTransaction(db.prisma, (tx) => failAbandonedScenarioRuns(tx, { staleBefore: new Date(Date.now() - staleAfterMs), by: runnerId }))
+    const failed = await inTransaction(db.prisma, (tx) => failAbandonedScenarioRuns(tx, { staleBefore: new Date(Date.now() - staleAfterMs), by: runnerId, exceptRunnerId: runnerId }))
     if (failed.length) logger.warn({ runs: failed }, 'scenario runs left RUNNING by a stopped instance marked FAILED')
   }
 
