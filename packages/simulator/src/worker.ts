@@ -4,6 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { runPolicy } from './index.ts'
 import type { Policy, ScenarioParams } from './params.ts'
 
+// stdout belongs to the CLI (its NDJSON protocol): anything the run's code logs goes to stderr.
+const toStderr = (...args: unknown[]) => void process.stderr.write(`${args.map(String).join(' ')}\n`)
+console.log = console.info = console.debug = console.warn = toStderr
+
 const { params, policy, databaseUrl, promoEveryDay } = workerData as { params: ScenarioParams; policy: Policy; databaseUrl?: string; promoEveryDay?: boolean }
 try {
   const result = await runPolicy(params, policy, { databaseUrl, promoEveryDay, onProgress: (p) => parentPort!.postMessage({ type: 'progress', progress: p }) })
