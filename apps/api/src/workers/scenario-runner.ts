@@ -38,7 +38,7 @@ export function simulatorCommand(params: ScenarioParams, env: NodeJS.ProcessEnv 
   return {
     command: process.execPath,
     args: ['--import', tsxLoader, SIMULATOR_CLI, ...simulatorArgs(params)],
-    env: { ...rest, ...(SCENARIO_DATABASE_URL ? { DATABASE_URL: SCENARIO_DATABASE_URL } : {}), NODE_ENV: rest.NODE_ENV ?? 'production' },
+    env: { ...rest, ...(SCENARIO_DATABASE_URL ? { DATABASE_URL: SCENARIO_DATABASE_URL } : {}) },
     cwd: REPO_ROOT,
   }
 }
