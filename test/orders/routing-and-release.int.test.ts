@@ -90,6 +90,26 @@ describe('release by capacity', () => {
     expect(await prisma.outboxEvent.count({ where: { topic: 'fulfillment.released', payload: { path: ['locationId'], equals: (await prisma.location.findUniqueOrThrow({ where: { code: node } })).id } } })).toBe(2)
   })
 
+  it('orders.releasePolicy FIFO_UNBOUNDED (the scenario lab baseline) releases the whole queue in placement order, capacity ignored', async () => {
+    const prisma = t().app.db.prisma
+    const channel = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 1 })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 20)
+    const standard = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
+    const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
+    await prisma.setting.create({ data: { key: 'orders.releasePolicy', value: 'FIFO_UNBOUNDED' } })
+    try {
+      const payload = (await t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, { role: 'OPERATIONS' })).data.releaseOrders
+      expect(payload.userErrors).toEqual([])
+      expect(payload.capacity).toBe(1)
+      expect(payload.released.map((f: { order: { number: string } }) => f.order.number)).toEqual([standard.number, express.number])
+      expect(payload.heldBack).toEqual([])
+    } finally {
+      await prisma.setting.delete({ where: { key: 'orders.releasePolicy' } })
+    }
+  })
+
   it('gives a cancelled, released-but-unpicked fulfillment order its slot of the day back', async () => {
     const channel = await createSalesChannel(t())
     const node = await createFulfilmentNode(t(), { dailyPickCapacity: 1 })

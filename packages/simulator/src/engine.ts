@@ -407,16 +407,15 @@ export class ScenarioEngine {
         const key = `${task.skuId}:${node.id}`
         const onShelf = this.physical.get(key) ?? 0
         let found = Math.min(task.quantity, onShelf)
+        // Units promised that were not physically at the node (a misplaced unit is there, only not found).
+        const notThere = task.quantity - found
         // A unit the picker cannot find although it is in the building (misplaced): it stays on the shelves.
         const misplaced = node.code === 'MAIN' && found > 0 && picker.chance(RATES.shortPickRate) ? 1 : 0
         found -= misplaced
         this.physical.set(key, onShelf - found)
         if (found < task.quantity && node.code !== 'MAIN') this.tplPhantom.delete(key)
         const result = await this.tx('confirmPick', (tx) => confirmPick(tx, { taskId: task.id, pickedQuantity: found }, FLOOR))
-        if (result.short?.backordered) {
-          this.oversoldUnits += result.short.backordered
-          this.oversoldOrders.add(fo.orderId)
-        }
+        this.oversold(fo.orderId, Math.min(result.short?.backordered ?? 0, notThere))
         if (found > 0) scanned.set(task.sku.code, (scanned.get(task.sku.code) ?? 0) + found)
       }
       // Tasks re-allocated to other bins of this node by a short pick are picked in the same pass.
@@ -431,10 +430,7 @@ export class ScenarioEngine {
         const found = Math.min(task.quantity, onShelf)
         this.physical.set(key, onShelf - found)
         const result = await this.tx('confirmPick', (tx) => confirmPick(tx, { taskId: task.id, pickedQuantity: found }, FLOOR))
-        if (result.short?.backordered) {
-          this.oversoldUnits += result.short.backordered
-          this.oversoldOrders.add(fo.orderId)
-        }
+        this.oversold(fo.orderId, Math.min(result.short?.backordered ?? 0, task.quantity - found))
         if (found > 0) scanned.set(task.sku.code, (scanned.get(task.sku.code) ?? 0) + found)
       }
       const current = await this.db.prisma.fulfillmentOrder.findUniqueOrThrow({ where: { id: fo.id }, select: { status: true } })
@@ -442,6 +438,17 @@ export class ScenarioEngine {
       const items = [...scanned].map(([sku, quantity]) => ({ sku, quantity }))
       await this.tx('verifyPack', (tx) => verifyPack(tx, { fulfillmentOrderId: fo.id, scannedItems: items }, FLOOR))
     }
+  }
+
+  /**
+   * Oversold: units a customer was promised that were not physically at the node when the picker went for them and
+   * that the hub could re-source nowhere (confirmPick backordered them). A misplaced unit is in the building: a pick
+   * error, not an oversell.
+   */
+  oversold(orderId: number, units: number): void {
+    if (units <= 0) return
+    this.oversoldUnits += units
+    this.oversoldOrders.add(orderId)
   }
 
   /** The carrier collects every packed parcel at the node's pick-up; deliveries follow the service's transit. */
