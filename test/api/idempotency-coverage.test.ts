@@ -78,6 +78,8 @@ const MUTATIONS: Record<string, 'moves' | string> = {
   rejectReplenishmentSuggestion: 'a decision on an OPEN suggestion; a second is ILLEGAL_TRANSITION, nothing moves',
   submitPurchaseOrder: 'a state change of a draft; a second submit is ILLEGAL_TRANSITION, no stock or money moves until it is sent',
   approvePurchaseOrder: "a second person's approval; a second approve is ILLEGAL_TRANSITION, no stock or money moves until it is sent",
+  startScenarioRun:
+    'queues a simulation on a database of its own; no stock or money moves. It still takes idempotencyKey (through idempotent()) so a retried click queues one run, not two',
   registerPersistedOperation: 'adds a document to the allow-list by its hash; the same document twice is the same entry',
 }
 

@@ -9,11 +9,12 @@ import { refreshConfidence } from '@ops-hub/domain'
 import { launchBrowser } from '../../apps/web/scripts/find-browser.mts'
 import { seedDemo } from '../../prisma/seed/seed-demo.ts'
 import { useTestApp } from '../helpers/test-app.ts'
+import { createSucceededScenarioRun } from '../helpers/factories/scenario-runs.ts'
 import { startWebServer, type WebServer } from '../helpers/web-server.ts'
 
 const SCREENSHOTS = path.resolve('test-results/screenshots/layout')
 const WIDTHS = [1280, 1440, 1920]
-const VIEWS = ['executive', 'operations', 'procurement', 'finance', 'customer-service']
+const VIEWS = ['executive', 'operations', 'procurement', 'finance', 'customer-service', 'scenario-lab']
 const t = useTestApp({ demoSignIn: true })
 
 let web: WebServer
@@ -24,6 +25,8 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   await seedDemo(t().app.db, { seed: 7, scale: 0.05 })
   await t().app.db.prisma.$transaction((tx) => refreshConfidence(tx, { all: true }), { timeout: 60_000 })
+  // The Scenario lab shows its newest run: a finished 30-day one, so its KPI table and charts are measured too.
+  await createSucceededScenarioRun(t().app.db, 30)
   web = await startWebServer({ apiUrl: `${t().url}/graphql` })
   context = await launchBrowser({ viewport: { width: 1440, height: 900 } })
   page = context.pages()[0] ?? (await context.newPage())

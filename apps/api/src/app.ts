@@ -35,6 +35,7 @@ import { startBackorderWorker } from './workers/backorder-worker.ts'
 import { startNodeAutomationWorker } from './workers/node-automation-worker.ts'
 import { idempotencyPurgeJob } from './workers/idempotency-purge.ts'
 import { startWebhookWorker, type WebhookWorkerOptions } from './workers/webhook-deliveries.ts'
+import { startScenarioRunner, type ScenarioRunnerOptions } from './workers/scenario-runner.ts'
 
 export interface AppOptions {
   /** An open database (tests share one); otherwise opened from databaseUrl/dataDir. */
@@ -64,6 +65,8 @@ export interface AppOptions {
   persistedOperations?: Map<string, string>
   /** Outbound webhooks: private receivers allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1), retry schedule, poll interval. */
   webhooks?: Partial<WebhookWorkerOptions>
+  /** The scenario lab's runner (startScenarioRun's runs): on by default, `false` for an instance that runs none. */
+  scenarioRunner?: ScenarioRunnerOptions | false
 }
 
 export interface App {
@@ -270,6 +273,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const webhooks = startWebhookWorker(db, pubsub, outboxTopic, logger, { allowPrivate: false, ...options.webhooks })
   // Part of the replenishment contract (a reservation below the reorder point yields a suggestion within seconds).
   const replenishment = startReplenishmentWorker(db, pubsub, outboxTopic, logger)
+  // Part of startScenarioRun's contract (a queued run gets run), so it runs even with jobs off.
+  const scenarios = options.scenarioRunner === false ? null : startScenarioRunner(db, pubsub, outboxTopic, logger, options.scenarioRunner)
   const jobList: Job[] = [
     // Overdue exceptions climb in severity and owner; each row is escalated once even with several instances.
     { name: 'escalate-overdue-exceptions', everyMs: 60_000, run: () => inTransaction(db.prisma, (tx) => escalateOverdueExceptions(tx)) },
@@ -303,6 +308,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await feedFreshness.stop()
       await webhooks.stop()
       await replenishment.stop()
+      await scenarios?.stop()
       await relay.stop()
       await live.stop()
       await wsServer.dispose()

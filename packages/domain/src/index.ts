@@ -143,3 +143,12 @@ export { flagLatePurchaseOrders, latePurchaseOrderKey } from './procurement/comm
 export { supplierSkuLeadTimes, supplierLeadTimes, type LeadTime, type LeadTimeBasis } from './procurement/queries/lead-times.ts'
 export { supplierScorecard, type SupplierScorecard } from './procurement/queries/supplier-scorecard.ts'
 export { rankStockoutRisks, positionStockoutRisks, countStockoutRisks, summarizeStockoutRisks, type PositionRisk } from './procurement/queries/stockout-risks.ts'
+// scenario lab (issue 20): simulator runs started from the API
+export { SCENARIOS, scenarioParamsSchema, simulatorArgs, type ScenarioName, type ScenarioParams } from './scenarios/scenario-params.ts'
+export { SCENARIO_POLICIES, SCENARIO_KPIS, scenarioReportSchema, compareScenarioPolicies, type ScenarioPolicy, type ScenarioReport, type ScenarioPolicyResult, type ScenarioKpiComparison, type ScenarioKpiDefinition, type ScenarioKpiDirection, type ScenarioKpiUnit, type ScenarioWinner } from './scenarios/scenario-report.ts'
+export { scenarioRunMachine } from './scenarios/scenario-run.machine.ts'
+export { startScenarioRun, startScenarioRunInput } from './scenarios/commands/start-scenario-run.ts'
+export { claimScenarioRun } from './scenarios/commands/claim-scenario-run.ts'
+export { recordScenarioProgress, beatScenarioRun } from './scenarios/commands/record-scenario-progress.ts'
+export { finishScenarioRun, failScenarioRun } from './scenarios/commands/finish-scenario-run.ts'
+export { failAbandonedScenarioRuns } from './scenarios/commands/fail-abandoned-scenario-runs.ts'

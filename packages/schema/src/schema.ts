@@ -57,6 +57,8 @@ import './types/procurement/purchase-order.ts'
 import './types/procurement/replenishment-suggestion.ts'
 import './types/procurement/stockout-risk.ts'
 import './types/live/replenishment-risk.ts'
+// scenario lab (issue 20)
+import './types/scenarios/scenario-run.ts'
 
 /** The whole API. Type files register themselves on the builder when imported above. */
 export const schema = builder.toSchema({ sortSchema: true })

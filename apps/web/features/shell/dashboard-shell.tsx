@@ -54,7 +54,7 @@ function SignedInShell({ children }: { children: ReactNode }) {
         </Link>
         <p className={styles.navHeading}>Views</p>
         <ul>
-          {VIEWS.map((view) => {
+          {VIEWS.filter((view) => !view.navOnlyIfAllowed || canOpen(view, role)).map((view) => {
             const href = `/${view.slug}`
             const allowed = canOpen(view, role)
             const active = pathname === href || pathname.startsWith(`${href}/`)

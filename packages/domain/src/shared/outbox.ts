@@ -23,6 +23,8 @@ export type EventTopic =
   | 'order.changed'
   /** Suppliers, purchase orders and replenishment suggestions (issue 15). */
   | 'procurement.changed'
+  /** A scenario run was queued, claimed, progressed or finished (issue 20). */
+  | 'scenario.changed'
 
 export interface OutboxMessage {
   topic: EventTopic

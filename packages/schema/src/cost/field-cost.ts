@@ -39,6 +39,10 @@ export const LIST_ESTIMATES: Record<string, number> = {
   'ReleaseOrdersPayload.released': 20,
   'ReleaseOrdersPayload.heldBack': 10,
   'AvailableToSell.nodes': 2,
+  // Scenario lab: a report's days (the default run is 30 days), its KPI table (12 KPIs and a few exception types).
+  'ScenarioPolicyResult.daily': 30,
+  'ScenarioReport.comparison': 20,
+  'ScenarioKpis.exceptionsByType': 8,
   // A mutation's userErrors is empty when it succeeds.
   '*.userErrors': 1,
 }
