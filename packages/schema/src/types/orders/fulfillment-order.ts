@@ -46,6 +46,7 @@ builder.prismaObject('Allocation', {
     quantity: t.exposeInt('quantity'),
     status: t.expose('status', { type: AllocationStatusEnum }),
     sku: t.string({ select: { orderLine: { select: { sku: { select: { code: true } } } } }, resolve: (a) => a.orderLine.sku.code }),
+    fulfillmentOrder: t.relation('fulfillmentOrder', { nullable: true, description: 'The fulfillment order that ships these units (its parcel, its progress).' }),
   }),
 })
 
