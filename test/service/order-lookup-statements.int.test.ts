@@ -10,7 +10,7 @@ import { createBins, createCarrierService } from '../helpers/factories/warehouse
 import { createPackedOrder, createReleasedOrder, createShippedOrder, RECORD_CARRIER_EVENT } from '../helpers/factories/fulfillment.ts'
 import { uniqueCode } from '../helpers/unique.ts'
 
-const t = useTestApp()
+const t = useTestApp({ reportStatements: true })
 
 const LOOKUP = /* GraphQL */ `
   query ($q: String!, $first: Int!) {
@@ -79,14 +79,24 @@ async function fillWorld(app: TestApp): Promise<World> {
   return { tag, shop }
 }
 
-/** The statements one lookup sends, and its answer. */
+/**
+ * The statements one lookup sends (as the app counts them for its request), and its answer. What a running hub keeps
+ * per process (a partner's channel id; settings, re-read at most every 5 s by whichever request comes first) is not
+ * the lookup's own work: the least of three runs, after a warm-up, is.
+ */
 async function lookup(app: TestApp, q: string, first: number, as: { role: 'CUSTOMER_SERVICE' } | { role: 'PARTNER'; channel: string }) {
-  const statements: string[] = []
-  const stop = app.app.db.onStatement((sql) => statements.push(sql))
+  await app.gql(LOOKUP, { q, first: 1 }, as)
+  // Also listen to the database, to show which statements ran when the count is wrong.
+  const seen: string[] = []
+  const stop = app.app.db.onStatement((sql) => seen.push(sql.replace(/\s+/g, ' ').slice(0, 160)))
   try {
-    const res = await app.gql(LOOKUP, { q, first }, as)
-    if (res.errors) throw new Error(JSON.stringify(res.errors))
-    return { statements, page: res.data.orderLookup }
+    const runs = []
+    for (let i = 0; i < 3; i++) {
+      const res = await app.gql(LOOKUP, { q, first }, as)
+      if (res.errors) throw new Error(JSON.stringify(res.errors))
+      runs.push(res)
+    }
+    return { statements: Math.min(...runs.map((r) => r.statements!)), seen, page: runs[0].data.orderLookup }
   } finally {
     stop()
   }
@@ -117,11 +127,13 @@ describe('orderLookup without N+1', () => {
       expect(o.timeline.filter((e: any) => e.kind === 'CARRIER').map((e: any) => e.title.split(' (')[0])).toEqual(['In transit', 'Delivered'])
       expect(o.lines[0].allocations[0].fulfillmentOrder.status).toBe('SHIPPED')
     }
-    console.log(`orderLookup statements: first 10 -> ${small.statements.length}, first 100 -> ${large.statements.length}`)
-    expect(large.statements.length).toBe(small.statements.length)
-    expect(large.statements.length).toBeLessThanOrEqual(15)
+    if (process.env.SHOW_STATEMENTS) for (const r of [small, large]) console.log(r.seen.join('\n'))
+    console.log(`orderLookup statements: first 10 -> ${small.statements}, first 100 -> ${large.statements}`)
+    expect(small.statements).toBeGreaterThan(0)
+    expect(large.statements).toBe(small.statements)
+    expect(large.statements).toBeLessThanOrEqual(15)
     // A lookup with nothing to find sends nothing: no `IN (NULL)`, no empty IN list.
-    expect(large.statements.filter((s) => /IN \(NULL\)|IN \(\)/i.test(s))).toEqual([])
+    expect([...small.seen, ...large.seen].filter((s) => /IN \(NULL\)|IN \(\)/i.test(s))).toEqual([])
   })
 
   it('a partner pays the same for its channel: its visibility checks are batched too', async () => {
@@ -130,8 +142,8 @@ describe('orderLookup without N+1', () => {
     const large = await lookup(t(), world.tag, 100, as)
     expect(large.page.totalCount).toBe(ROUNDS * 9)
     expect(large.page.nodes.every((o: any) => o.timeline.every((e: any) => e.kind !== 'EXCEPTION' && e.actor === null))).toBe(true)
-    console.log(`orderLookup statements as a partner: first 10 -> ${small.statements.length}, first 100 -> ${large.statements.length}`)
-    expect(large.statements.length).toBe(small.statements.length)
-    expect(large.statements.length).toBeLessThanOrEqual(15)
+    console.log(`orderLookup statements as a partner: first 10 -> ${small.statements}, first 100 -> ${large.statements}`)
+    expect(large.statements).toBe(small.statements)
+    expect(large.statements).toBeLessThanOrEqual(15)
   })
 })

@@ -26,6 +26,7 @@ import { routeHttp, type HttpRoute } from './http/router.ts'
 import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
 import { useQueryCost } from './query-cost-plugin.ts'
 import { SettingsCache } from './settings-cache.ts'
+import { requestStatementCounter } from './statement-count.ts'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { loadDashboardOperations, mayRunArbitraryOperations, PersistedOperationStore } from './persisted-operations.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
@@ -64,6 +65,8 @@ export interface AppOptions {
   persistedOperations?: Map<string, string>
   /** Outbound webhooks: private receivers allowed (HUB_WEBHOOKS_ALLOW_PRIVATE=1), retry schedule, poll interval. */
   webhooks?: Partial<WebhookWorkerOptions>
+  /** Answer every HTTP request with the number of SQL statements it caused (header x-sql-statements): tests, benches. */
+  reportStatements?: boolean
 }
 
 export interface App {
@@ -123,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
   const buckets = options.rateLimit === false ? null : redis ? new RedisBuckets(redis, namespace ?? 'ops-hub') : new InProcessBuckets()
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
+  const statements = options.reportStatements ? requestStatementCounter(db) : null
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -195,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       }),
       // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
       useQueryCost({ buckets, settings, actorOf }),
+      ...(statements ? [statements.plugin] : []),
     ],
   })
 
@@ -203,11 +208,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...carrierWebhookRoutes(db, options.carrierWebhookSecret, logger),
     ...paymentWebhookRoutes(db, options.paymentWebhookSecret, logger),
   ]
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) =>
     void routeHttp(routes, req, res).then((handled) => {
       if (!handled) void yoga.requestListener(req, res)
     })
-  })
+  const server = http.createServer(statements ? (req, res) => statements.run(() => handle(req, res)) : handle)
 
   const wss = new WebSocketServer({ server, path: '/graphql' })
   const wsServer = useServer<Record<string, unknown>>(
@@ -310,6 +315,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       server.closeAllConnections?.()
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))
       await closePubSub()
+      statements?.stop()
       if (ownsDb) await db.close()
     },
   }

@@ -3,6 +3,7 @@ import { builder } from '../../builder.ts'
 import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation, runMutation } from '../../errors.ts'
 import { orderVisibility } from '../orders/order.ts'
 import { idOf } from '../warehouse/global-id.ts'
+import { mayViewOrderOf } from '../../loaders.ts'
 
 export const ShipmentStatusEnum = builder.enumType('ShipmentStatus', {
   description: 'Carrier milestones, in the order a parcel normally passes them. DELIVERED and RETURNED_TO_SENDER are final.',
@@ -25,12 +26,7 @@ export const Shipment = builder.prismaNode('Shipment', {
   id: { field: 'id' },
   nullable: true,
   // Partners see the shipments of their own channel's orders only.
-  authScopes: async (s, ctx) => {
-    if (!ctx.actor) return false
-    if (ctx.actor.role !== 'PARTNER') return true
-    const order = await ctx.prisma.order.findFirst({ where: { id: s.orderId, ...orderVisibility(ctx) }, select: { id: true } })
-    return order !== null
-  },
+  authScopes: (s, ctx) => mayViewOrderOf(ctx, s.orderId),
   fields: (t) => ({
     carrier: t.exposeString('carrier'),
     service: t.exposeString('service'),
