@@ -69,8 +69,15 @@ builder.queryField('orderLookup', (t) =>
     description: `Customer-service search: the fragment (at least ${LOOKUP_MIN_LENGTH} characters) matched case-insensitively anywhere in the order number, customer email or channel external id. Newest first. Partners see only their channel.`,
     authScopes: { authenticated: true },
     args: { query: t.arg.string() },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.order.findMany({ ...query, where: { AND: [orderLookupWhere(args.query), orderVisibility(ctx)] }, orderBy: { id: 'desc' } }),
+    resolve: async (query, _root, args, ctx) => {
+      const { take, skip, cursor, ...selection } = query
+      // The page's ids first, then its selection for those ids: the database builds the nested rows (lines,
+      // fulfillment orders, shipments...) for the page only, not for every order the fragment matches.
+      const page = await ctx.prisma.order.findMany({ where: { AND: [orderLookupWhere(args.query), orderVisibility(ctx)] }, orderBy: { id: 'desc' }, take, skip, cursor, select: { id: true } })
+      if (page.length === 0) return []
+      const rows = new Map((await ctx.prisma.order.findMany({ ...selection, where: { id: { in: page.map((o) => o.id) } } })).map((o) => [o.id, o]))
+      return page.flatMap((o) => rows.get(o.id) ?? [])
+    },
     totalCount: (_p, args, ctx) => ctx.prisma.order.count({ where: { AND: [orderLookupWhere(args.query), orderVisibility(ctx)] } }),
   }, { name: 'OrderLookupConnection' }, { name: 'OrderLookupEdge' }),
 )
