@@ -13,6 +13,8 @@ export const FulfillmentStatusEnum = builder.enumType('FulfillmentStatus', {
 export const AllocationStatusEnum = builder.enumType('AllocationStatus', { values: ['RESERVED', 'PICKED', 'SHIPPED', 'CANCELLED'] as const })
 
 export const FulfillmentOrder = builder.prismaNode('FulfillmentOrder', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows (the order's id for the partner check).
+  select: { id: true, orderId: true },
   id: { field: 'id' },
   nullable: true,
   description: 'The unit of warehouse work: the part of one order that one node ships.',
@@ -33,6 +35,8 @@ export const FulfillmentOrder = builder.prismaNode('FulfillmentOrder', {
 })
 
 builder.prismaObject('Allocation', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows.
+  select: { id: true },
   description: 'Units of one order line reserved at one node.',
   authScopes: { authenticated: true },
   fields: (t) => ({

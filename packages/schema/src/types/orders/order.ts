@@ -122,6 +122,8 @@ function lineCounter(l: ProgressLine, key: 'allocatedQuantity' | 'backorderedQua
 }
 
 builder.prismaObject('OrderLine', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows.
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber'),

@@ -11,6 +11,8 @@ export const ShipmentStatusEnum = builder.enumType('ShipmentStatus', {
 })
 
 export const ShipmentMilestone = builder.prismaObject('ShipmentMilestone', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows.
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     status: t.expose('status', { type: ShipmentStatusEnum }),
@@ -23,6 +25,8 @@ export const ShipmentMilestone = builder.prismaObject('ShipmentMilestone', {
 })
 
 export const Shipment = builder.prismaNode('Shipment', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows (the order's id for the partner check).
+  select: { id: true, orderId: true },
   id: { field: 'id' },
   nullable: true,
   // Partners see the shipments of their own channel's orders only.
@@ -34,7 +38,7 @@ export const Shipment = builder.prismaNode('Shipment', {
     weightGrams: t.exposeInt('weightGrams', { nullable: true }),
     status: t.expose('status', { type: ShipmentStatusEnum, description: 'The furthest milestone reached; late reports never move it back.' }),
     statusAt: t.expose('statusAt', { type: 'DateTime' }),
-    nextStates: t.field({ type: [ShipmentStatusEnum], resolve: (s) => [...shipmentMachine.nextStates(s.status)] }),
+    nextStates: t.field({ type: [ShipmentStatusEnum], select: { status: true }, resolve: (s) => [...shipmentMachine.nextStates(s.status)] }),
     shippedAt: t.expose('shippedAt', { type: 'DateTime' }),
     handedToCarrierAt: t.expose('handedToCarrierAt', { type: 'DateTime', nullable: true }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
