@@ -55,7 +55,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // opens another on demand; without a listener node-postgres would crash the process instead.
   pool.on('error', (err) => console.warn(`[db] idle PostgreSQL connection lost: ${err.message}`))
   const tap = new StatementTap()
-  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPg(pool)) })
+  // Long statements (nested selections joined in the database) are prepared once per connection: PostgreSQL parses and
+  // plans a lookup's statement once instead of on every request. Short ones vary with their IN lists and stay unnamed.
+  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPg(pool, { statementNameGenerator: (q) => (q.sql.length >= PREPARE_FROM_LENGTH ? statementName(q.sql) : undefined) as string })) })
   const sql: SqlRunner = {
     async query(text, params, opts) {
       const res = await pool.query(opts?.prepare ? { name: statementName(text), text, values: params as unknown[] } : { text, values: params as unknown[] })
@@ -134,6 +136,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
   }
 }
+
+/** Prisma statements at least this long are prepared (see openPostgres). */
+const PREPARE_FROM_LENGTH = 1000
 
 /** A prepared statement's name: its text's hash, so the same text is prepared once per connection. */
 const statementName = (text: string) => `ops_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`
