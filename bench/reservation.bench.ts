@@ -52,7 +52,7 @@ async function measure(place: Place, channelCode: string, pick: (n: number) => A
   return { perSecond: counted / SECONDS, next: n, errors, placed: n - start - errors }
 }
 
-function pgbenchTps(dbName: string): number {
+export function pgbenchTps(dbName: string): number {
   const url = new URL(serverUrl(dbName))
   const args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')]
   execFileSync('pgbench', [...args, '-i', '-q', '-s', '10', dbName], { stdio: 'pipe' })

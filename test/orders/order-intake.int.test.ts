@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Database } from '@ops-hub/db'
-import { inTransaction, OrderIntake, placeOrder, type PlaceOrderResult } from '@ops-hub/domain'
+import { cancelOrder, inTransaction, OrderIntake, placeOrder, setAllocationRule, type PlaceOrderResult } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
@@ -34,6 +34,21 @@ async function story(db: Database, r: PlaceOrderResult) {
   })
 }
 
+/** Sets a channel allocation rule through the domain command (the one the API's setAllocationRule runs). */
+const rule = (db: Database, input: Parameters<typeof setAllocationRule>[1]) => inTransaction(db.prisma, (tx) => setAllocationRule(tx, input, actor))
+
+/** Units a channel's counter holds for a SKU (null: no counter row, i.e. nothing ever locked or moved it). */
+async function counter(db: Database, channel: string, sku: string): Promise<number | null> {
+  const rows = await db.sql.query(
+    `SELECT cr.reserved FROM channel_reservations cr JOIN skus s ON s.id = cr.sku_id JOIN channels c ON c.id = cr.channel_id WHERE s.code = $1 AND c.code = $2`,
+    [sku, channel],
+  )
+  return rows.length ? Number(rows[0].reserved) : null
+}
+
+const firstLine = async (db: Database, r: PlaceOrderResult) =>
+  (await db.sql.query(`SELECT allocated_quantity AS allocated, backordered_quantity AS backordered FROM order_lines WHERE order_id = $1 ORDER BY line_number LIMIT 1`, [r.order.id]))[0]
+
 describe('order intake', () => {
   it('writes a clean order in one statement that tells exactly the story the locking path tells', async () => {
     const channel = await createSalesChannel(t())
@@ -60,6 +75,119 @@ describe('order intake', () => {
     ])
     expect(fastStory.outbox.map((e: { topic: string }) => e.topic)).toEqual(['order.placed', 'order.status_changed', 'stock.changed', 'stock.changed', 'order.status_changed'])
     expect(await stockPosition(t(), b, far)).toEqual({ onHand: 20, reserved: 6, available: 14 })
+  })
+
+  it('plans orders under a percentage cap and under another channel\'s reserved pool in one statement, with the locking path\'s story', async () => {
+    const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
+    const wholesale = await createSalesChannel(t(), { kind: 'WHOLESALE' })
+    const node = await createFulfilmentNode(t())
+    const [capped, pooled] = [await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), capped, node, 20)
+    await stockUp(t(), pooled, node, 20)
+    const db = t().app.db
+    await rule(db, { channelCode: market, sku: capped, kind: 'PERCENTAGE_CAP', percentage: 50 })
+    await rule(db, { channelCode: wholesale, sku: pooled, kind: 'RESERVED_POOL', quantity: 6 })
+    const lines = [{ sku: capped, quantity: 4 }, { sku: pooled, quantity: 3 }]
+    const intake = new OrderIntake(db)
+    const fast = await intake.place(input(market, lines), actor)
+    expect(intake.stats).toMatchObject({ fastPath: 1, lockingPath: 0, batches: 1, lockingReasons: {} })
+    const fastStory = await story(db, fast)
+    expect(await counter(db, market, capped)).toBe(4)
+    // The pool owner's counter was locked (created at 0) by the statement, as allocateOrder locks it.
+    expect(await counter(db, wholesale, pooled)).toBe(0)
+    // Back to the same stock and counters, then the same order through the locking path.
+    await inTransaction(db.prisma, (tx) => cancelOrder(tx, { orderId: fast.order.id, reason: 'compare the paths' }, actor))
+    expect(await counter(db, market, capped)).toBe(0)
+    const locking = await inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, lines), actor))
+    const lockingStory = await story(db, locking)
+    expect(fastStory).toEqual(lockingStory)
+    expect(fastStory.order.routing.summary).toMatch(/Channel rules: SKU \d+: capped at 50% of 20 sellable = 10 units, 10 left \(rule \d+\); SKU \d+: 6 units fenced for channel \d+'s reserved pool/)
+
+    // Up to the limits, still in one statement: the cap's last 6 units, the pooled SKU down to its fence.
+    const more = await intake.place(input(market, [{ sku: capped, quantity: 6 }, { sku: pooled, quantity: 11 }]), actor)
+    expect(more.order.status).toBe('ALLOCATED')
+    expect(intake.stats).toMatchObject({ fastPath: 2, lockingPath: 0 })
+    // One unit past either limit: the locking path decides (a partial allocation and its backorder).
+    const pastCap = await intake.place(input(market, [{ sku: capped, quantity: 1 }]), actor)
+    const pastFence = await intake.place(input(market, [{ sku: pooled, quantity: 1 }]), actor)
+    expect([pastCap.order.status, pastFence.order.status]).toEqual(['BACKORDERED', 'BACKORDERED'])
+    expect(intake.stats).toMatchObject({ fastPath: 2, lockingPath: 2, lockingReasons: { 'channel-limit': 2 } })
+    // The pool owner takes its pool on the fast path: its own pool does not limit it.
+    const owner = await intake.place(input(wholesale, [{ sku: pooled, quantity: 6 }]), actor)
+    expect(owner.order.status).toBe('ALLOCATED')
+    expect(intake.stats.fastPath).toBe(3)
+    expect(await stockPosition(t(), capped, node)).toEqual({ onHand: 20, reserved: 10, available: 10 })
+    expect(await stockPosition(t(), pooled, node)).toEqual({ onHand: 20, reserved: 20, available: 0 })
+  })
+
+  it("never slows another channel's orders for a channel's rule: they take the fast path and lock nothing of it", async () => {
+    const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
+    const store = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t())
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 100)
+    const db = t().app.db
+    await rule(db, { channelCode: market, kind: 'PERCENTAGE_CAP', percentage: 10 })
+    const intake = new OrderIntake(db)
+    const results = await Promise.all(Array.from({ length: 20 }, () => intake.place(input(store, [{ sku, quantity: 2 }]), actor)))
+    expect(results.every((r) => r.order.status === 'ALLOCATED')).toBe(true)
+    expect(intake.stats).toMatchObject({ fastPath: 20, lockingPath: 0, guardFailures: 0 })
+    expect(await counter(db, market, sku)).toBe(null)
+    expect(await counter(db, store, sku)).toBe(40)
+  })
+
+  it('falls back to the locking path when a cap or a pool no longer holds on the locked counters at write time', async () => {
+    const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
+    const wholesale = await createSalesChannel(t(), { kind: 'WHOLESALE' })
+    const node = await createFulfilmentNode(t())
+    const [capped, pooled] = [await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), capped, node, 20)
+    await stockUp(t(), pooled, node, 10)
+    const db = t().app.db
+    await rule(db, { channelCode: market, sku: capped, kind: 'PERCENTAGE_CAP', percentage: 25 })
+    await rule(db, { channelCode: wholesale, sku: pooled, kind: 'RESERVED_POOL', quantity: 4 })
+    /** An intake whose read is followed, before its write, by `interfere` (another order through the locking path). */
+    const racingIntake = (interfere: () => Promise<unknown>) => {
+      let interfered = false
+      const racing: Database = {
+        ...db,
+        sql: {
+          ...db.sql,
+          query: async (text, params, opts) => {
+            const rows = await db.sql.query(text, params, opts)
+            if (!interfered && text.includes(' AS context')) {
+              interfered = true
+              await interfere()
+            }
+            return rows
+          },
+        },
+      }
+      return new OrderIntake(racing)
+    }
+    // Cap 25% of 20 = 5 units. Planned on an empty counter, 4 units; meanwhile another order takes 3: 7 > 5.
+    const capRace = racingIntake(() => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: capped, quantity: 3 }]), actor)))
+    const capped4 = await capRace.place(input(market, [{ sku: capped, quantity: 4 }]), actor)
+    expect(capRace.stats).toMatchObject({ guardFailures: 1, fastPath: 0, lockingPath: 1, lockingReasons: { 'guard-failure': 1 } })
+    expect(await firstLine(db, capped4)).toEqual({ allocated: 2, backordered: 2 })
+    expect(await counter(db, market, capped)).toBe(5)
+    expect(await stockPosition(t(), capped, node)).toEqual({ onHand: 20, reserved: 5, available: 15 })
+
+    // Pool of 4 fences 10 units: 6 for others. Planned 5 on 10 available; meanwhile another order takes 2. The
+    // position still has 8 for the 5 (its own guard passes), but 3 would be left for a pool of 4: refused.
+    const poolRace = racingIntake(() => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: pooled, quantity: 2 }]), actor)))
+    const pooled5 = await poolRace.place(input(market, [{ sku: pooled, quantity: 5 }]), actor)
+    expect(poolRace.stats).toMatchObject({ guardFailures: 1, fastPath: 0, lockingPath: 1 })
+    expect(await firstLine(db, pooled5)).toEqual({ allocated: 4, backordered: 1 })
+    expect(await stockPosition(t(), pooled, node)).toEqual({ onHand: 10, reserved: 6, available: 4 })
+    // The refused statements left nothing behind: one reservation per placed order, counters as the ledger says.
+    const [books] = await db.sql.query(
+      `SELECT (SELECT count(*)::int FROM inventory_events e JOIN skus s ON s.id = e.sku_id WHERE s.code IN ($1, $2) AND e.type = 'RESERVED') AS reservations,
+         (SELECT count(*)::int FROM orders o JOIN channels c ON c.id = o.channel_id WHERE c.code = $3) AS orders`,
+      [capped, pooled, market],
+    )
+    expect(books).toEqual({ reservations: 4, orders: 4 })
+    expect(await counter(db, market, pooled)).toBe(6)
   })
 
   it('batches concurrent orders into shared statements and keeps the books exact', async () => {

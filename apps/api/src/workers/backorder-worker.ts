@@ -2,8 +2,7 @@ import type { Database } from '@ops-hub/db'
 import { allocateBackorders, BACKORDER_SKUS_PER_RUN, backorderedSkusWithStock, inTransaction, type Actor, type StockArrivalCause } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
-import type { OutboxEnvelope } from '../realtime/outbox-relay.ts'
-import { coalescingRunner } from './coalescing-runner.ts'
+import { startOutboxWorker } from './outbox-worker.ts'
 
 const actor: Actor = { id: 'backorder-allocation', role: 'OPERATIONS' }
 
@@ -42,45 +41,34 @@ export function startBackorderWorker(db: Database, pubsub: PubSub, topic: string
     }
   }
 
-  const runner = coalescingRunner(async () => {
-    while (queue.size > 0) {
-      const [key, arrival] = queue.entries().next().value!
-      queue.delete(key)
-      await serve(arrival)
-    }
-    if (sweep) {
-      sweep = false
-      const skuIds = await backorderedSkusWithStock(db.prisma)
-      if (skuIds.length) await serve({ locationId: null, cause: null, reference: null, skuIds: new Set(skuIds) })
-    }
-  }, (err) => logger.error({ err }, 'backorder allocation failed; retried on the next event or backstop tick'))
-
-  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]()
-  void (async () => {
-    for (;;) {
-      const next = await events.next()
-      if (next.done) return
-      const event = next.value as OutboxEnvelope
-      if (event.topic !== 'stock.available') continue
+  return startOutboxWorker({
+    name: 'backorder allocation',
+    pubsub,
+    topic,
+    logger,
+    everyMs: backstopMs,
+    onTick: () => (sweep = true),
+    onEvent(event) {
+      if (event.topic !== 'stock.available') return false
       const p = event.payload as { locationId?: number; skuIds?: number[]; cause?: StockArrivalCause; reference?: string }
-      if (!Array.isArray(p.skuIds) || p.skuIds.length === 0) continue
+      if (!Array.isArray(p.skuIds) || p.skuIds.length === 0) return false
       const key = `${p.locationId ?? ''}|${p.cause ?? ''}|${p.reference ?? ''}`
       const arrival = queue.get(key) ?? { locationId: p.locationId ?? null, cause: p.cause ?? null, reference: p.reference ?? null, skuIds: new Set<number>() }
       for (const s of p.skuIds) if (Number.isInteger(s)) arrival.skuIds.add(s)
       queue.set(key, arrival)
-      runner.kick()
-    }
-  })().catch((err) => logger.error({ err }, 'backorder listener stopped'))
-  const timer = setInterval(() => {
-    sweep = true
-    runner.kick()
-  }, backstopMs).unref()
-  runner.kick()
-  return {
-    async stop() {
-      clearInterval(timer)
-      await events.return?.()
-      await runner.stop()
+      return true
     },
-  }
+    async work() {
+      while (queue.size > 0) {
+        const [key, arrival] = queue.entries().next().value!
+        queue.delete(key)
+        await serve(arrival)
+      }
+      if (sweep) {
+        sweep = false
+        const skuIds = await backorderedSkusWithStock(db.prisma)
+        if (skuIds.length) await serve({ locationId: null, cause: null, reference: null, skuIds: new Set(skuIds) })
+      }
+    },
+  })
 }

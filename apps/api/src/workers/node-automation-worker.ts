@@ -2,8 +2,7 @@ import type { Database } from '@ops-hub/db'
 import { automatedNodeIds, autoReleaseNode, autoWaveNode, inTransaction } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
-import type { OutboxEnvelope } from '../realtime/outbox-relay.ts'
-import { coalescingRunner } from './coalescing-runner.ts'
+import { startOutboxWorker } from './outbox-worker.ts'
 
 // Statuses an allocation leaves an order in: the signal that open work may be waiting for release.
 const ALLOCATED = new Set(['ALLOCATED', 'PARTIALLY_ALLOCATED'])
@@ -19,46 +18,39 @@ export function startNodeAutomationWorker(db: Database, pubsub: PubSub, topic: s
   const due = new Set<number>()
   let everyNode = true
 
-  const runner = coalescingRunner(async () => {
-    const nodes = everyNode ? await automatedNodeIds(db.prisma) : []
-    everyNode = false
-    for (const id of nodes) due.add(id)
-    while (due.size > 0) {
-      const locationId = due.values().next().value!
-      due.delete(locationId)
-      const released = await inTransaction(db.prisma, (tx) => autoReleaseNode(tx, { locationId }, new Date()))
-      if (released.released) logger.info({ locationId, released: released.released, trigger: released.trigger, capacityLeft: released.capacityLeft }, 'automatic release')
-      const waved = await inTransaction(db.prisma, (tx) => autoWaveNode(tx, { locationId }, new Date()))
-      if (waved.waves.length) logger.info({ locationId, waves: waved.waves.map((w) => `${w.number}: ${w.fulfillmentOrders} FO, ${w.lines} lines`) }, 'automatic wave')
-    }
-  }, (err) => logger.error({ err }, 'node automation failed; retried on the next event or tick'))
-
   const wake = (locationId: unknown) => {
     if (typeof locationId === 'number' && Number.isInteger(locationId)) due.add(locationId)
     else everyNode = true
-    runner.kick()
+    return true
   }
-  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]()
-  void (async () => {
-    for (;;) {
-      const next = await events.next()
-      if (next.done) return
-      const e = next.value as OutboxEnvelope
+  return startOutboxWorker({
+    name: 'node automation',
+    pubsub,
+    topic,
+    logger,
+    everyMs: tickMs,
+    onTick: () => (everyNode = true),
+    onEvent(e) {
       const p = e.payload ?? {}
-      if (e.topic === 'stock.changed' && typeof p.reservedDelta === 'number' && p.reservedDelta > 0 && p.orderId) wake(p.locationId)
-      else if (e.topic === 'order.status_changed' && ALLOCATED.has(String(p.to))) wake(null)
-      else if (e.topic === 'fulfillment.changed' && p.to === 'OPEN') wake(p.locationId)
-      else if (e.topic === 'fulfillment.released') wake(p.locationId)
-      else if (e.topic === 'network.changed' && e.aggregateType === 'Location') wake(e.aggregateId)
-    }
-  })().catch((err) => logger.error({ err }, 'node automation listener stopped'))
-  const timer = setInterval(() => wake(null), tickMs).unref()
-  runner.kick()
-  return {
-    async stop() {
-      clearInterval(timer)
-      await events.return?.()
-      await runner.stop()
+      if (e.topic === 'stock.changed' && typeof p.reservedDelta === 'number' && p.reservedDelta > 0 && p.orderId) return wake(p.locationId)
+      if (e.topic === 'order.status_changed' && ALLOCATED.has(String(p.to))) return wake(null)
+      if (e.topic === 'fulfillment.changed' && p.to === 'OPEN') return wake(p.locationId)
+      if (e.topic === 'fulfillment.released') return wake(p.locationId)
+      if (e.topic === 'network.changed' && e.aggregateType === 'Location') return wake(e.aggregateId)
+      return false
     },
-  }
+    async work() {
+      const nodes = everyNode ? await automatedNodeIds(db.prisma) : []
+      everyNode = false
+      for (const id of nodes) due.add(id)
+      while (due.size > 0) {
+        const locationId = due.values().next().value!
+        due.delete(locationId)
+        const released = await inTransaction(db.prisma, (tx) => autoReleaseNode(tx, { locationId }, new Date()))
+        if (released.released) logger.info({ locationId, released: released.released, trigger: released.trigger, capacityLeft: released.capacityLeft }, 'automatic release')
+        const waved = await inTransaction(db.prisma, (tx) => autoWaveNode(tx, { locationId }, new Date()))
+        if (waved.waves.length) logger.info({ locationId, waves: waved.waves.map((w) => `${w.number}: ${w.fulfillmentOrders} FO, ${w.lines} lines`) }, 'automatic wave')
+      }
+    },
+  })
 }

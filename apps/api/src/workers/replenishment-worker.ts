@@ -2,7 +2,7 @@ import type { Database } from '@ops-hub/db'
 import { inTransaction, planReplenishment, type Actor } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
-import type { OutboxEnvelope } from '../realtime/outbox-relay.ts'
+import { startOutboxWorker } from './outbox-worker.ts'
 
 export const replenishmentActor: Actor = { id: 'system:replenishment', role: 'ADMIN' }
 
@@ -24,12 +24,11 @@ export interface ReplenishmentWorkerOptions {
  * two instances at once is safe. A backstop sweep re-plans positions whose stock changed since its previous sweep.
  */
 export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: string, logger: Logger, options: ReplenishmentWorkerOptions = {}) {
-  let stopped = false
-  let running: Promise<void> | null = null
   const pending = new Map<string, { skuId: number; locationId: number }>()
   /** SKUs of orders just backordered: they reserve nothing (no stock event), yet lower the position they are charged to. */
   const backorderedSkus = new Set<number>()
   let sweptAt = new Date()
+  let sweepDue = false
 
   const backorderedSkusOf = async (orderId: number) =>
     (await db.prisma.orderLine.findMany({ where: { orderId, backorderedQuantity: { gt: 0 }, sku: { isBundle: false } }, select: { skuId: true } })).map((l) => l.skuId)
@@ -39,75 +38,60 @@ export function startReplenishmentWorker(db: Database, pubsub: PubSub, topic: st
     if (run.created || run.expired || run.risksOpened || run.risksResolved) logger.info({ ...run, positions: pairs.length }, 'replenishment re-planned')
   }
 
-  const kick = () => {
-    if (stopped || running) return
-    running = (async () => {
-      if (backorderedSkus.size && !stopped) {
+  /** The backstop: positions whose stock changed since the previous sweep (with a minute of overlap). */
+  const sweep = async () => {
+    const since = new Date(sweptAt.getTime() - 60_000)
+    sweptAt = new Date()
+    const changed = await db.prisma.stockPosition.findMany({ where: { updatedAt: { gte: since } }, select: { skuId: true, locationId: true }, take: 50_000 })
+    for (const p of changed) pending.set(`${p.skuId}:${p.locationId}`, p)
+  }
+
+  const worker = startOutboxWorker({
+    name: 'replenishment re-planning',
+    pubsub,
+    topic,
+    logger,
+    everyMs: options.backstopMs ?? 5 * 60_000,
+    onTick: () => (sweepDue = true),
+    onEvent(event) {
+      if (event.topic === 'order.status_changed' && BACKORDER_STATUSES.has(String(event.payload?.to)) && Number.isInteger(event.aggregateId)) {
+        void backorderedSkusOf(event.aggregateId).then((ids) => {
+          for (const id of ids) backorderedSkus.add(id)
+          if (ids.length) worker.kick()
+        }, (err) => logger.error({ err }, 'replenishment: reading a backordered order failed'))
+        return false
+      }
+      if (event.topic !== 'stock.changed') return false
+      const { skuId, locationId } = event.payload ?? {}
+      if (!Number.isInteger(skuId) || !Number.isInteger(locationId)) return false
+      pending.set(`${skuId}:${locationId}`, { skuId: skuId as number, locationId: locationId as number })
+      return true
+    },
+    async work() {
+      if (sweepDue) {
+        sweepDue = false
+        await sweep()
+      }
+      if (backorderedSkus.size) {
         const skuIds = [...backorderedSkus]
         backorderedSkus.clear()
         try {
           const run = await inTransaction(db.prisma, (tx) => planReplenishment(tx, { skuIds }, replenishmentActor, new Date()))
           if (run.created || run.updated) logger.info({ ...run, skus: skuIds.length }, 'replenishment re-planned after backorders')
         } catch (err) {
-          if (!stopped) logger.error({ err, skus: skuIds.length }, 'replenishment re-plan after backorders failed; the nightly run covers it')
+          logger.error({ err, skus: skuIds.length }, 'replenishment re-plan after backorders failed; the nightly run covers it')
         }
       }
-      while (pending.size && !stopped) {
+      while (pending.size) {
         const batch = [...pending.entries()].slice(0, BATCH)
         for (const [key] of batch) pending.delete(key)
         try {
           await plan(batch.map(([, pair]) => pair))
         } catch (err) {
-          if (!stopped) logger.error({ err, positions: batch.length }, 'replenishment re-plan failed; the backstop sweep retries it')
+          logger.error({ err, positions: batch.length }, 'replenishment re-plan failed; the backstop sweep retries it')
         }
       }
-    })().finally(() => {
-      running = null
-      if ((pending.size || backorderedSkus.size) && !stopped) kick()
-    })
-  }
-
-  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]()
-  void (async () => {
-    for (;;) {
-      const next = await events.next()
-      if (next.done || stopped) return
-      const event = next.value as OutboxEnvelope
-      if (event.topic === 'order.status_changed' && BACKORDER_STATUSES.has(String(event.payload?.to)) && Number.isInteger(event.aggregateId)) {
-        void backorderedSkusOf(event.aggregateId).then((ids) => {
-          for (const id of ids) backorderedSkus.add(id)
-          if (ids.length) kick()
-        }, (err) => logger.error({ err }, 'replenishment: reading a backordered order failed'))
-        continue
-      }
-      if (event.topic !== 'stock.changed') continue
-      const { skuId, locationId } = event.payload ?? {}
-      if (!Number.isInteger(skuId) || !Number.isInteger(locationId)) continue
-      pending.set(`${skuId}:${locationId}`, { skuId: skuId as number, locationId: locationId as number })
-      kick()
-    }
-  })().catch((err) => logger.error({ err }, 'replenishment listener stopped'))
-
-  const sweep = async () => {
-    if (stopped) return
-    const since = new Date(sweptAt.getTime() - 60_000)
-    sweptAt = new Date()
-    try {
-      const changed = await db.prisma.stockPosition.findMany({ where: { updatedAt: { gte: since } }, select: { skuId: true, locationId: true }, take: 50_000 })
-      for (const p of changed) pending.set(`${p.skuId}:${p.locationId}`, p)
-      kick()
-    } catch (err) {
-      if (!stopped) logger.error({ err }, 'replenishment backstop sweep failed')
-    }
-  }
-  const timer = setInterval(() => void sweep(), options.backstopMs ?? 5 * 60_000).unref()
-
-  return {
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await events.return?.()
-      await running
     },
-  }
+  })
+  return worker
 }

@@ -2,7 +2,7 @@ import type { Database } from '@ops-hub/db'
 import { checkWebhookUrl, claimDueWebhookDeliveries, DomainError, recordWebhookAttempt, SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookBody, webhookSignature } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
-import type { OutboxEnvelope } from '../realtime/outbox-relay.ts'
+import { startOutboxWorker } from './outbox-worker.ts'
 
 export interface WebhookWorkerOptions {
   /** HUB_WEBHOOKS_ALLOW_PRIVATE=1: loopback and private receivers allowed (tests, receivers on the same network). */
@@ -25,8 +25,6 @@ const TOPICS_WITH_WEBHOOKS = new Set(['order.status_changed', 'shipment.changed'
  */
 export function startWebhookWorker(db: Database, pubsub: PubSub, topic: string, logger: Logger, options: WebhookWorkerOptions) {
   let stopped = false
-  let running: Promise<void> | null = null
-  let again = false
 
   async function send(d: Awaited<ReturnType<typeof claimDueWebhookDeliveries>>[number]) {
     const started = performance.now()
@@ -60,45 +58,26 @@ export function startWebhookWorker(db: Database, pubsub: PubSub, topic: string, 
     if (!outcome.ok) logger.warn({ delivery: d.id, subscription: d.subscriptionId, error: outcome.error }, 'webhook delivery failed; retried later')
   }
 
-  const kick = () => {
-    if (stopped) return
-    if (running) {
-      again = true
-      return
-    }
-    running = (async () => {
-      do {
-        again = false
-        try {
-          for (;;) {
-            const due = await claimDueWebhookDeliveries(db.prisma, { limit: 20 })
-            if (due.length === 0 || stopped) break
-            await Promise.all(due.map(send))
-          }
-        } catch (err) {
-          if (!stopped) logger.error({ err }, 'webhook worker failed; retried on the next tick')
-        }
-      } while (again && !stopped)
-    })().finally(() => (running = null))
-  }
-
-  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]()
-  void (async () => {
-    for (;;) {
-      const next = await events.next()
-      if (next.done || stopped) return
-      if (TOPICS_WITH_WEBHOOKS.has((next.value as OutboxEnvelope).topic)) kick()
-    }
-  })().catch((err) => logger.error({ err }, 'webhook listener stopped'))
-  const timer = setInterval(kick, options.pollMs ?? 1_000).unref()
-  kick()
+  const worker = startOutboxWorker({
+    name: 'webhook delivery',
+    pubsub,
+    topic,
+    logger,
+    everyMs: options.pollMs ?? 1_000,
+    onEvent: (event) => TOPICS_WITH_WEBHOOKS.has(event.topic),
+    async work() {
+      while (!stopped) {
+        const due = await claimDueWebhookDeliveries(db.prisma, { limit: 20 })
+        if (due.length === 0) break
+        await Promise.all(due.map(send))
+      }
+    },
+  })
   return {
-    kick,
+    kick: worker.kick,
     async stop() {
       stopped = true
-      clearInterval(timer)
-      await events.return?.()
-      await running
+      await worker.stop()
     },
   }
 }

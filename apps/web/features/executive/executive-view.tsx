@@ -12,11 +12,14 @@ import { useLiveSnapshot } from '@/features/live/use-live-snapshot'
 import { LiveIndicator, worstStatus } from '@/features/live/live-indicator'
 import {
   EXECUTIVE_QUERY, KPIS_TODAY_QUERY, KPIS_TODAY_SUBSCRIPTION, KPI_NAMES, KPI_SECTIONS, NODE_AGING_QUERY, NODE_AGING_SUBSCRIPTION, NODE_BACKLOG_QUERY,
-  NODE_BACKLOG_SUBSCRIPTION, browserTimeZone, executiveVariables, type ExecutiveResult, type KpisToday, type NodeAging, type NodeBacklog,
+  NODE_BACKLOG_SUBSCRIPTION, ORDERS_AT_RISK_QUERY, STOCKOUT_RISKS_QUERY, SUPPLIER_SCORECARDS_QUERY, browserTimeZone, executiveVariables,
+  type ExecutiveResult, type KpisToday, type NodeAging, type NodeBacklog, type OrdersAtRiskResult, type StockoutRisksResult, type SupplierScorecardsResult,
 } from './executive.graphql'
 import { KpiTile } from './kpi-tile'
-import { NodeRiskTable, nodeRisks } from './node-risk-panel'
+import { NodeRiskTable, nodeRisks, type SlaThreshold } from './node-risk-panel'
 import { SupplierRiskTable } from './supplier-risk-panel'
+import { OrdersAtRiskTable } from './orders-at-risk-panel'
+import { StockoutRisksTable } from './stockout-risks-panel'
 import styles from './executive.module.css'
 
 export function ExecutiveView() {
@@ -48,6 +51,14 @@ function ExecutiveFigures() {
   }, [d])
   const risks = nodeRisks(backlog.data, aging.data)
   const commitments = d?.purchaseCommitments
+  // Predictions are read when the view opens (no subscription carries them); each panel owns its document, so one
+  // that fails says so in its own panel.
+  const [atRisk] = useQuery<OrdersAtRiskResult>({ query: ORDERS_AT_RISK_QUERY })
+  const [stockouts] = useQuery<StockoutRisksResult>({ query: STOCKOUT_RISKS_QUERY })
+  const [scorecards] = useQuery<SupplierScorecardsResult>({ query: SUPPLIER_SCORECARDS_QUERY })
+  const ranked = atRisk.data?.ordersAtRisk
+  const slaThreshold: SlaThreshold = ranked ? (ranked.nodes.find((o) => o.slaRisk)?.slaRisk?.threshold ?? 'none') : undefined
+  const replenishment = stockouts.data?.replenishmentRisk
 
   return (
     <>
@@ -91,7 +102,7 @@ function ExecutiveFigures() {
           title="Node risk"
           explain="Where fulfilment is constrained, live: released work against a day of picking, what waits for release, and how old the open orders are."
         >
-          <NodeRiskTable rows={risks} fetching={!risks && (aging.fetching || backlog.fetching)} />
+          <NodeRiskTable rows={risks} fetching={!risks && (aging.fetching || backlog.fetching)} slaThreshold={slaThreshold} />
         </Panel>
         <Panel
           id="supplier-risk"
@@ -108,27 +119,38 @@ function ExecutiveFigures() {
             )
           }
         >
-          <SupplierRiskTable rows={commitments?.bySupplier} fetching={result.fetching} />
+          {scorecards.error && <p className={styles.error}>{describeError(scorecards.error)}</p>}
+          <SupplierRiskTable rows={commitments?.bySupplier} scorecards={scorecards.data?.suppliers.nodes} fetching={result.fetching} />
         </Panel>
-        {/*
-          WIRED AFTER MERGE (engineer `predict`): "Orders at risk of missing ship-by" - ordersAtRisk(first: 10) ranked by
-          Order.slaRisk.probability, with each order's basis and terms. This panel holds its place; it queries nothing
-          until that field exists.
-        */}
-        <Panel id="orders-at-risk" title="Orders at risk of missing ship-by" explain="Open orders ranked by the probability that they miss their promised ship-by.">
-          <p className={styles.pending} data-pending="ordersAtRisk">
-            The ranked list arrives with the SLA-risk model. Until then, Node risk shows the orders already past their ship-by.
-          </p>
+        <Panel
+          id="orders-at-risk"
+          wide
+          title="Orders at risk of missing ship-by"
+          explain={
+            <>
+              The 10 open orders{ranked ? ` (of ${formatCount(ranked.totalCount)})` : ''} most likely to miss their promised ship-by: the share of past
+              order-moments like each one (status, node, service level, time left, place in the release queue) that were still open at their ship-by.
+              {slaThreshold !== undefined && slaThreshold !== 'none' && <> An exception opens at {Math.round(slaThreshold * 100)}%.</>} “How” shows the history and inputs.
+            </>
+          }
+        >
+          {atRisk.error && <p className={styles.error}>{describeError(atRisk.error)}</p>}
+          <OrdersAtRiskTable rows={ranked?.nodes} fetching={atRisk.fetching} />
         </Panel>
-        {/*
-          WIRED AFTER MERGE (engineer `procure`): "Top stockout risks" - stockoutRisks(first: 10): SKU x node with the
-          probability of a stockout within the lead time and its inputs. This panel holds its place; it queries nothing
-          until that field exists.
-        */}
-        <Panel id="stockout-risks" title="Top stockout risks" explain="SKUs most likely to run out at a node before replenishment arrives.">
-          <p className={styles.pending} data-pending="stockoutRisks">
-            The ranked list arrives with the replenishment model (stockout probability within lead time).
-          </p>
+        <Panel
+          id="stockout-risks"
+          wide
+          title="Top stockout risks"
+          explain={
+            <>
+              SKU × node positions most likely to run out before a new order could arrive: P = 1 − Φ((IP − d·L) / σ_LTD)
+              {replenishment && <>; {formatCount(replenishment.atRisk)} of {formatCount(replenishment.positions)} planned positions are at or above {Math.round(replenishment.threshold * 100)}%</>}.
+              Cover = inventory position ÷ daily demand, against the lead time L.
+            </>
+          }
+        >
+          {stockouts.error && <p className={styles.error}>{describeError(stockouts.error)}</p>}
+          <StockoutRisksTable rows={stockouts.data?.stockoutRisks.nodes} threshold={replenishment?.threshold ?? 0.5} fetching={stockouts.fetching} />
         </Panel>
       </PanelGrid>
     </>

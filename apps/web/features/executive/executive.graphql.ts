@@ -1,5 +1,9 @@
 // Documents of the Executive view: the KPI report for the chosen period (one group) and per day (the trends), today's
-// KPIs live, node risk from the live order-aging and pick-backlog snapshots, and supplier risk from open commitments.
+// KPIs live, node risk from the live order-aging and pick-backlog snapshots (with each node's orders at risk of
+// missing ship-by), supplier risk from open commitments and the suppliers' scorecards, the orders most likely to miss
+// their ship-by and the positions most likely to run out. Every field here is readable by EXECUTIVE and ADMIN, the
+// roles that open the view (ordersAtRisk, slaRisk and suppliers: any staff role; stockoutRisks: PROCUREMENT,
+// OPERATIONS, EXECUTIVE; purchaseCommitments: FINANCE roles and PROCUREMENT).
 
 /** The tiles in their two rows: the customer's orders, then stock, suppliers and returns. */
 export const KPI_SECTIONS = [
@@ -109,6 +113,90 @@ export interface NodeBacklog {
   totalCapacity: number
   locations: Array<{ locationCode: string; locationName: string; capacity: number; releasedToday: number; remainingCapacity: number; awaitingRelease: number; backlog: number; backlogUnits: number; load: number }>
 }
+
+const SLA_RISK_FIELDS = /* GraphQL */ `
+  probability atRisk threshold shipBy
+  basis { level cell observations misses orders priorRate pseudoCount from to }
+  terms { name value number }
+`
+/** The open orders most likely to miss their promised ship-by, each with the history and inputs behind its number. */
+export const ORDERS_AT_RISK_QUERY = /* GraphQL */ `
+  query ExecutiveOrdersAtRisk {
+    ordersAtRisk(first: 10) {
+      totalCount
+      nodes { id number status channel { code } slaRisk { ${SLA_RISK_FIELDS} } }
+    }
+  }
+`
+/** One node's open orders at or above the SHIP_BY_RISK threshold (the count only: the ranked list is the panel above). */
+export const NODE_SLA_RISK_QUERY = /* GraphQL */ `
+  query ExecutiveNodeSlaRisk($locationCode: String!, $minProbability: Float!) {
+    ordersAtRisk(locationCode: $locationCode, minProbability: $minProbability, first: 1) { totalCount }
+  }
+`
+/** The SKU x node positions most likely to run out within their lead time, with every input of the probability. */
+export const STOCKOUT_RISKS_QUERY = /* GraphQL */ `
+  query ExecutiveStockoutRisks {
+    replenishmentRisk { asOf threshold positions atRisk }
+    stockoutRisks(first: 10) {
+      nodes {
+        sku skuName locationCode probability expectedShortageUnits horizonDays openPurchaseOrders
+        terms {
+          onHand reserved incoming inTransit backordered damaged qualityControl inventoryPosition
+          dailyDemandMean dailyDemandStdDev demandDaysObserved leadTimeMeanDays leadTimeStdDevDays leadTimeBasis leadTimeSamples
+          leadTimeDemandMean leadTimeDemandStdDev k reorderPoint
+        }
+      }
+    }
+  }
+`
+/** Each supplier's delivery over the last 90 days and its lead time, joined to the commitments by supplier code. */
+export const SUPPLIER_SCORECARDS_QUERY = /* GraphQL */ `
+  query ExecutiveSupplierScorecards {
+    suppliers(first: 50) {
+      nodes {
+        id code
+        leadTime { meanDays stdDevDays p90Days samples basis }
+        scorecard { from to linesDue onTimeRate inFullRate linesMeasured leadTimeAdherence leadTimeToleranceDays meanDaysLate receipts }
+      }
+    }
+  }
+`
+
+export interface SlaRiskTerm { name: string; value: string; number: number | null }
+export interface SlaRisk {
+  probability: number | null
+  atRisk: boolean
+  threshold: number
+  shipBy: string
+  basis: { level: string; cell: string; observations: number; misses: number; orders: number; priorRate: number | null; pseudoCount: number; from: string; to: string }
+  terms: SlaRiskTerm[]
+}
+export interface OrderAtRisk { id: string; number: string; status: string; channel: { code: string }; slaRisk: SlaRisk | null }
+export interface OrdersAtRiskResult { ordersAtRisk: { totalCount: number; nodes: OrderAtRisk[] } }
+export interface StockoutRiskTerms {
+  onHand: number; reserved: number; incoming: number; inTransit: number; backordered: number; damaged: number; qualityControl: number; inventoryPosition: number
+  dailyDemandMean: number; dailyDemandStdDev: number; demandDaysObserved: number; leadTimeMeanDays: number; leadTimeStdDevDays: number
+  leadTimeBasis: 'OBSERVED' | 'PROMISED'; leadTimeSamples: number; leadTimeDemandMean: number; leadTimeDemandStdDev: number; k: number | null; reorderPoint: number
+}
+export interface StockoutRiskRow {
+  sku: string; skuName: string; locationCode: string; probability: number; expectedShortageUnits: number; horizonDays: number
+  openPurchaseOrders: string[]; terms: StockoutRiskTerms
+}
+export interface StockoutRisksResult {
+  replenishmentRisk: { asOf: string; threshold: number; positions: number; atRisk: number }
+  stockoutRisks: { nodes: StockoutRiskRow[] }
+}
+export interface SupplierScorecardRow {
+  id: string
+  code: string
+  leadTime: { meanDays: number; stdDevDays: number; p90Days: number; samples: number; basis: 'OBSERVED' | 'PROMISED' }
+  scorecard: {
+    from: string; to: string; linesDue: number; onTimeRate: number | null; inFullRate: number | null; linesMeasured: number
+    leadTimeAdherence: number | null; leadTimeToleranceDays: number; meanDaysLate: number | null; receipts: number
+  }
+}
+export interface SupplierScorecardsResult { suppliers: { nodes: SupplierScorecardRow[] } }
 
 /** The browser's zone: days and today follow the reader's calendar. */
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone

@@ -1,8 +1,9 @@
 'use client'
 
+import { useQuery } from 'urql'
 import { Badge, DataTable } from '@/components/data-table'
 import { formatCount } from '@/lib/format'
-import type { NodeAging, NodeBacklog } from './executive.graphql'
+import { NODE_SLA_RISK_QUERY, type NodeAging, type NodeBacklog } from './executive.graphql'
 import styles from './executive.module.css'
 
 interface NodeRisk {
@@ -36,7 +37,13 @@ export function nodeRisks(backlog?: NodeBacklog, aging?: NodeAging): NodeRisk[] 
   })
 }
 
-export function NodeRiskTable({ rows, fetching }: { rows?: NodeRisk[]; fetching: boolean }) {
+/**
+ * What the SLA-at-risk column counts against: the SHIP_BY_RISK exception threshold (orders.slaRisk.exceptionThreshold,
+ * read from the ranked orders' slaRisk), or `none` when the network has no open order at all (every node then has 0).
+ */
+export type SlaThreshold = number | 'none' | undefined
+
+export function NodeRiskTable({ rows, fetching, slaThreshold }: { rows?: NodeRisk[]; fetching: boolean; slaThreshold: SlaThreshold }) {
   return (
     <DataTable
       id="node-risk"
@@ -60,9 +67,26 @@ export function NodeRiskTable({ rows, fetching }: { rows?: NodeRisk[]; fetching:
         { header: 'Open orders', cell: (r) => formatCount(r.open), align: 'right' },
         { header: 'Older than 48 h', cell: (r) => formatCount(r.olderThan2Days), align: 'right' },
         { header: 'Past ship-by', cell: (r) => <span className={r.pastShipBy > 0 ? styles.worse : ''}>{formatCount(r.pastShipBy)}</span>, align: 'right' },
-        // WIRED AFTER MERGE (engineer `predict`): an "SLA at risk" column - open orders at this node whose
-        // Order.slaRisk.probability is above the SHIP_BY_RISK threshold (ordersAtRisk(locationCode)). Not invented here.
+        { header: 'SLA at risk', cell: (r) => <SlaAtRisk code={r.code} threshold={slaThreshold} />, align: 'right', nowrap: true },
       ]}
     />
+  )
+}
+
+/** Open orders with work at the node whose probability of missing ship-by is at or above the exception threshold. */
+function SlaAtRisk({ code, threshold }: { code: string; threshold: SlaThreshold }) {
+  const [result] = useQuery<{ ordersAtRisk: { totalCount: number } }>({
+    query: NODE_SLA_RISK_QUERY,
+    variables: { locationCode: code, minProbability: typeof threshold === 'number' ? threshold : 0 },
+    pause: typeof threshold !== 'number',
+  })
+  if (threshold === 'none') return <span title="No open orders in the network">0</span>
+  if (result.error) return <span className={styles.muted} title={result.error.message}>—</span>
+  const n = result.data?.ordersAtRisk.totalCount
+  if (n === undefined || typeof threshold !== 'number') return <span className={styles.muted}>…</span>
+  return (
+    <span data-sla-at-risk={n} className={n > 0 ? styles.worse : ''} title={`Open orders with work at ${code} whose probability of missing ship-by is at least ${Math.round(threshold * 100)}% (the SHIP_BY_RISK threshold); those past their ship-by count at 100%.`}>
+      {formatCount(n)}
+    </span>
   )
 }

@@ -98,7 +98,7 @@ function NodeCard({ node, load, others, refreshKey, onChanged }: { node: Workben
           <button type="button" disabled={busy} onClick={() => void act('wave')} data-action="create-wave">Create wave</button>
         </div>
       </header>
-      <NodeAutomationSlot locationCode={node.code} />
+      <NodeAutomationSlot locationCode={node.code} refreshKey={refreshKey} onSaved={onChanged} />
       {outcome && <p className={outcome.tone === 'bad' ? styles.refusal : styles.done} data-node-outcome={outcome.tone}>{outcome.text}</p>}
       {queue.error && <p className={styles.bad}>{describeError(queue.error)}</p>}
       <DataTable

@@ -106,3 +106,31 @@ export const MOVE_FULFILLMENT_MUTATION = /* GraphQL */ `
     moveFulfillmentOrder(input: $input) { fulfillmentOrder { id number status location { code } } userErrors { field message code } }
   }
 `
+
+// A node's automation (issue 16): how it releases and waves by itself, and the working day its releases count
+// against. Re-read with the node's queue whenever the live backlog moves or someone acts.
+const AUTOMATION_FIELDS = /* GraphQL */ `
+  automation { autoRelease releaseEveryMinutes autoWave waveAtOrders waveEveryMinutes maxLinesPerWave lastReleaseSlotAt lastWaveAt }
+  capacityToday { day afterCutoff pickCapacity packCapacity releaseCapacity boundBy released picked packed releasableLeft }
+`
+export const NODE_AUTOMATION_QUERY = /* GraphQL */ `
+  query OperationsNodeAutomation($locationCode: String!) {
+    location(code: $locationCode) { id code ${AUTOMATION_FIELDS} }
+  }
+`
+export const CONFIGURE_NODE_AUTOMATION_MUTATION = /* GraphQL */ `
+  mutation WorkbenchConfigureNodeAutomation($input: ConfigureNodeAutomationInput!) {
+    configureNodeAutomation(input: $input) { location { id code ${AUTOMATION_FIELDS} } userErrors { field message code } }
+  }
+`
+export interface NodeAutomation {
+  autoRelease: boolean; releaseEveryMinutes: number; autoWave: boolean; waveAtOrders: number | null; waveEveryMinutes: number | null
+  maxLinesPerWave: number; lastReleaseSlotAt: string | null; lastWaveAt: string | null
+}
+export interface NodeCapacityDay {
+  day: string; afterCutoff: boolean; pickCapacity: number; packCapacity: number; releaseCapacity: number; boundBy: 'PICK' | 'PACK'
+  released: number; picked: number; packed: number; releasableLeft: number
+}
+export interface NodeAutomationResult {
+  location: { id: string; code: string; automation: NodeAutomation; capacityToday: NodeCapacityDay | null } | null
+}

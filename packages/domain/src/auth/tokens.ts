@@ -39,14 +39,35 @@ export async function signToken(secret: string, claims: TokenClaims, expiresIn: 
     .sign(key(secret))
 }
 
+/**
+ * Tokens this process has verified, by secret and exact token text, with their expiry: a client sends the same token
+ * with every request, and its signature cannot have changed since it verified, so only the expiry is checked again.
+ * Bounded (the oldest entries go first); only tokens that verified are kept.
+ */
+const verified = new Map<string, { actor: Actor; expiresAtMs: number }>()
+const VERIFIED_MAX = 10_000
+
 /** Verifies a bearer token and returns the actor it speaks for. */
 export async function verifyToken(secret: string, token: string): Promise<Actor> {
+  const cacheKey = `${secret}\u0000${token}`
+  const hit = verified.get(cacheKey)
+  if (hit) {
+    if (Date.now() < hit.expiresAtMs) return { ...hit.actor }
+    verified.delete(cacheKey)
+    throw new InvalidTokenError('expired')
+  }
   try {
     const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, algorithms: ['HS256'] })
     const role = payload.role as Role
     if (!ROLES.includes(role) || typeof payload.sub !== 'string') throw new InvalidTokenError('invalid')
     if (role === 'PARTNER' && typeof payload.channel !== 'string') throw new InvalidTokenError('invalid')
-    return { id: payload.sub, role, channelCode: typeof payload.channel === 'string' ? payload.channel : undefined }
+    const actor: Actor = { id: payload.sub, role, channelCode: typeof payload.channel === 'string' ? payload.channel : undefined }
+    // Every token this module signs has an expiry; one without (signed elsewhere with the secret) is not kept.
+    if (typeof payload.exp === 'number') {
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
+      verified.set(cacheKey, { actor, expiresAtMs: payload.exp * 1000 })
+    }
+    return { ...actor }
   } catch (err) {
     if (err instanceof InvalidTokenError) throw err
     if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('expired')

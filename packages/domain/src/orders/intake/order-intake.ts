@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { inTransaction } from '../../shared/transaction.ts'
 import { placeOrder, placeOrderInput, orderFromRow, type PlaceOrderResult } from '../commands/place-order.ts'
-import { planFastOrder, type FastOrderPlan, type PlaceOrderInput } from './plan-order.ts'
+import { newBatchTaken, planFastOrder, type FastOrderPlan, type LockingPathReason, type PlaceOrderInput } from './plan-order.ts'
 import { intakeKey, readIntakeSql, toIntakeSnapshot } from './read-intake.ts'
 import { writeOrdersSql } from './write-orders.ts'
 
@@ -29,7 +29,8 @@ const RETRY_ON_LOCKING_PATH = new Set(['23514', '40P01', '40001', '23505'])
 
 /**
  * Order intake: how the API and channel integrations place orders. A clean order (known channel and SKUs, no
- * hold, no channel allocation rule on its SKUs, confident stock, enough of it) is planned on one lock-free read
+ * bundle, no hold, confident stock, enough of it within what its channel's allocation rules let it take - see
+ * lockingPathReason in plan-order.ts, the one place that decides) is planned on one lock-free read
  * and written - reservations included - by ONE statement with no transaction around it (write-orders.ts).
  * Orders that arrive while earlier ones are being written queue up and go together into the next statement, so
  * under load many orders share one round trip, one plan and one commit (group commit), and a hot SKU's row is
@@ -47,7 +48,7 @@ export class OrderIntake {
   /** One batch at a time: concurrent batches of a hot SKU would only queue on its row lock, with fewer orders each. */
   #writing = false
   /** Orders placed by the fast path and by the locking path (for benchmarks and tests). */
-  readonly stats = { fastPath: 0, lockingPath: 0, batches: 0, guardFailures: 0 }
+  readonly stats = { fastPath: 0, lockingPath: 0, batches: 0, guardFailures: 0, lockingReasons: {} as Partial<Record<LockingPathReason | 'duplicate-in-batch' | 'known-order' | 'guard-failure', number>> }
 
   constructor(db: Database, opts: OrderIntakeOptions = {}) {
     this.#db = db
@@ -78,7 +79,7 @@ export class OrderIntake {
   async #run(batch: Pending[]) {
     const now = new Date()
     const snapshot = toIntakeSnapshot((await this.#query(readIntakeSql(batch.map((p) => p.input), now)))[0])
-    const taken = new Map<number, number>()
+    const taken = newBatchTaken()
     const seen = new Set<string>()
     const fast: Array<{ pending: Pending; plan: FastOrderPlan }> = []
     const later: Pending[] = []
@@ -86,10 +87,12 @@ export class OrderIntake {
       const key = intakeKey(pending.input.channelCode, pending.input.externalId)
       // A second copy within the batch: the locking path returns the one order (after this batch). An order known
       // from an earlier request is planned like a new one; the write's ON CONFLICT skips it (see below).
-      const plan = seen.has(key) ? null : planFastOrder(pending.input, pending.actor, snapshot, taken, now)
+      const plan = seen.has(key) ? 'duplicate-in-batch' : planFastOrder(pending.input, pending.actor, snapshot, taken, now)
       seen.add(key)
-      if (plan) fast.push({ pending, plan })
-      else later.push(pending)
+      if (typeof plan === 'string') {
+        this.#countReason(plan)
+        later.push(pending)
+      } else fast.push({ pending, plan })
     }
     if (fast.length) {
       this.stats.batches++
@@ -99,13 +102,17 @@ export class OrderIntake {
         fast.forEach(({ pending }, k) => {
           const row = byK.get(k)
           // Not inserted: the order was already known (a retry), or arrived by another request meanwhile.
-          if (!row) return later.push(pending)
+          if (!row) {
+            this.#countReason('known-order')
+            return later.push(pending)
+          }
           this.stats.fastPath++
           pending.resolve({ order: toOrder(row), created: true })
         })
       } catch (err) {
         if (RETRY_ON_LOCKING_PATH.has((err as { code?: string }).code ?? '')) {
           this.stats.guardFailures++
+          for (let i = 0; i < fast.length; i++) this.#countReason('guard-failure')
           later.push(...fast.map((f) => f.pending))
         } else {
           for (const f of fast) f.pending.reject(err)
@@ -114,6 +121,10 @@ export class OrderIntake {
     }
     // Not awaited: the next batch need not wait for these transactions (they lock what they need themselves).
     for (const pending of later) void this.#placeLocking(pending)
+  }
+
+  #countReason(reason: keyof OrderIntake['stats']['lockingReasons']) {
+    this.stats.lockingReasons[reason] = (this.stats.lockingReasons[reason] ?? 0) + 1
   }
 
   async #placeLocking(pending: Pending) {
@@ -133,7 +144,7 @@ export class OrderIntake {
 
 /** A row of `orders` from the plain driver as the Prisma model: decimals as Decimal, like Prisma returns them. */
 function toOrder(row: Record<string, unknown>): Order {
-  const { k: _k, guard: _guard, ...columns } = row
+  const { k: _k, guard: _guard, rules_guard: _rulesGuard, ...columns } = row
   const order = orderFromRow(columns)
   order.totalAmount = new Prisma.Decimal(String(columns.total_amount))
   order.expeditedCost = new Prisma.Decimal(String(columns.expedited_cost))

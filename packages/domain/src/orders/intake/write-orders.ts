@@ -3,6 +3,8 @@ import type { FastOrderPlan } from './plan-order.ts'
 
 /** Raised by the write statement when a reservation no longer fits (or a position lost confidence) since the read. */
 export const INTAKE_GUARD = 'order_intake_reservation_fits'
+/** Raised by the write statement when a channel rule (a percentage cap, another channel's reserved pool) no longer holds. */
+export const INTAKE_CHANNEL_GUARD = 'order_intake_channel_rules_hold'
 
 /**
  * ONE statement that writes a batch of planned orders - orders, lines, fulfillment orders, allocations, timeline,
@@ -14,6 +16,14 @@ export const INTAKE_GUARD = 'order_intake_reservation_fits'
  * position (available and confidence re-checked on the row under its lock); and the final projection asserts
  * (ops_hub_check, prisma/invariants.sql) that every position the placed orders need was updated. If not, the
  * statement fails and PostgreSQL undoes all of it - the caller then places those orders through the locking path.
+ *
+ * Channel allocation rules, under the same guard: the counters the orders move (each order's channel per SKU) and
+ * the counters of the channels whose reserved pools fence those SKUs (moved by 0: locked, as allocateOrder locks
+ * them) are upserted in one statement part, which locks them and returns their current values (ON CONFLICT DO
+ * UPDATE works on the latest committed row). The assertion then re-checks on those locked rows that every counter
+ * needed was moved, that each capped channel holds at most its share of the SKU's sellable units, and that for a
+ * fenced SKU what stays available (all its positions, locked and read current) still covers every other channel's
+ * unconsumed pool - the limits allocateOrder applies (channelLimit), held as invariants of the result.
  *
  * Locks, shortest possible: the row locks that other orders wait for - channel counters in (sku, channel) order,
  * then positions in (sku, location) order, the same order allocateOrder takes them (no deadlock between the two
@@ -31,6 +41,8 @@ export function writeOrdersSql(plans: FastOrderPlan[], now: Date): Prisma.Sql {
   const timeline = perPlan((p) => p.timeline)
   const events = perPlan((p) => p.events)
   const reservations = perPlan((p) => p.reservations)
+  const caps = perPlan((p) => p.caps)
+  const fences = perPlan((p) => p.fences)
   const threshold = Math.min(...plans.map((p) => p.confidenceThreshold))
   const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -108,14 +120,30 @@ export function writeOrdersSql(plans: FastOrderPlan[], now: Date): Prisma.Sql {
       SELECT position_id, sku_id, location_id, 'RESERVED'::"InventoryEventType", 'ORDER_RESERVATION', actor, 'order:' || number, quantity, order_id, ${now}::timestamptz
       FROM res ORDER BY order_id, sku_id, location_id
       RETURNING 1),
+    cap AS (
+      SELECT DISTINCT v.sku_id, v.channel_id, v.percentage
+      FROM unnest(${col(caps, (x) => x.k)}::int[], ${col(caps, (x) => x.item.skuId)}::int[], ${col(caps, (x) => x.plan.channelId)}::int[],
+        ${col(caps, (x) => x.item.percentage)}::float8[]) AS v(k, sku_id, channel_id, percentage)
+      JOIN p USING (k)),
+    fence AS (
+      SELECT DISTINCT v.sku_id, v.channel_id, v.owner_id, v.pool
+      FROM unnest(${col(fences, (x) => x.k)}::int[], ${col(fences, (x) => x.item.skuId)}::int[], ${col(fences, (x) => x.plan.channelId)}::int[],
+        ${col(fences, (x) => x.item.ownerId)}::int[], ${col(fences, (x) => x.item.pool)}::int[]) AS v(k, sku_id, channel_id, owner_id, pool)
+      JOIN p USING (k)),
+    moves AS (
+      SELECT channel_id, sku_id, quantity FROM res
+      UNION ALL SELECT owner_id, sku_id, 0 FROM fence),
     counters AS (
       INSERT INTO channel_reservations (channel_id, sku_id, reserved)
-      SELECT channel_id, sku_id, sum(quantity)::int FROM res GROUP BY sku_id, channel_id ORDER BY sku_id, channel_id
+      SELECT channel_id, sku_id, sum(quantity)::int FROM moves GROUP BY sku_id, channel_id ORDER BY sku_id, channel_id
       ON CONFLICT (channel_id, sku_id) DO UPDATE SET reserved = GREATEST(0, channel_reservations.reserved + EXCLUDED.reserved)
-      RETURNING 1),
+      RETURNING channel_id, sku_id, reserved),
     locked AS (
-      SELECT sp.id FROM stock_positions sp
-      WHERE sp.id IN (SELECT position_id FROM res) AND (SELECT count(*) FROM counters) >= 0
+      SELECT sp.id, sp.sku_id, GREATEST(0, sp.on_hand - sp.reserved - sp.safety_stock - sp.damaged - sp.quality_control) AS available
+      FROM stock_positions sp
+      WHERE (sp.id IN (SELECT position_id FROM res)
+          OR (sp.sku_id IN (SELECT sku_id FROM fence) AND sp.location_id IN (SELECT id FROM locations WHERE active AND is_fulfillment_node)))
+        AND (SELECT count(*) FROM counters) >= 0
       ORDER BY sp.sku_id, sp.location_id FOR UPDATE),
     reserve AS (
       UPDATE stock_positions sp SET reserved = sp.reserved + t.q, version = sp.version + 1, updated_at = ${now}::timestamptz
@@ -127,6 +155,23 @@ export function writeOrdersSql(plans: FastOrderPlan[], now: Date): Prisma.Sql {
     SELECT placed.*, v.k, ops_hub_check(
         (SELECT count(*) FROM line) + (SELECT count(*) FROM alloc) + (SELECT count(*) FROM timeline) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM ledger) >= 0
         AND (SELECT count(*) FROM reserve) = (SELECT count(DISTINCT position_id) FROM res),
-        ${INTAKE_GUARD}, 'stock_positions') AS guard
+        ${INTAKE_GUARD}, 'stock_positions') AS guard,
+      ops_hub_check(
+        (SELECT count(*) FROM counters) = (SELECT count(*) FROM (SELECT DISTINCT channel_id, sku_id FROM moves) m)
+        -- A capped channel holds at most its share of the SKU's sellable units (as allocateOrder reads them, unlocked).
+        AND NOT EXISTS (
+          SELECT 1 FROM cap c JOIN counters k USING (sku_id, channel_id)
+          WHERE k.reserved > floor((c.percentage / 100) * (
+            SELECT COALESCE(sum(GREATEST(0, sp.on_hand - sp.safety_stock - sp.damaged - sp.quality_control)), 0)::float8
+            FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
+            WHERE sp.sku_id = c.sku_id AND l.active AND l.is_fulfillment_node)))
+        -- A fenced SKU keeps, after this statement's reservations, at least the other channels' unconsumed pools.
+        AND NOT EXISTS (
+          SELECT 1 FROM (SELECT DISTINCT sku_id, channel_id FROM fence) f
+          WHERE (SELECT COALESCE(sum(available), 0) FROM locked WHERE locked.sku_id = f.sku_id)
+              - (SELECT COALESCE(sum(quantity), 0) FROM res WHERE res.sku_id = f.sku_id)
+            < (SELECT COALESCE(sum(GREATEST(0, o.pool - k.reserved)), 0) FROM fence o JOIN counters k ON k.channel_id = o.owner_id AND k.sku_id = o.sku_id
+               WHERE o.sku_id = f.sku_id AND o.channel_id = f.channel_id)),
+        ${INTAKE_CHANNEL_GUARD}, 'channel_reservations') AS rules_guard
     FROM placed JOIN v_order v ON v.channel_id = placed.channel_id AND v.external_id = placed.external_id`
 }
