@@ -3,6 +3,7 @@ import { signToken } from '@ops-hub/domain'
 import type { Role } from '@ops-hub/db'
 import { buildApp, type App, type AppOptions } from '../../apps/api/src/app.ts'
 import { createLogger } from '../../apps/api/src/logger.ts'
+import { STATEMENTS_HEADER } from '../../apps/api/src/statement-count.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
 export const TEST_SECRET = 'test-secret-for-ops-hub-only-0123456789'
@@ -11,6 +12,8 @@ export const TEST_PAYMENT_WEBHOOK_SECRET = 'test-payment-webhook-secret'
 
 export interface GqlResult<T = any> {
   status: number
+  /** SQL statements the request caused (apps with reportStatements). */
+  statements?: number
   data?: T
   errors?: Array<{ message: string; extensions?: { code?: string } }>
 }
@@ -37,6 +40,8 @@ export interface TestAppOptions {
   rateLimit?: boolean
   /** Outbound webhook worker options (private receivers, retry schedule). */
   webhooks?: AppOptions['webhooks']
+  /** Every response says how many SQL statements its request caused (`statements` on gql results). */
+  reportStatements?: boolean
 }
 
 export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
@@ -55,6 +60,7 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       rateLimit: opts.rateLimit ?? false,
       webhooks: opts.webhooks,
       demoSignIn: opts.demoSignIn,
+      reportStatements: opts.reportStatements,
     })
     const url = await app.start(0)
     const token = (role: Role, channel?: string, sub?: string) =>
@@ -70,7 +76,8 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
         if (tok) headers.authorization = `Bearer ${tok}`
         const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) })
         const body = (await res.json()) as GqlResult
-        return { ...body, status: res.status }
+        const statements = res.headers.get(STATEMENTS_HEADER)
+        return { ...body, status: res.status, ...(statements !== null ? { statements: Number(statements) } : {}) }
       },
     }
   })

@@ -26,6 +26,7 @@ import { routeHttp, type HttpRoute } from './http/router.ts'
 import { InProcessBuckets, RedisBuckets } from './rate-limit.ts'
 import { useQueryCost } from './query-cost-plugin.ts'
 import { SettingsCache } from './settings-cache.ts'
+import { requestStatementCounter } from './statement-count.ts'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { loadDashboardOperations, mayRunArbitraryOperations, PersistedOperationStore } from './persisted-operations.ts'
 import { demoSignInRoutes } from './http/demo-sign-in.ts'
@@ -67,6 +68,9 @@ export interface AppOptions {
   webhooks?: Partial<WebhookWorkerOptions>
   /** The scenario lab's runner (startScenarioRun's runs): on by default, `false` for an instance that runs none. */
   scenarioRunner?: ScenarioRunnerOptions | false
+
+  /** Answer every HTTP request with the number of SQL statements it caused (header x-sql-statements): tests, benches. */
+  reportStatements?: boolean
 }
 
 export interface App {
@@ -126,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
   const buckets = options.rateLimit === false ? null : redis ? new RedisBuckets(redis, namespace ?? 'ops-hub') : new InProcessBuckets()
   const httpAuth = new WeakMap<Request, { ok: true; auth: Authentication } | { ok: false; error: unknown }>()
+  const statements = options.reportStatements ? requestStatementCounter(db) : null
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -198,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       }),
       // After the per-request input checks above: a page size over the limit is refused as such, not as a cost.
       useQueryCost({ buckets, settings, actorOf }),
+      ...(statements ? [statements.plugin] : []),
     ],
   })
 
@@ -206,11 +212,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...carrierWebhookRoutes(db, options.carrierWebhookSecret, logger),
     ...paymentWebhookRoutes(db, options.paymentWebhookSecret, logger),
   ]
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) =>
     void routeHttp(routes, req, res).then((handled) => {
       if (!handled) void yoga.requestListener(req, res)
     })
-  })
+  const server = http.createServer(statements ? (req, res) => statements.run(() => handle(req, res)) : handle)
 
   const wss = new WebSocketServer({ server, path: '/graphql' })
   const wsServer = useServer<Record<string, unknown>>(
@@ -316,6 +322,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       server.closeAllConnections?.()
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))
       await closePubSub()
+      statements?.stop()
       if (ownsDb) await db.close()
     },
   }

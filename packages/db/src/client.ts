@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import type { PoolClient } from 'pg'
 import pgCopyStreams from 'pg-copy-streams'
 import { applyMigrations, type MigrationReport, type SqlClient, type SqlRunner } from './migrate.ts'
+import { StatementTap, type StatementListener } from './statement-tap.ts'
 
 export type Prisma = PrismaClient
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -29,6 +30,11 @@ export interface Database {
   /** Runs plain SQL outside Prisma: migrations, bulk COPY paths, benchmarks. */
   sql: SqlRunner
   migrate(): Promise<MigrationReport>
+  /**
+   * Calls `listener` with the text of every statement sent from now on (Prisma's and plain SQL, in and out of
+   * transactions); returns the function that stops it. For tests and benchmarks counting statements per request.
+   */
+  onStatement(listener: StatementListener): () => void
   close(): Promise<void>
   /** The PGlite instance when embedded (e.g. to expose it over a socket). */
   pglite?: PGlite
@@ -48,7 +54,10 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // An idle connection can die under us (server restart, a DBA's pg_terminate_backend): the pool drops it and
   // opens another on demand; without a listener node-postgres would crash the process instead.
   pool.on('error', (err) => console.warn(`[db] idle PostgreSQL connection lost: ${err.message}`))
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const tap = new StatementTap()
+  // Long statements (nested selections joined in the database) are prepared once per connection: PostgreSQL parses and
+  // plans a lookup's statement once instead of on every request. Short ones vary with their IN lists and stay unnamed.
+  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPg(pool, { statementNameGenerator: (q) => (q.sql.length >= PREPARE_FROM_LENGTH ? statementName(q.sql) : undefined) as string })) })
   const sql: SqlRunner = {
     async query(text, params, opts) {
       const res = await pool.query(opts?.prepare ? { name: statementName(text), text, values: params as unknown[] } : { text, values: params as unknown[] })
@@ -84,8 +93,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   return {
     kind: 'postgres',
     prisma,
-    sql,
+    sql: tap.runner(sql),
     migrate: () => applyMigrations(sql),
+    onStatement: (listener) => tap.listen(listener),
     async close() {
       await prisma.$disconnect()
       await pool.end()
@@ -96,7 +106,8 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
 async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.resolve(dataDir), { recursive: true })
   const pglite = await PGlite.create(dataDir)
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) })
+  const tap = new StatementTap()
+  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(pglite)) })
   const sql: SqlRunner = {
     async query(text, params) {
       return (await pglite.query(text, params as unknown[])).rows as Record<string, unknown>[]
@@ -115,15 +126,19 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
-    sql,
+    sql: tap.runner(sql),
     pglite,
     migrate: () => applyMigrations(sql),
+    onStatement: (listener) => tap.listen(listener),
     async close() {
       await prisma.$disconnect()
       await pglite.close()
     },
   }
 }
+
+/** Prisma statements at least this long are prepared (see openPostgres). */
+const PREPARE_FROM_LENGTH = 1000
 
 /** A prepared statement's name: its text's hash, so the same text is prepared once per connection. */
 const statementName = (text: string) => `ops_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`

@@ -1,5 +1,6 @@
 // Public entry of @ops-hub/db: the database factory, the migration runner and Prisma's generated types.
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from './client.ts'
+export type { StatementListener } from './statement-tap.ts'
 export { applyMigrations, migrationsDir, type MigrationReport, type SqlRunner, type SqlClient } from './migrate.ts'
 export { Prisma, PrismaClient } from './generated/prisma/client.ts'
 export * from './generated/prisma/enums.ts'

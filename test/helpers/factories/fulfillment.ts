@@ -31,8 +31,8 @@ export async function createReleasedOrder(app: TestApp, channel: string, node: s
 }
 
 /** A released order waved, every task picked in full and the parcel verified: its fulfillment order is PACKED. */
-export async function createPackedOrder(app: TestApp, channel: string, node: string, lines: LineSpec[]) {
-  const order = await createReleasedOrder(app, channel, node, lines)
+export async function createPackedOrder(app: TestApp, channel: string, node: string, lines: LineSpec[], overrides: Record<string, unknown> = {}) {
+  const order = await createReleasedOrder(app, channel, node, lines, overrides)
   const wave = (await ok(app, CREATE_WAVE, { input: { locationCode: node } }, 'createPickWave')).pickWave
   const tasks = wave.tasks.filter((t: any) => t.fulfillmentOrder.number && t.status === 'OPEN')
   const foId = await fulfillmentOrderId(app, order.number)
@@ -44,8 +44,8 @@ export async function createPackedOrder(app: TestApp, channel: string, node: str
 }
 
 /** A packed order shipped with `carrier`/`service` (which must exist): the order is SHIPPED. */
-export async function createShippedOrder(app: TestApp, channel: string, node: string, lines: LineSpec[], carrier = 'UPS', service = 'GROUND') {
-  const packed = await createPackedOrder(app, channel, node, lines)
+export async function createShippedOrder(app: TestApp, channel: string, node: string, lines: LineSpec[], carrier = 'UPS', service = 'GROUND', overrides: Record<string, unknown> = {}) {
+  const packed = await createPackedOrder(app, channel, node, lines, overrides)
   const trackingNumber = uniqueCode('1Z')
   const shipment = (await ok(app, CONFIRM_SHIPMENT, { input: { fulfillmentOrderId: packed.fulfillmentOrderId, carrier, service, trackingNumber, weightGrams: 900 } }, 'confirmShipment')).shipment
   return { ...packed, shipment, trackingNumber }

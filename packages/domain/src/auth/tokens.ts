@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
 import type { Role } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
@@ -17,8 +18,12 @@ export class InvalidTokenError extends Error {
   }
 }
 
-function key(secret: string) {
-  return new TextEncoder().encode(secret)
+// The HMAC key object made once per secret, not on every request's verification.
+const keys = new Map<string, KeyObject>()
+function key(secret: string): KeyObject {
+  let k = keys.get(secret)
+  if (!k) keys.set(secret, (k = createSecretKey(Buffer.from(secret, 'utf8'))))
+  return k
 }
 
 /** Signs a bearer token for a role (and, for partners, the one channel they may see). */

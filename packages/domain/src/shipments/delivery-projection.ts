@@ -6,11 +6,21 @@ export const DELIVERY_DAY_END_MINUTES = 20 * 60
 
 /** Network-wide holidays plus the node's own, as ISO dates (the calendar the node works by). */
 export async function holidaysFor(db: Tx | PrismaClient, locationId: number | null): Promise<Set<IsoDate>> {
-  const rows = await db.holiday.findMany({
-    where: { OR: [{ locationId: null }, ...(locationId ? [{ locationId }] : [])] },
-    select: { date: true },
-  })
+  if (locationId) return (await holidaysForNodes(db, [locationId])).get(locationId)!
+  const rows = await db.holiday.findMany({ where: { locationId: null }, select: { date: true } })
   return new Set(rows.map((h) => h.date.toISOString().slice(0, 10)))
+}
+
+/** The calendars of several nodes (see holidaysFor) in one read: node id -> its holidays. */
+export async function holidaysForNodes(db: Tx | PrismaClient, locationIds: readonly number[]): Promise<Map<number, Set<IsoDate>>> {
+  const ids = [...new Set(locationIds)]
+  const rows = await db.holiday.findMany({
+    where: { OR: [{ locationId: null }, ...(ids.length ? [{ locationId: { in: ids } }] : [])] },
+    select: { locationId: true, date: true },
+  })
+  const iso = (h: { date: Date }) => h.date.toISOString().slice(0, 10)
+  const network = rows.filter((h) => h.locationId === null).map(iso)
+  return new Map(ids.map((id) => [id, new Set([...network, ...rows.filter((h) => h.locationId === id).map(iso)])]))
 }
 
 /**

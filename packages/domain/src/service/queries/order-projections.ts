@@ -1,6 +1,6 @@
-import type { FulfillmentStatus, PrismaClient, Tx } from '@ops-hub/db'
+import type { FulfillmentStatus, Prisma, PrismaClient, Tx } from '@ops-hub/db'
 import { addBusinessDays, localParts, workingDay, zonedInstant } from '../../orders/business-calendar.ts'
-import { DELIVERY_DAY_END_MINUTES, holidaysFor } from '../../shipments/delivery-projection.ts'
+import { DELIVERY_DAY_END_MINUTES, holidaysForNodes } from '../../shipments/delivery-projection.ts'
 import { getSetting } from '../../settings/settings.ts'
 
 export interface OrderProjection {
@@ -26,22 +26,57 @@ const STAGE: Partial<Record<FulfillmentStatus, number>> = { PACKED: 0, PICKING: 
  * transit days (setting shipments.defaultTransitDays) after their projected ship date.
  */
 export async function projectOrder(db: Tx | PrismaClient, orderId: number, now = new Date()): Promise<OrderProjection> {
-  const order = await db.order.findUniqueOrThrow({
-    where: { id: orderId },
+  const projection = (await projectOrders(db, [orderId], now)).get(orderId)
+  if (!projection) throw new Error(`No order ${orderId}`)
+  return projection
+}
+
+const PROJECTION_SOURCES = {
+  id: true, status: true, serviceLevel: true, deliveredAt: true, shippedAt: true, holds: true,
+  lines: { select: { backorderedQuantity: true, sku: { select: { code: true } } } },
+  fulfillmentOrders: {
+    where: { status: { not: 'CANCELLED' } },
     select: {
-      status: true, serviceLevel: true, deliveredAt: true, shippedAt: true, holds: true,
-      lines: { select: { backorderedQuantity: true, sku: { select: { code: true } } } },
-      fulfillmentOrders: {
-        where: { status: { not: 'CANCELLED' } },
-        select: {
-          id: true, number: true, status: true, priority: true, shippedAt: true,
-          location: { select: { id: true, code: true, timezone: true, cutoffMinutes: true, dailyPickCapacity: true } },
-          shipments: { select: { deliveredAt: true, projectedDeliveryAt: true, trackingNumber: true } },
-        },
-      },
+      id: true, number: true, status: true, priority: true, shippedAt: true,
+      location: { select: { id: true, code: true, timezone: true, cutoffMinutes: true, dailyPickCapacity: true } },
+      shipments: { select: { deliveredAt: true, projectedDeliveryAt: true, trackingNumber: true } },
     },
-  })
-  const basis: string[] = []
+  },
+} satisfies Prisma.OrderSelect
+type ProjectionSources = Prisma.OrderGetPayload<{ select: typeof PROJECTION_SOURCES }>
+
+/**
+ * The projections of many orders (see projectOrder) in a fixed number of statements, however many orders: the
+ * orders with their fulfillment orders, then - only when some order has a date to project - the transit setting,
+ * the nodes' holidays and the queue ahead of every waiting fulfillment order. Missing orders are absent from the map.
+ */
+export async function projectOrders(db: Tx | PrismaClient, orderIds: readonly number[], now = new Date()): Promise<Map<number, OrderProjection>> {
+  const projections = new Map<number, OrderProjection>()
+  if (orderIds.length === 0) return projections
+  const orders = await db.order.findMany({ where: { id: { in: [...new Set(orderIds)] } }, select: PROJECTION_SOURCES })
+  const dated: ProjectionSources[] = []
+  for (const order of orders) {
+    const settled = undatedProjection(order)
+    if (settled) projections.set(order.id, settled)
+    else dated.push(order)
+  }
+  if (dated.length === 0) return projections
+
+  const working = dated.flatMap((o) => o.fulfillmentOrders).filter((fo) => fo.status !== 'SHIPPED' && fo.status !== 'ON_HOLD')
+  const queued = working.filter((fo) => fo.status === 'RELEASED' || fo.status === 'OPEN')
+  const [transitDefaults, holidays, ahead] = await Promise.all([
+    getSetting(db, 'shipments.defaultTransitDays'),
+    working.length ? holidaysForNodes(db, working.map((fo) => fo.location.id)) : new Map<number, Set<string>>(),
+    countAhead(db, queued.map((fo) => ({ id: fo.id, status: fo.status, priority: fo.priority, locationId: fo.location.id }))),
+  ])
+  for (const order of dated) {
+    projections.set(order.id, datedProjection(order, (transitDefaults as Record<string, number>)[order.serviceLevel] ?? 3, holidays, ahead, now))
+  }
+  return projections
+}
+
+/** The projection of an order that has no date to work out (cancelled, delivered, on hold, unrouted), else null. */
+function undatedProjection(order: ProjectionSources): OrderProjection | null {
   if (order.status === 'CANCELLED') return { projectedShipDate: null, projectedDeliveryDate: null, basis: ['Cancelled'] }
   if (order.deliveredAt && ['DELIVERED', 'RETURN_REQUESTED', 'RETURNED'].includes(order.status)) {
     return { projectedShipDate: order.shippedAt, projectedDeliveryDate: order.deliveredAt, basis: ['Delivered'] }
@@ -50,17 +85,25 @@ export async function projectOrder(db: Tx | PrismaClient, orderId: number, now =
   if (order.fulfillmentOrders.length === 0) {
     return { projectedShipDate: null, projectedDeliveryDate: null, basis: [`${order.status}: not yet assigned to a fulfilment node`] }
   }
+  return null
+}
+
+function datedProjection(
+  order: ProjectionSources,
+  transitDays: number,
+  holidaysByNode: Map<number, Set<string>>,
+  aheadOf: Map<number, number>,
+  now: Date,
+): OrderProjection {
+  const basis: string[] = []
   const backordered = order.lines.filter((l) => l.backorderedQuantity > 0)
   if (backordered.length) basis.push(`Backordered: ${backordered.map((l) => `${l.backorderedQuantity} x ${l.sku.code}`).join(', ')} (no date until restocked; dates below cover the allocated units)`)
 
-  const transitDefaults = await getSetting(db, 'shipments.defaultTransitDays')
-  const transitDays = (transitDefaults as Record<string, number>)[order.serviceLevel] ?? 3
   let ship: Date | null = null
   let delivery: Date | null = null
   let unknown = false
   for (const fo of order.fulfillmentOrders) {
     const node = fo.location
-    const holidays = await holidaysFor(db, node.id)
     let foShip: Date | null = null
     let foDelivery: Date | null = null
     if (fo.status === 'SHIPPED') {
@@ -73,10 +116,11 @@ export async function projectOrder(db: Tx | PrismaClient, orderId: number, now =
       unknown = true
       continue
     } else {
+      const holidays = holidaysByNode.get(node.id)!
       const { day } = workingDay(now, { timezone: node.timezone, cutoffMinutes: node.cutoffMinutes }, holidays)
       let daysBehind = 0
       if (fo.status === 'RELEASED' || fo.status === 'OPEN') {
-        const ahead = await countAhead(db, fo, node.id)
+        const ahead = aheadOf.get(fo.id) ?? 0
         daysBehind = Math.floor(ahead / Math.max(1, node.dailyPickCapacity))
         basis.push(`${fo.number} ${fo.status.toLowerCase()} at ${node.code}: ${ahead} order(s) ahead, capacity ${node.dailyPickCapacity}/day -> ships ${daysBehind === 0 ? 'on the working day' : `${daysBehind} business day(s) after the working day`}`)
       } else {
@@ -93,19 +137,28 @@ export async function projectOrder(db: Tx | PrismaClient, orderId: number, now =
   return { projectedShipDate: ship, projectedDeliveryDate: delivery, basis }
 }
 
-async function countAhead(db: Tx | PrismaClient, fo: { id: number; status: FulfillmentStatus; priority: number }, locationId: number): Promise<number> {
-  const mine = STAGE[fo.status] ?? 3
-  const rows = await db.fulfillmentOrder.groupBy({
-    by: ['status'],
-    where: {
-      locationId,
-      id: { not: fo.id },
-      OR: [
-        { status: { in: (Object.keys(STAGE) as FulfillmentStatus[]).filter((s) => STAGE[s]! < mine) } },
-        { status: fo.status, OR: [{ priority: { lt: fo.priority } }, { priority: fo.priority, id: { lt: fo.id } }] },
-      ],
-    },
-    _count: { _all: true },
-  })
-  return rows.reduce((s, r) => s + r._count._all, 0)
+/**
+ * Work ahead of each waiting fulfillment order in its node's queue, in one statement: the node's other unshipped
+ * fulfillment orders further along (PACKED < PICKING < RELEASED < OPEN), or at the same stage with a lower priority
+ * number, or the same priority and older. Fulfillment order id -> count; nothing waiting, no statement.
+ */
+async function countAhead(db: Tx | PrismaClient, waiting: Array<{ id: number; status: FulfillmentStatus; priority: number; locationId: number }>): Promise<Map<number, number>> {
+  if (waiting.length === 0) return new Map()
+  const stage = (s: FulfillmentStatus) => STAGE[s] ?? 3
+  const rows = await db.$queryRaw<Array<{ id: number; ahead: number }>>`
+    WITH waiting AS (
+      SELECT * FROM unnest(${waiting.map((w) => w.id)}::int[], ${waiting.map((w) => w.locationId)}::int[], ${waiting.map((w) => stage(w.status))}::int[], ${waiting.map((w) => w.priority)}::int[])
+        AS w(id, location_id, stage, priority)
+    ), queue AS (
+      SELECT f.id, f.location_id, f.priority,
+             CASE f.status::text WHEN 'PACKED' THEN 0 WHEN 'PICKING' THEN 1 WHEN 'RELEASED' THEN 2 WHEN 'OPEN' THEN 3 END AS stage
+        FROM fulfillment_orders f
+       WHERE f.location_id IN (SELECT location_id FROM waiting) AND f.status::text IN ('PACKED', 'PICKING', 'RELEASED', 'OPEN')
+    )
+    SELECT w.id, count(q.id)::int AS ahead
+      FROM waiting w
+      JOIN queue q ON q.location_id = w.location_id AND q.id <> w.id
+       AND (q.stage < w.stage OR (q.stage = w.stage AND (q.priority < w.priority OR (q.priority = w.priority AND q.id < w.id))))
+     GROUP BY w.id`
+  return new Map(rows.map((r) => [Number(r.id), Number(r.ahead)]))
 }

@@ -3,6 +3,7 @@ import { fulfillmentMachine, releaseOrders } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
 import type { Context } from '../../context.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
+import { mayViewOrderOf } from '../../loaders.ts'
 import { Location } from '../network/location.ts'
 import { CapacityBoundEnum } from '../network/node-automation.ts'
 
@@ -11,19 +12,14 @@ export const FulfillmentStatusEnum = builder.enumType('FulfillmentStatus', {
 })
 export const AllocationStatusEnum = builder.enumType('AllocationStatus', { values: ['RESERVED', 'PICKED', 'SHIPPED', 'CANCELLED'] as const })
 
-// A partner may see the fulfillment orders of its own channel's orders only.
-async function mayView(fo: { orderId: number }, ctx: Context): Promise<boolean> {
-  if (!ctx.actor) return false
-  if (ctx.actor.role !== 'PARTNER') return true
-  const order = await ctx.prisma.order.findUnique({ where: { id: fo.orderId }, select: { channelId: true } })
-  return order?.channelId === ctx.partnerChannelId
-}
-
 export const FulfillmentOrder = builder.prismaNode('FulfillmentOrder', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows (the order's id for the partner check).
+  select: { id: true, orderId: true },
   id: { field: 'id' },
   nullable: true,
   description: 'The unit of warehouse work: the part of one order that one node ships.',
-  authScopes: (fo, ctx) => mayView(fo, ctx),
+  // A partner may see the fulfillment orders of its own channel's orders only.
+  authScopes: (fo, ctx) => mayViewOrderOf(ctx, fo.orderId),
   fields: (t) => ({
     number: t.exposeString('number'),
     status: t.expose('status', { type: FulfillmentStatusEnum }),
@@ -39,6 +35,8 @@ export const FulfillmentOrder = builder.prismaNode('FulfillmentOrder', {
 })
 
 builder.prismaObject('Allocation', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows.
+  select: { id: true },
   description: 'Units of one order line reserved at one node.',
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -46,6 +44,7 @@ builder.prismaObject('Allocation', {
     quantity: t.exposeInt('quantity'),
     status: t.expose('status', { type: AllocationStatusEnum }),
     sku: t.string({ select: { orderLine: { select: { sku: { select: { code: true } } } } }, resolve: (a) => a.orderLine.sku.code }),
+    fulfillmentOrder: t.relation('fulfillmentOrder', { nullable: true, description: 'The fulfillment order that ships these units (its parcel, its progress).' }),
   }),
 })
 

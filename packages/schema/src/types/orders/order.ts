@@ -56,6 +56,8 @@ export function orderVisibility(ctx: Context): Prisma.OrderWhereInput {
 
 export const Order = builder.prismaNode('Order', {
   id: { field: 'id' },
+  // Select mode: a read selects the columns its fields use, not whole rows (the channel for the partner check).
+  select: { id: true, channelId: true },
   nullable: true,
   // Checked on every Order however it is reached (by number, node(id:), a connection, a relation).
   authScopes: (order, ctx) => ctx.actor !== null && (ctx.actor.role !== 'PARTNER' || order.channelId === ctx.partnerChannelId),
@@ -122,6 +124,8 @@ function lineCounter(l: ProgressLine, key: 'allocatedQuantity' | 'backorderedQua
 }
 
 builder.prismaObject('OrderLine', {
+  // Select mode: a lookup reads the columns its selection uses, not whole rows.
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber'),

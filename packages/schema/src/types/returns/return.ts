@@ -4,6 +4,7 @@ import { IDEMPOTENCY_KEY_DESCRIPTION, UserError, requireActor, runKeyedMutation,
 import { orderVisibility } from '../orders/order.ts'
 import { StockPosition } from '../inventory/stock-position.ts'
 import { idOf } from '../warehouse/global-id.ts'
+import { mayViewOrderOf } from '../../loaders.ts'
 
 export const ReturnStatusEnum = builder.enumType('ReturnStatus', { values: ['REQUESTED', 'RECEIVED', 'INSPECTED', 'CLOSED', 'REJECTED'] as const })
 export const RefundStatusEnum = builder.enumType('RefundStatus', {
@@ -34,11 +35,8 @@ export const ReturnLine = builder.prismaNode('ReturnLine', {
 export const Return = builder.prismaNode('Return', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: async (r, ctx) => {
-    if (!ctx.actor) return false
-    if (ctx.actor.role !== 'PARTNER') return true
-    return (await ctx.prisma.order.findFirst({ where: { id: r.orderId, ...orderVisibility(ctx) }, select: { id: true } })) !== null
-  },
+  // Partners see the returns of their own channel's orders only.
+  authScopes: (r, ctx) => mayViewOrderOf(ctx, r.orderId),
   fields: (t) => ({
     number: t.exposeString('number', { description: 'RMA number.' }),
     status: t.expose('status', { type: ReturnStatusEnum }),
