@@ -11,7 +11,7 @@ import { useTestApp } from '../helpers/test-app.ts'
 import { startWebServer, type WebServer } from '../helpers/web-server.ts'
 
 const SCREENSHOTS = path.resolve('test-results/screenshots')
-const t = useTestApp({ demoSignIn: true })
+const t = useTestApp({ demoSignIn: true, scenarioRunner: true })
 
 let web: WebServer
 let context: BrowserContext

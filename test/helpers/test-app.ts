@@ -42,6 +42,11 @@ export interface TestAppOptions {
   webhooks?: AppOptions['webhooks']
   /** Every response says how many SQL statements its request caused (`statements` on gql results). */
   reportStatements?: boolean
+  /**
+   * Run the Scenario lab's runner (queued simulator runs). Off unless a test needs it: its timer's transactions would
+   * run in the middle of whatever else a test does to the database (a demo seed on PGlite's single connection).
+   */
+  scenarioRunner?: boolean
 }
 
 export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
@@ -61,6 +66,7 @@ export function useTestApp(opts: TestAppOptions = {}): () => TestApp {
       webhooks: opts.webhooks,
       demoSignIn: opts.demoSignIn,
       reportStatements: opts.reportStatements,
+      scenarioRunner: opts.scenarioRunner ? undefined : false,
     })
     const url = await app.start(0)
     const token = (role: Role, channel?: string, sub?: string) =>

@@ -8,7 +8,7 @@ import { startScenarioRunner } from '../../apps/api/src/workers/scenario-runner.
 import { useTestApp } from '../helpers/test-app.ts'
 import { liveClient, subscribe } from '../helpers/live-client.ts'
 
-const t = useTestApp()
+const t = useTestApp({ scenarioRunner: true })
 
 const START = /* GraphQL */ `
   mutation Start($input: StartScenarioRunInput!) {
