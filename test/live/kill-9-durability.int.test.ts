@@ -168,7 +168,7 @@ describe.skipIf(!DATABASE_URL)('durability under kill -9 (needs DATABASE_URL)', 
     expect((await send(some.input)).data?.placeOrder.order?.number, someKey).toBe(some.number)
 
     // Every acknowledged order exists once, with its reservations.
-    const orders = await prisma.order.findMany({ where: { channelId: channel.id }, include: { lines: { include: { allocations: true } } } })
+    const orders = await prisma.order.findMany({ where: { channelId: channel.id }, include: { lines: { orderBy: { lineNumber: 'asc' }, include: { allocations: true } } } })
     expect(orders.length).toBe(acknowledged.size)
     expect(new Set(orders.map((o) => o.externalId)).size).toBe(orders.length)
     for (const { number, input } of acknowledged.values()) {

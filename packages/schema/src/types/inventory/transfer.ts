@@ -32,7 +32,7 @@ export const Transfer = builder.prismaNode('Transfer', {
     shippedAt: t.expose('shippedAt', { type: 'DateTime', nullable: true }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lines: t.relation('lines'),
+    lines: t.relation('lines', { query: { orderBy: { id: 'asc' } } }),
   }),
 })
 

@@ -47,7 +47,7 @@ export const Receipt = builder.prismaObject('Receipt', {
     receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
     receivedBy: t.exposeString('receivedBy'),
     location: t.relation('location'),
-    lines: t.relation('lines'),
+    lines: t.relation('lines', { query: { orderBy: { id: 'asc' } } }),
   }),
 })
 

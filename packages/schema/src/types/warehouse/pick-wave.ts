@@ -32,7 +32,7 @@ export const PickWave = builder.prismaNode('PickWave', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
     tasks: t.relation('tasks', { description: 'In walk order.', query: { orderBy: [{ sequence: 'asc' }, { id: 'asc' }] } }),
-    fulfillmentOrders: t.relation('fulfillmentOrders'),
+    fulfillmentOrders: t.relation('fulfillmentOrders', { query: { orderBy: { id: 'asc' } } }),
   }),
 })
 
