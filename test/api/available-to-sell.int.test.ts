@@ -66,4 +66,28 @@ describe('availableToSell: what a channel may promise now', () => {
     const unknown = await t().gql(ATS, { skus: ['NO-SUCH-SKU'] }, partner)
     expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND')
   })
+  it('lists a bundle as many times as its scarcest component allows, and that many can be ordered', async () => {
+    const channel = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
+    const node = await createFulfilmentNode(t())
+    const [c1, c2, bundle] = [await createSellableSku(t()), await createSellableSku(t()), await createSellableSku(t())]
+    await stockUp(t(), c1, node, 9)
+    await stockUp(t(), c2, node, 7)
+    const set = await t().gql(`mutation ($input: SetBundleComponentsInput!) { setBundleComponents(input: $input) { userErrors { message } } }`, {
+      input: { sku: bundle, components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }] },
+    }, { role: 'OPERATIONS' })
+    expect(set.data.setBundleComponents.userErrors).toEqual([])
+
+    const res = await t().gql(ATS, { skus: [bundle, c1], c: channel }, { role: 'OPERATIONS' })
+    expect(res.errors).toBeUndefined()
+    const [row, component] = res.data.availableToSell
+    // 9 of C1 make 4 bundles (2 each), 7 of C2 make 7: the bundle sells 4.
+    expect(row).toMatchObject({ sku: bundle, availableToSell: 4, promisable: 4, nodes: [] })
+    expect(row.notes[0]).toContain(`2 x ${c1}: 9 available to sell`)
+    expect(component).toMatchObject({ sku: c1, availableToSell: 9 })
+
+    const ok = await placeOrder(t(), orderInput(channel, [{ sku: bundle, quantity: 4 }]))
+    expect(ok.order.status).toBe('ALLOCATED')
+    const after = await t().gql(ATS, { skus: [bundle], c: channel }, { role: 'OPERATIONS' })
+    expect(after.data.availableToSell[0].availableToSell).toBe(0)
+  })
 })

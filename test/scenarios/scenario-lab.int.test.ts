@@ -22,8 +22,8 @@ const RUN_FIELDS = /* GraphQL */ `
   id status error
   progress { fraction policy day days }
   report {
-    hub { kpis { oversoldUnits cancellationRate onTimeShipmentRate exceptionsByType { type count } } daily { day orders backlog cancellations onTimeRate } }
-    naive { kpis { oversoldUnits cancellationRate onTimeShipmentRate exceptionsByType { type count } } daily { day orders backlog cancellations onTimeRate } }
+    hub { kpis { oversoldUnits cancellationRate onTimeShipmentRate exceptionsByType { type count } } daily { day customers orders backlog cancellations onTimeRate } }
+    naive { kpis { oversoldUnits cancellationRate onTimeShipmentRate exceptionsByType { type count } } daily { day customers orders backlog cancellations onTimeRate } }
     comparison { key label unit better hub naive difference winner }
   }
 `
@@ -66,6 +66,7 @@ describe('Scenario lab API', () => {
         expect(section.daily).toHaveLength(1)
         expect(section.daily[0].day).toMatch(/^\d{4}-\d{2}-\d{2}$/)
         expect(section.daily[0].orders).toBeGreaterThan(0)
+        expect(section.daily[0].customers).toBeGreaterThanOrEqual(section.daily[0].orders)
         expect(typeof section.kpis.oversoldUnits).toBe('number')
       }
       // The comparison holds each section's own figures (what the simulator found is its test's business, not this one's).

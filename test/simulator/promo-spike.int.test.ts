@@ -19,8 +19,9 @@ describe('promo-spike simulator', () => {
       expect(policy.daily.reduce((s, d) => s + d.orders, 0)).toBeGreaterThan(20)
       expect(policy.kpis.onTimeShipmentRate).not.toBeNull()
     }
-    // Both policies face the same customers: the same orders every day.
-    expect(first.naive.daily.map((d) => d.orders)).toEqual(first.hub.daily.map((d) => d.orders))
+    // Both policies face the same customers every day; each places an order unless its channel lists none of its cart.
+    expect(first.naive.daily.map((d) => d.customers)).toEqual(first.hub.daily.map((d) => d.customers))
+    for (const policy of [first.hub, first.naive]) for (const d of policy.daily) expect(d.orders).toBeLessThanOrEqual(d.customers)
   }, 40 * 60_000)
 
   it('the hub oversells nothing; the report holds plain numbers under stable keys', () => {
@@ -28,7 +29,7 @@ describe('promo-spike simulator', () => {
     expect(first.hub.kpis.oversoldOrders).toBe(0)
     expect(Object.keys(first)).toEqual(['scenario', 'params', 'hub', 'naive'])
     expect(Object.keys(first.hub.kpis)).toEqual([
-      'oversoldUnits', 'oversoldOrders', 'cancellationRate', 'onTimeShipmentRate', 'otif', 'orderCycleTimeP50Hours', 'orderCycleTimeP90Hours',
+      'oversoldUnits', 'oversoldOrders', 'lostSalesUnits', 'cancellationRate', 'onTimeShipmentRate', 'otif', 'orderCycleTimeP50Hours', 'orderCycleTimeP90Hours',
       'backorderUnits', 'inventoryRecordAccuracy', 'stockoutDays', 'latePurchaseOrders', 'manualAdjustments', 'exceptionsByType',
     ])
     // No wall-clock time or path in it: every date is a simulated one.

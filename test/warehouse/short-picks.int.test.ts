@@ -94,4 +94,29 @@ describe('short picks', () => {
     expect(await stockPosition(t(), sku, far)).toEqual({ onHand: 3, reserved: 0, available: 3 })
     await balanced(sku, far)
   })
+  it('with fulfillment.shortPickReroute off (the scenario lab baseline) keeps the short at its node: other nodes untouched, the rest backordered', async () => {
+    const channel = await createSalesChannel(t())
+    const near = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '1.00' })
+    const far = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '50.00' })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, near, 3)
+    await stockUp(t(), sku, far, 5)
+    await createBins(t(), near, [{ code: 'N-01', sequence: 1, stock: { [sku]: 3 } }])
+    await createBins(t(), far, [{ code: 'F-01', sequence: 1, stock: { [sku]: 5 } }])
+    const order = await createReleasedOrder(t(), channel, near, [{ sku, quantity: 3 }])
+    const wave = (await ops(CREATE_WAVE, { locationCode: near }, 'createPickWave')).pickWave
+    const prisma = t().app.db.prisma
+    await prisma.setting.create({ data: { key: 'fulfillment.shortPickReroute', value: false } })
+    try {
+      const short = await ops(CONFIRM_PICK, { taskId: wave.tasks[0].id, pickedQuantity: 1 }, 'confirmPick')
+      expect(short.short).toMatchObject({ reallocatedSameNode: 0, reallocatedOtherNodes: 0, backordered: 2 })
+    } finally {
+      await prisma.setting.delete({ where: { key: 'fulfillment.shortPickReroute' } })
+    }
+    expect(await stockPosition(t(), sku, far)).toEqual({ onHand: 5, reserved: 0, available: 5 })
+    const view = (await t().gql(ORDER, { n: order.number })).data.order
+    expect(view.fulfillmentOrders.map((f: any) => f.location.code)).toEqual([near])
+    expect(view.lines).toEqual([{ allocatedQuantity: 1, backorderedQuantity: 2, shippedQuantity: 0 }])
+    await balanced(sku, near)
+  })
 })

@@ -7,9 +7,11 @@ import type { Database } from '@ops-hub/db'
 import {
   allocateBackorders,
   applyFeedFreshness,
+  approveFeedDiscrepancy,
   approvePurchaseOrder,
   approveReplenishmentSuggestions,
   autoReleaseNode,
+  availableToSell,
   BACKORDER_SKUS_PER_RUN,
   backorderedSkusWithStock,
   cancelOrder,
@@ -54,6 +56,7 @@ const CARRIER: Actor = { id: 'sim:carrier', role: 'ADMIN' }
 const CHANNEL: Actor = { id: 'sim:channel', role: 'ADMIN' }
 const PAYMENTS: Actor = { id: 'sim:payments', role: 'ADMIN' }
 const FEEDS: Actor = { id: 'sim:3pl-feed', role: 'OPERATIONS' }
+const INVENTORY_CONTROL: Actor = { id: 'sim:inventory-control', role: 'OPERATIONS' }
 const COUNTER: Actor = { id: 'sim:counter', role: 'OPERATIONS' }
 const BUYER: Actor = { id: 'sim:buyer', role: 'PROCUREMENT' }
 const FINANCE: Actor = { id: 'sim:finance', role: 'FINANCE' }
@@ -114,6 +117,7 @@ interface PendingEvent {
 
 export interface DayStats {
   day: string
+  customers: number
   orders: number
   backlog: number
   cancellations: number
@@ -126,19 +130,31 @@ export interface EngineResult {
   to: Date
   oversoldUnits: number
   oversoldOrders: number
+  lostSalesUnits: number
   /** SKU-days that ended with nothing promisable anywhere in the network (SKUs that sell). */
   stockoutDays: number
   daily: DayStats[]
 }
 
-export const PROFILE = new Map<string, { n: number; ms: number }>()
+/** SIM_PROFILE=1: time and SQL statements per step (innermost step), printed by runPolicy; off, nothing is counted. */
+export const PROFILE = new Map<string, { n: number; ms: number; statements: number; texts: Map<string, number> }>()
+const steps: string[] = []
+export function profileStatement(sql: string): void {
+  const e = PROFILE.get(steps[steps.length - 1] ?? '(outside)') ?? { n: 0, ms: 0, statements: 0, texts: new Map() }
+  e.statements++
+  const text = sql.replace(/\s+/g, ' ').slice(0, 160)
+  e.texts.set(text, (e.texts.get(text) ?? 0) + 1)
+  PROFILE.set(steps[steps.length - 1] ?? '(outside)', e)
+}
 export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   if (!process.env.SIM_PROFILE) return fn()
   const t0 = performance.now()
+  steps.push(label)
   try {
     return await fn()
   } finally {
-    const e = PROFILE.get(label) ?? { n: 0, ms: 0 }
+    steps.pop()
+    const e = PROFILE.get(label) ?? { n: 0, ms: 0, statements: 0, texts: new Map() }
     e.n++
     e.ms += performance.now() - t0
     PROFILE.set(label, e)
@@ -162,6 +178,7 @@ export class ScenarioEngine {
   #externalSeq = 0
   oversoldUnits = 0
   oversoldOrders = new Set<number>()
+  lostSalesUnits = 0
   daily: DayStats[] = []
   stockoutDays = 0
 
@@ -175,6 +192,7 @@ export class ScenarioEngine {
     // Both policies face the same customers, carriers and 3PL: one seed, the same random streams.
     this.rng = new Rng(params.seed)
     this.intake = new OrderIntake(db)
+    if (process.env.SIM_PROFILE) db.onStatement(profileStatement)
   }
 
   get start(): number {
@@ -260,7 +278,7 @@ export class ScenarioEngine {
     await this.scheduleOpenPurchaseOrders()
     for (let day = 0; day < this.params.days; day++) {
       const dayStart = this.start + day * DAY
-      const stats: DayStats = { day: new Date(dayStart).toISOString().slice(0, 10), orders: 0, backlog: 0, cancellations: 0, shipped: 0, onTime: 0 }
+      const stats: DayStats = { day: new Date(dayStart).toISOString().slice(0, 10), customers: 0, orders: 0, backlog: 0, cancellations: 0, shipped: 0, onTime: 0 }
       // Orders of the day, drawn up front per channel (Poisson per hour), placed at their minute.
       const multiplier = this.promoDay(day) ? this.params.promoMultiplier : 1
       for (const [code, rate] of this.channelRate) {
@@ -290,6 +308,7 @@ export class ScenarioEngine {
       }
       // MAIN's morning (08:00 Chicago ~ 14:00 UTC): counts; buyer's review at 15:00 UTC; customers give up at 20:00 UTC.
       this.schedule(dayStart + 14 * HOUR + 10 * 60_000, () => this.counts(world))
+      this.schedule(dayStart + 14 * HOUR + 40 * 60_000, () => this.reviewFeedDiscrepancies())
       this.schedule(dayStart + 15 * HOUR + 10 * 60_000, () => this.procurement(day))
       this.schedule(dayStart + 20 * HOUR + 10 * 60_000, () => this.customersGiveUp())
       this.schedule(dayStart + 23 * HOUR + 30 * 60_000, async () => this.shrink(world))
@@ -305,6 +324,7 @@ export class ScenarioEngine {
       to: new Date(this.start + this.params.days * DAY),
       oversoldUnits: this.oversoldUnits,
       oversoldOrders: this.oversoldOrders.size,
+      lostSalesUnits: this.lostSalesUnits,
       stockoutDays: this.stockoutDays,
       daily: this.daily,
     }
@@ -326,7 +346,32 @@ export class ScenarioEngine {
     }
   }
 
+  /**
+   * The customer shops from the channel's listing: what the hub tells the channel it may sell (`availableToSell`, the
+   * same rules as allocation, and under the naive policy the same query over its switched-off rules). A line is bought
+   * up to what is listed; what is not listed is a lost sale, and a cart left empty places no order.
+   */
+  async shopFromListing(channelCode: string, t: TemplateOrder): Promise<TemplateOrder['lines']> {
+    const listing = await timed('availableToSell', () =>
+      availableToSell(this.db.prisma, { skus: [...new Set(t.lines.map((l) => l.sku))], channelCode }, CHANNEL, new Date(this.clock.time)),
+    )
+    const left = new Map(listing.map((x) => [x.sku, x.availableToSell]))
+    const lines: TemplateOrder['lines'] = []
+    for (const l of t.lines) {
+      const listed = left.get(l.sku) ?? 0
+      const quantity = Math.min(l.quantity, listed)
+      this.lostSalesUnits += l.quantity - quantity
+      if (quantity === 0) continue
+      left.set(l.sku, listed - quantity)
+      lines.push({ ...l, quantity })
+    }
+    return lines
+  }
+
   async placeOrder(channelCode: string, t: TemplateOrder, at: number, payment: { fails: boolean; after: number } | null, stats: DayStats) {
+    stats.customers++
+    const lines = await this.shopFromListing(channelCode, t)
+    if (!lines.length) return
     const externalId = `SIM-${++this.#externalSeq}`
     stats.orders++
     const { order } = await timed('placeOrder', () =>
@@ -338,7 +383,7 @@ export class ScenarioEngine {
           customer: t.customer,
           shipTo: { ...t.shipTo },
           payment: { status: payment ? 'PENDING' : 'AUTHORIZED' },
-          lines: t.lines,
+          lines,
         },
         CHANNEL,
       ),
@@ -551,6 +596,19 @@ export class ScenarioEngine {
       await this.tx('recordCount', (tx) => recordCount(tx, { cycleCountId: c.id, countedQuantity: counted }, COUNTER)).catch((err) => {
         if (!(err instanceof DomainError)) throw err
       })
+    }
+  }
+
+  /**
+   * Inventory control works the hub's queue of 3PL deltas held for review each business morning, accepting the 3PL's
+   * count (it holds the goods). The naive policy holds none (its tolerance is unbounded): the queue is the hub's own.
+   */
+  async reviewFeedDiscrepancies(): Promise<void> {
+    const main = this.node('MAIN')
+    if (!isBusinessDay(localParts(new Date(this.clock.time), main.timezone).date, this.holidays)) return
+    const held = await this.db.prisma.feedDiscrepancy.findMany({ where: { status: 'PENDING' }, orderBy: { id: 'asc' }, select: { id: true } })
+    for (const d of held) {
+      await this.tx('approveFeedDelta', (tx) => approveFeedDiscrepancy(tx, { id: d.id, note: 'Accepted the 3PL count' }, INVENTORY_CONTROL, new Date(this.clock.time)))
     }
   }
 

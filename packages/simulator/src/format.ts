@@ -3,6 +3,7 @@ import type { ScenarioKpis, ScenarioReport } from './params.ts'
 const ROWS: Array<{ key: Exclude<keyof ScenarioKpis, 'exceptionsByType'>; label: string; kind: 'count' | 'rate' | 'hours' }> = [
   { key: 'oversoldUnits', label: 'Oversold units', kind: 'count' },
   { key: 'oversoldOrders', label: 'Oversold orders', kind: 'count' },
+  { key: 'lostSalesUnits', label: 'Lost sales (units not listed)', kind: 'count' },
   { key: 'cancellationRate', label: 'Cancellation rate', kind: 'rate' },
   { key: 'onTimeShipmentRate', label: 'On-time shipment rate', kind: 'rate' },
   { key: 'otif', label: 'OTIF', kind: 'rate' },
@@ -48,6 +49,7 @@ export function formatReport(r: ScenarioReport): string {
   const out = [head, '', line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]
   const ordersH = r.hub.daily.reduce((s, d) => s + d.orders, 0)
   const ordersN = r.naive.daily.reduce((s, d) => s + d.orders, 0)
-  out.push('', `orders placed: hub ${ordersH}, naive ${ordersN}`)
+  const customers = r.hub.daily.reduce((s, d) => s + d.customers, 0)
+  out.push('', `customers: ${customers}; orders placed: hub ${ordersH}, naive ${ordersN} (the rest found nothing of their cart listed)`)
   return out.join('\n')
 }

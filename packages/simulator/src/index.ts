@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads'
 import { SimClock } from './clock.ts'
 import { scratchDatabase } from './database.ts'
-import { ScenarioEngine } from './engine.ts'
+import { PROFILE, ScenarioEngine } from './engine.ts'
 import { policyResult } from './report.ts'
 import { SCENARIO_START, scenarioParams, type Policy, type PolicyResult, type ScenarioParams, type ScenarioProgress, type ScenarioReport } from './params.ts'
 
@@ -69,6 +69,7 @@ export async function runPolicy(params: ScenarioParams, policy: Policy, opts: Ru
       opts.onProgress?.({ policy, day: 0, days: params.days })
       await engine.setup()
       const run = await engine.run((day) => opts.onProgress?.({ policy, day, days: params.days }))
+      if (process.env.SIM_PROFILE) printProfile(policy)
       return await policyResult(scratch.db, run)
     } finally {
       await scratch.dispose()
@@ -76,4 +77,17 @@ export async function runPolicy(params: ScenarioParams, policy: Policy, opts: Ru
   } finally {
     clock.uninstall()
   }
+}
+
+/** SIM_PROFILE=1: where a policy's run spent its time, by step (stderr; never in the report). */
+function printProfile(policy: Policy): void {
+  const rows = [...PROFILE].sort((a, b) => b[1].ms - a[1].ms)
+  const lines: string[] = []
+  for (const [label, e] of rows) {
+    lines.push(`${policy.padEnd(6)} ${label.padEnd(22)} ${String(e.n).padStart(7)} x ${(e.ms / Math.max(1, e.n)).toFixed(1).padStart(7)} ms = ${(e.ms / 1000).toFixed(1).padStart(7)} s, ${(e.statements / Math.max(1, e.n)).toFixed(1)} statements each`)
+    if (process.env.SIM_PROFILE === 'sql') {
+      for (const [text, n] of [...e.texts].sort((a, b) => b[1] - a[1]).slice(0, 6)) lines.push(`         ${String(n).padStart(7)}  ${text}`)
+    }
+  }
+  process.stderr.write(`${lines.join('\n')}\n`)
 }

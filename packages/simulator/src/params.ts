@@ -21,6 +21,8 @@ export interface ScenarioProgress {
 export interface ScenarioKpis {
   oversoldUnits: number
   oversoldOrders: number
+  /** Units customers wanted that their channel listed as not available to sell (they bought the rest, or nothing). */
+  lostSalesUnits: number
   cancellationRate: number | null
   onTimeShipmentRate: number | null
   otif: number | null
@@ -36,6 +38,9 @@ export interface ScenarioKpis {
 
 export interface DailyPoint {
   day: string
+  /** Customers who came to buy (the same under both policies). */
+  customers: number
+  /** Orders they placed: fewer where their channel listed none of their cart. */
   orders: number
   backlog: number
   cancellations: number

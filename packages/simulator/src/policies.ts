@@ -19,6 +19,8 @@ export const NAIVE_SETTINGS: Record<string, Prisma.InputJsonValue> = {
   'inventory.feedToleranceRatio': 1_000_000,
   // Release everything first-in-first-out, whatever the day's capacity, ship-by or priority.
   'orders.releasePolicy': 'FIFO_UNBOUNDED',
+  // No exception routing: a short pick is not re-sourced from another node; what its node cannot find is backordered.
+  'fulfillment.shortPickReroute': false,
   // Reorder from average demand: no safety stock (a 50% cycle service level is z = 0) and the supplier's promised
   // lead time always (observed lead-time variability ignored); the review stays weekly (reviewPeriodDays 7).
   'procurement.serviceLevels': { A: 0.5, B: 0.5, C: 0.5 },

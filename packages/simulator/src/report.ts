@@ -34,6 +34,7 @@ export async function policyResult(db: Database, run: EngineResult): Promise<Pol
   const kpis: ScenarioKpis = {
     oversoldUnits: run.oversoldUnits,
     oversoldOrders: run.oversoldOrders,
+    lostSalesUnits: run.lostSalesUnits,
     cancellationRate: round(all?.cancellationRate.value ?? null),
     onTimeShipmentRate: round(all?.onTimeShipmentRate.value ?? null),
     otif: round(all?.otifRate.value ?? null),
@@ -48,6 +49,7 @@ export async function policyResult(db: Database, run: EngineResult): Promise<Pol
   }
   const daily = run.daily.map((d) => ({
     day: d.day,
+    customers: d.customers,
     orders: d.orders,
     backlog: d.backlog,
     cancellations: cancelledByDay.get(d.day) ?? 0,

@@ -11,6 +11,8 @@ const policyResultSchema = z.object({
     .object({
       oversoldUnits: figure,
       oversoldOrders: figure,
+      // Reported since customers shop from their channel's listing; runs kept before that lack it.
+      lostSalesUnits: figure.optional(),
       cancellationRate: figure,
       onTimeShipmentRate: figure,
       otif: figure,
@@ -67,6 +69,7 @@ export interface ScenarioKpiDefinition {
 export const SCENARIO_KPIS: ScenarioKpiDefinition[] = [
   { name: 'oversoldUnits', label: 'Oversold units', unit: 'COUNT', better: 'LOWER' },
   { name: 'oversoldOrders', label: 'Oversold orders', unit: 'COUNT', better: 'LOWER' },
+  { name: 'lostSalesUnits', label: 'Lost sales (units not listed)', unit: 'COUNT', better: 'LOWER' },
   { name: 'cancellationRate', label: 'Cancellation rate', unit: 'RATE', better: 'LOWER' },
   { name: 'onTimeShipmentRate', label: 'On-time shipment rate', unit: 'RATE', better: 'HIGHER' },
   { name: 'otif', label: 'OTIF', unit: 'RATE', better: 'HIGHER' },

@@ -13,6 +13,12 @@ export const SETTING_DEFAULTS = {
    * baseline of the scenario lab, not a recommended setting).
    */
   'orders.releasePolicy': 'PRIORITY_CAPACITY' as 'PRIORITY_CAPACITY' | 'FIFO_UNBOUNDED',
+  /**
+   * Whether a short pick's missing units may be re-reserved at other fulfilment nodes (a new allocation there, released
+   * at once). Off, they are re-sought only in other bins of the same node and the rest is backordered: the scenario
+   * lab's naive baseline (no exception routing), not a recommended setting.
+   */
+  'fulfillment.shortPickReroute': true as boolean,
   /** Adjustments worth more than this (absolute cost value) need a second approver. */
   'inventory.adjustmentApprovalValue': 500,
   /** ...or moving more units than this. */

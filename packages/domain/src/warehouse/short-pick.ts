@@ -8,6 +8,7 @@ import { announceStock, releaseChannelUnits } from './stock-events.ts'
 import { workingDay } from '../orders/business-calendar.ts'
 import { holidaysFor } from '../shipments/delivery-projection.ts'
 import { moveFulfillmentStatus } from './status-moves.ts'
+import { getSetting } from '../settings/settings.ts'
 
 export interface ShortPickOutcome {
   exceptionId: number
@@ -102,8 +103,8 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
 
   const allocation = task.allocationId ? await tx.allocation.findUnique({ where: { id: task.allocationId } }) : null
 
-  // 2. Other nodes, most available first.
-  if (remaining > 0 && allocation) {
+  // 2. Other nodes, most available first (unless the setting keeps a short pick at its node).
+  if (remaining > 0 && allocation && (await getSetting(tx, 'fulfillment.shortPickReroute'))) {
     const candidates = await tx.$queryRaw<Array<{ location_id: number; available: number }>>`
       SELECT sp.location_id, (sp.on_hand - sp.reserved - sp.safety_stock - sp.damaged - sp.quality_control) AS available
       FROM stock_positions sp JOIN locations l ON l.id = sp.location_id

@@ -48,7 +48,7 @@ export interface ChannelSkuAvailability {
  * What a channel may promise of each SKU now - the figure a marketplace should show so that it never oversells - by
  * the same rules as allocation: per fulfilment node, the available units (less LOW_CONFIDENCE_BUFFER where confidence is
  * below the threshold); across nodes, within `channelLimit` (other channels' reserved pools fenced off, this channel's
- * percentage cap). A partner may only ask for its own channel.
+ * percentage cap). A bundle sells as many as its scarcest component allows. A partner may only ask for its own channel.
  */
 export async function availableToSell(db: Tx | PrismaClient, rawInput: z.input<typeof availableToSellInput>, actor: Actor, now = new Date()): Promise<ChannelSkuAvailability[]> {
   const input = parseInput(availableToSellInput, rawInput)
@@ -60,10 +60,14 @@ export async function availableToSell(db: Tx | PrismaClient, rawInput: z.input<t
   const channel = await db.channel.findUnique({ where: { code: channelCode } })
   if (!channel || !channel.active) throw userError('NOT_FOUND', `Unknown or inactive channel ${channelCode}`, ['channelCode'])
   const codes = [...new Set(input.skus)]
-  const skus = await db.sku.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } })
+  const skus = await db.sku.findMany({
+    where: { code: { in: codes } },
+    select: { id: true, code: true, isBundle: true, components: { orderBy: { componentSkuId: 'asc' }, select: { componentSkuId: true, quantity: true, component: { select: { code: true } } } } },
+  })
   const unknown = codes.filter((c) => !skus.some((s) => s.code === c))
   if (unknown.length) throw new DomainError(unknown.map((c) => ({ code: 'NOT_FOUND' as const, message: `Unknown SKU ${c}`, field: ['skus', String(input.skus.indexOf(c))] })))
-  const skuIds = skus.map((s) => s.id).sort((a, b) => a - b)
+  // A bundle has no stock of its own: it sells as many as its scarcest component allows (intake explodes it into them).
+  const skuIds = [...new Set(skus.flatMap((s) => (s.isBundle ? s.components.map((c) => c.componentSkuId) : [s.id])))].sort((a, b) => a - b)
 
   // The same read as allocation (rules, threshold, positions at active fulfilment nodes), without its locks: a
   // figure for display, which the next reservation re-checks under lock.
@@ -71,10 +75,9 @@ export async function availableToSell(db: Tx | PrismaClient, rawInput: z.input<t
   const counters = await db.channelReservation.findMany({ where: { skuId: { in: skuIds } }, select: { channelId: true, skuId: true, reserved: true } })
   const threshold = Number(context.threshold ?? SETTING_DEFAULTS['inventory.confidenceThreshold'])
 
-  return codes.map((code) => {
-    const sku = skus.find((s) => s.code === code)!
-    const positions = context.positions.filter((p) => p.sku_id === sku.id)
-    const reservedByChannel = new Map(counters.filter((c) => c.skuId === sku.id).map((c) => [c.channelId, c.reserved]))
+  const single = (code: string, skuId: number): ChannelSkuAvailability => {
+    const positions = context.positions.filter((p) => p.sku_id === skuId)
+    const reservedByChannel = new Map(counters.filter((c) => c.skuId === skuId).map((c) => [c.channelId, c.reserved]))
     const nodes = positions.map((p) => {
       const available = Math.max(0, p.on_hand - p.reserved - p.safety_stock - p.damaged - p.quality_control)
       const lowConfidence = p.confidence < threshold
@@ -83,7 +86,7 @@ export async function availableToSell(db: Tx | PrismaClient, rawInput: z.input<t
     })
     const limit = channelLimit({
       channelId: channel.id,
-      skuId: sku.id,
+      skuId,
       rules: context.rules,
       sellable: positions.reduce((s, p) => s + sellableUnits(p), 0),
       available: nodes.reduce((s, n) => s + n.available, 0),
@@ -93,13 +96,37 @@ export async function availableToSell(db: Tx | PrismaClient, rawInput: z.input<t
     const total = Math.min(promisable, limit.limit)
     return {
       sku: code,
-      skuId: sku.id,
+      skuId,
       channelCode,
       availableToSell: total,
       channelLimit: limit.limit,
       promisable,
       nodes: nodes.map((n) => ({ ...n, promisable: Math.min(n.promisable, total) })),
       notes: limit.notes,
+      confidenceThreshold: threshold,
+      lowConfidenceBuffer: LOW_CONFIDENCE_BUFFER,
+    }
+  }
+
+  return codes.map((code) => {
+    const sku = skus.find((s) => s.code === code)!
+    if (!sku.isBundle) return single(code, sku.id)
+    const parts = sku.components.map((c) => ({ ...c, row: single(c.component.code, c.componentSkuId) }))
+    const sets = (units: (row: ChannelSkuAvailability) => number) =>
+      parts.length ? Math.min(...parts.map((p) => Math.floor(units(p.row) / p.quantity))) : 0
+    return {
+      sku: code,
+      skuId: sku.id,
+      channelCode,
+      availableToSell: sets((r) => r.availableToSell),
+      channelLimit: sets((r) => r.channelLimit),
+      promisable: sets((r) => r.promisable),
+      // Nodes hold components, not bundles: each component's row answers for its own nodes.
+      nodes: [],
+      notes: [
+        `A bundle: as many as its scarcest component allows (${parts.map((p) => `${p.quantity} x ${p.component.code}: ${p.row.availableToSell} available to sell`).join('; ')})`,
+        ...parts.flatMap((p) => p.row.notes.map((n) => `${p.component.code}: ${n}`)),
+      ],
       confidenceThreshold: threshold,
       lowConfidenceBuffer: LOW_CONFIDENCE_BUFFER,
     }

@@ -16,7 +16,7 @@ const NodeAvailabilityRef = builder.objectRef<NodeAvailability>('NodeAvailabilit
 
 const AvailableToSellRef = builder.objectRef<ChannelSkuAvailability>('AvailableToSell').implement({
   description:
-    'What a channel may promise of a SKU now - the number to show so that it never oversells: the nodes\' promisable units (available, less a buffer where confidence is low), within what the channel\'s allocation rules leave it (other channels\' reserved pools fenced off, its own percentage cap). The same rules as allocation; the next order re-checks them under lock.',
+    'What a channel may promise of a SKU now - the number to show so that it never oversells: the nodes\' promisable units (available, less a buffer where confidence is low), within what the channel\'s allocation rules leave it (other channels\' reserved pools fenced off, its own percentage cap). The same rules as allocation; the next order re-checks them under lock. A bundle: as many as its scarcest component allows (no nodes of its own; notes name each component\'s figure).',
   fields: (t) => ({
     sku: t.exposeString('sku'),
     channelCode: t.exposeString('channelCode'),

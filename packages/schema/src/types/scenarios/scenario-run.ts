@@ -82,7 +82,12 @@ const ScenarioKpisRef = builder.objectRef<Kpis>('ScenarioKpis').implement({
 const ScenarioDayRef = builder.objectRef<ScenarioPolicyResult['daily'][number]>('ScenarioDay').implement({
   fields: (t) => ({
     day: t.string({ description: 'Simulated day, YYYY-MM-DD.', resolve: (d) => d.day }),
-    orders: t.int({ description: 'Orders placed that day.', resolve: (d) => Math.round(d.orders) }),
+    customers: t.int({
+      nullable: true,
+      description: 'Customers who came to buy that day, the same under both policies (null in runs kept before it was reported).',
+      resolve: (d) => (typeof d.customers === 'number' ? Math.round(d.customers) : null),
+    }),
+    orders: t.int({ description: 'Orders placed that day: fewer than customers where a channel listed none of the cart.', resolve: (d) => Math.round(d.orders) }),
     backlog: t.int({ description: 'Orders open at the end of the day.', resolve: (d) => Math.round(d.backlog) }),
     cancellations: t.int({ description: 'Orders cancelled that day.', resolve: (d) => Math.round(d.cancellations) }),
     onTimeRate: t.float({ nullable: true, description: 'Share of the orders shipped that day that shipped by their ship-by; null when none shipped.', resolve: (d) => d.onTimeRate }),
