@@ -40,6 +40,20 @@ async function world(units = 10) {
   return { channel, node, a, b }
 }
 
+/** An order split over two nodes (23:59 cut-off): `aUnits` of `a`, stocked 3 only at n1, and one `c`, stocked 3 only at n2. */
+async function splitOrder(aUnits: number) {
+  const channel = await createSalesChannel(t())
+  const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+  const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+  const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
+  await stockUp(t(), a, n1, 3)
+  await stockUp(t(), c, n2, 3)
+  const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: aUnits }, { sku: c, quantity: 1 }]))
+  const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
+  const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+  return { n1, n2, a, split, atN1, atN2 }
+}
+
 describe('cancelOrderLines', () => {
   it('an order of two lines with its first line cancelled gives back only that line’s units', async () => {
     const { channel, node, a, b } = await world()
@@ -299,15 +313,7 @@ describe('mergeFulfillmentOrders', () => {
   })
 
   it('work already released to the floor is not merged: ILLEGAL_TRANSITION, nothing changes', async () => {
-    const channel = await createSalesChannel(t())
-    const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
-    await stockUp(t(), a, n1, 3)
-    await stockUp(t(), c, n2, 3)
-    const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: 1 }, { sku: c, quantity: 1 }]))
-    const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
-    const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+    const { n2, a, atN1, atN2 } = await splitOrder(1)
     await stockUp(t(), a, n2, 3)
     expect((await moveFulfillmentOrder(t(), { fulfillmentOrderId: await foId(atN1.number), toLocationCode: n2 })).userErrors).toEqual([])
     await release(n2)
@@ -363,15 +369,7 @@ describe('updateOrderShipTo', () => {
 
 describe('idempotency keys', () => {
   it('a retry with the key gets the first cancellation, merge and ship-to change back instead of running again', async () => {
-    const channel = await createSalesChannel(t())
-    const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
-    await stockUp(t(), a, n1, 3)
-    await stockUp(t(), c, n2, 3)
-    const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: 2 }, { sku: c, quantity: 1 }]))
-    const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
-    const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+    const { n1, n2, a, split, atN1, atN2 } = await splitOrder(2)
     const orderId = split.order.id
     const key = `keys-${orderId}`
 
