@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
+import { createStockedSku, stockPosition } from '../helpers/factories/stock.ts'
 import { orderInput, placeOrder, ORDER_FIELDS } from '../helpers/factories/orders.ts'
 
 const t = useTestApp()
@@ -9,21 +8,13 @@ const t = useTestApp()
 const RELEASE_HOLD = `mutation ($input: ReleaseHoldInput!) { releaseHold(input: $input) { order { ${ORDER_FIELDS} } userErrors { field message code } } }`
 const CANCEL = `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { order { ${ORDER_FIELDS} } userErrors { field message code } } }`
 
-async function stocked(quantity = 10) {
-  const channel = await createSalesChannel(t())
-  const node = await createFulfilmentNode(t())
-  const sku = await createSellableSku(t())
-  await stockUp(t(), sku, node, quantity)
-  return { channel, node, sku }
-}
-
 describe('validation holds', () => {
   it.each([
     ['a failed payment', { payment: { status: 'FAILED', fraudScore: 0.1 } }, 'PAYMENT', 'PAYMENT_HOLD', 'FINANCE'],
     ['a fraud score of 0.97', { payment: { status: 'CAPTURED', fraudScore: 0.97 } }, 'FRAUD', 'FRAUD_REVIEW', 'FINANCE'],
     ['a malformed postal code', { shipTo: { name: 'Pat', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '6270', country: 'US' } }, 'ADDRESS', 'ADDRESS_INVALID', 'CUSTOMER_SERVICE'],
   ])('puts an order with %s ON_HOLD with the right exception and reserves nothing', async (_label, overrides, hold, type, owner) => {
-    const { channel, node, sku } = await stocked()
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const { order, userErrors } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 2 }], overrides))
     expect(userErrors).toEqual([])
     expect(order.status).toBe('ON_HOLD')
@@ -36,7 +27,7 @@ describe('validation holds', () => {
   })
 
   it('checks postal-code shapes per country', async () => {
-    const { channel, sku } = await stocked()
+    const { channel, sku } = await createStockedSku(t(), 10)
     const addresses = [
       [{ postalCode: '94105-1234', country: 'US', region: 'CA' }, []],
       [{ postalCode: 'K1A 0B1', country: 'CA', region: 'ON' }, []],
@@ -55,7 +46,7 @@ describe('validation holds', () => {
   })
 
   it('releaseHold by the owning team re-validates and reserves; another team is refused', async () => {
-    const { channel, node, sku } = await stocked()
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const { order } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 2 }], { payment: { status: 'PENDING', fraudScore: 0.1 } }))
     const refused = await t().gql(RELEASE_HOLD, { input: { orderId: order.id, reason: 'looks fine' } }, { role: 'CUSTOMER_SERVICE' })
     expect(refused.data.releaseHold.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })])
@@ -75,7 +66,7 @@ describe('validation holds', () => {
   })
 
   it('keeps holds that still apply when only one of two is released', async () => {
-    const { channel, sku } = await stocked()
+    const { channel, sku } = await createStockedSku(t(), 10)
     const { order } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }], { payment: { status: 'FAILED', fraudScore: 0.99 } }))
     expect(order.holds).toEqual(['PAYMENT', 'FRAUD'])
     const res = await t().gql(RELEASE_HOLD, { input: { orderId: order.id, reason: 'Fraud team cleared it', holds: ['FRAUD'] } }, { role: 'FINANCE' })
@@ -87,7 +78,7 @@ describe('validation holds', () => {
   })
 
   it('cancelOrder releases the reservation: the ledger shows RESERVED then RELEASED', async () => {
-    const { channel, node, sku } = await stocked()
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const { order } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 4 }]))
     expect(order.status).toBe('ALLOCATED')
     expect(await stockPosition(t(), sku, node)).toMatchObject({ reserved: 4, available: 6 })
@@ -114,7 +105,7 @@ describe('validation holds', () => {
   })
 
   it('cancelling a held order resolves its exceptions', async () => {
-    const { channel, sku } = await stocked()
+    const { channel, sku } = await createStockedSku(t(), 10)
     const { order } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }], { payment: { status: 'FAILED' } }))
     const res = await t().gql(CANCEL, { input: { orderId: order.id, reason: 'Payment never arrived' } }, { role: 'OPERATIONS' })
     expect(res.data.cancelOrder.order.exceptions).toEqual([expect.objectContaining({ type: 'PAYMENT_HOLD', status: 'RESOLVED' })])
@@ -123,7 +114,7 @@ describe('validation holds', () => {
 
 describe('low-confidence stock', () => {
   it('promises only up to available minus a 20% buffer and routes the rest to a LOW_CONFIDENCE_STOCK exception', async () => {
-    const { channel, node, sku } = await stocked(10)
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const prisma = t().app.db.prisma
     await prisma.stockPosition.updateMany({ where: { sku: { code: sku }, location: { code: node } }, data: { confidence: 0.3 } })
 

@@ -3,7 +3,7 @@ import type { Database } from '@ops-hub/db'
 import { cancelOrder, inTransaction, OrderIntake, placeOrder, setAllocationRule, type PlaceOrderResult } from '@ops-hub/domain'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
+import { createStockedSku, stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { orderInput } from '../helpers/factories/orders.ts'
 
 // Order intake (packages/domain/src/orders/intake): clean orders are planned on one read and written by one
@@ -46,6 +46,37 @@ async function counter(db: Database, channel: string, sku: string): Promise<numb
   return rows.length ? Number(rows[0].reserved) : null
 }
 
+/** A marketplace and a wholesale channel, and one node holding 20 of `capped` and `pooledUnits` of `pooled` (for their rules). */
+async function cappedAndPooledStock(pooledUnits: number) {
+  const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
+  const wholesale = await createSalesChannel(t(), { kind: 'WHOLESALE' })
+  const node = await createFulfilmentNode(t())
+  const [capped, pooled] = [await createSellableSku(t()), await createSellableSku(t())]
+  await stockUp(t(), capped, node, 20)
+  await stockUp(t(), pooled, node, pooledUnits)
+  return { market, wholesale, node, capped, pooled }
+}
+
+/** An intake whose read is followed, once, before its write, by `interfere` (another order through the locking path). */
+function racingIntake(db: Database, interfere: () => Promise<unknown>) {
+  let interfered = false
+  const racing: Database = {
+    ...db,
+    sql: {
+      ...db.sql,
+      query: async (text, params, opts) => {
+        const rows = await db.sql.query(text, params, opts)
+        if (!interfered && text.includes(' AS context')) {
+          interfered = true
+          await interfere()
+        }
+        return rows
+      },
+    },
+  }
+  return new OrderIntake(racing)
+}
+
 const firstLine = async (db: Database, r: PlaceOrderResult) =>
   (await db.sql.query(`SELECT allocated_quantity AS allocated, backordered_quantity AS backordered FROM order_lines WHERE order_id = $1 ORDER BY line_number LIMIT 1`, [r.order.id]))[0]
 
@@ -78,12 +109,7 @@ describe('order intake', () => {
   })
 
   it('plans orders under a percentage cap and under another channel\'s reserved pool in one statement, with the locking path\'s story', async () => {
-    const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
-    const wholesale = await createSalesChannel(t(), { kind: 'WHOLESALE' })
-    const node = await createFulfilmentNode(t())
-    const [capped, pooled] = [await createSellableSku(t()), await createSellableSku(t())]
-    await stockUp(t(), capped, node, 20)
-    await stockUp(t(), pooled, node, 20)
+    const { market, wholesale, node, capped, pooled } = await cappedAndPooledStock(20)
     const db = t().app.db
     await rule(db, { channelCode: market, sku: capped, kind: 'PERCENTAGE_CAP', percentage: 50 })
     await rule(db, { channelCode: wholesale, sku: pooled, kind: 'RESERVED_POOL', quantity: 6 })
@@ -122,10 +148,7 @@ describe('order intake', () => {
 
   it("never slows another channel's orders for a channel's rule: they take the fast path and lock nothing of it", async () => {
     const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
-    const store = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 100)
+    const { channel: store, sku } = await createStockedSku(t(), 100)
     const db = t().app.db
     await rule(db, { channelCode: market, kind: 'PERCENTAGE_CAP', percentage: 10 })
     const intake = new OrderIntake(db)
@@ -137,36 +160,12 @@ describe('order intake', () => {
   })
 
   it('falls back to the locking path when a cap or a pool no longer holds on the locked counters at write time', async () => {
-    const market = await createSalesChannel(t(), { kind: 'MARKETPLACE' })
-    const wholesale = await createSalesChannel(t(), { kind: 'WHOLESALE' })
-    const node = await createFulfilmentNode(t())
-    const [capped, pooled] = [await createSellableSku(t()), await createSellableSku(t())]
-    await stockUp(t(), capped, node, 20)
-    await stockUp(t(), pooled, node, 10)
+    const { market, wholesale, node, capped, pooled } = await cappedAndPooledStock(10)
     const db = t().app.db
     await rule(db, { channelCode: market, sku: capped, kind: 'PERCENTAGE_CAP', percentage: 25 })
     await rule(db, { channelCode: wholesale, sku: pooled, kind: 'RESERVED_POOL', quantity: 4 })
-    /** An intake whose read is followed, before its write, by `interfere` (another order through the locking path). */
-    const racingIntake = (interfere: () => Promise<unknown>) => {
-      let interfered = false
-      const racing: Database = {
-        ...db,
-        sql: {
-          ...db.sql,
-          query: async (text, params, opts) => {
-            const rows = await db.sql.query(text, params, opts)
-            if (!interfered && text.includes(' AS context')) {
-              interfered = true
-              await interfere()
-            }
-            return rows
-          },
-        },
-      }
-      return new OrderIntake(racing)
-    }
     // Cap 25% of 20 = 5 units. Planned on an empty counter, 4 units; meanwhile another order takes 3: 7 > 5.
-    const capRace = racingIntake(() => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: capped, quantity: 3 }]), actor)))
+    const capRace = racingIntake(db, () => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: capped, quantity: 3 }]), actor)))
     const capped4 = await capRace.place(input(market, [{ sku: capped, quantity: 4 }]), actor)
     expect(capRace.stats).toMatchObject({ guardFailures: 1, fastPath: 0, lockingPath: 1, lockingReasons: { 'guard-failure': 1 } })
     expect(await firstLine(db, capped4)).toEqual({ allocated: 2, backordered: 2 })
@@ -175,7 +174,7 @@ describe('order intake', () => {
 
     // Pool of 4 fences 10 units: 6 for others. Planned 5 on 10 available; meanwhile another order takes 2. The
     // position still has 8 for the 5 (its own guard passes), but 3 would be left for a pool of 4: refused.
-    const poolRace = racingIntake(() => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: pooled, quantity: 2 }]), actor)))
+    const poolRace = racingIntake(db, () => inTransaction(db.prisma, (tx) => placeOrder(tx, input(market, [{ sku: pooled, quantity: 2 }]), actor)))
     const pooled5 = await poolRace.place(input(market, [{ sku: pooled, quantity: 5 }]), actor)
     expect(poolRace.stats).toMatchObject({ guardFailures: 1, fastPath: 0, lockingPath: 1 })
     expect(await firstLine(db, pooled5)).toEqual({ allocated: 4, backordered: 1 })
@@ -191,10 +190,7 @@ describe('order intake', () => {
   })
 
   it('batches concurrent orders into shared statements and keeps the books exact', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 1000)
+    const { channel, node, sku } = await createStockedSku(t(), 1000)
     const db = t().app.db
     const intake = new OrderIntake(db)
     const first = input(channel, [{ sku, quantity: 1 }])
@@ -228,28 +224,14 @@ describe('order intake', () => {
   })
 
   it('places the batch through the locking path when stock moved between its read and its write: nothing oversold', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 5)
+    const { channel, node, sku } = await createStockedSku(t(), 5)
     const db = t().app.db
     // Right after the intake's read, another order takes 4 of the 5 units: the batch planned on 5.
     let interfered = false
-    const racing: Database = {
-      ...db,
-      sql: {
-        ...db.sql,
-        query: async (text, params, opts) => {
-          const rows = await db.sql.query(text, params, opts)
-          if (!interfered && text.includes(' AS context')) {
-            interfered = true
-            await inTransaction(db.prisma, (tx) => placeOrder(tx, input(channel, [{ sku, quantity: 4 }]), actor))
-          }
-          return rows
-        },
-      },
-    }
-    const intake = new OrderIntake(racing)
+    const intake = racingIntake(db, () => {
+      interfered = true
+      return inTransaction(db.prisma, (tx) => placeOrder(tx, input(channel, [{ sku, quantity: 4 }]), actor))
+    })
     const result = await intake.place(input(channel, [{ sku, quantity: 3 }]), actor)
     expect(interfered).toBe(true)
     expect(intake.stats).toMatchObject({ guardFailures: 1, fastPath: 0, lockingPath: 1 })

@@ -40,6 +40,20 @@ async function world(units = 10) {
   return { channel, node, a, b }
 }
 
+/** An order split over two nodes (23:59 cut-off): `aUnits` of `a`, stocked 3 only at n1, and one `c`, stocked 3 only at n2. */
+async function splitOrder(aUnits: number) {
+  const channel = await createSalesChannel(t())
+  const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+  const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
+  const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
+  await stockUp(t(), a, n1, 3)
+  await stockUp(t(), c, n2, 3)
+  const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: aUnits }, { sku: c, quantity: 1 }]))
+  const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
+  const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+  return { n1, n2, a, split, atN1, atN2 }
+}
+
 describe('cancelOrderLines', () => {
   it('an order of two lines with its first line cancelled gives back only that line’s units', async () => {
     const { channel, node, a, b } = await world()
@@ -299,15 +313,7 @@ describe('mergeFulfillmentOrders', () => {
   })
 
   it('work already released to the floor is not merged: ILLEGAL_TRANSITION, nothing changes', async () => {
-    const channel = await createSalesChannel(t())
-    const n1 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const n2 = await createFulfilmentNode(t(), { cutoffTime: '23:59' })
-    const [a, c] = [await createSellableSku(t()), await createSellableSku(t())]
-    await stockUp(t(), a, n1, 3)
-    await stockUp(t(), c, n2, 3)
-    const split = await placeOrder(t(), orderInput(channel, [{ sku: a, quantity: 1 }, { sku: c, quantity: 1 }]))
-    const atN1 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n1)
-    const atN2 = split.order.fulfillmentOrders.find((f: any) => f.location.code === n2)
+    const { n2, a, atN1, atN2 } = await splitOrder(1)
     await stockUp(t(), a, n2, 3)
     expect((await moveFulfillmentOrder(t(), { fulfillmentOrderId: await foId(atN1.number), toLocationCode: n2 })).userErrors).toEqual([])
     await release(n2)
@@ -358,6 +364,41 @@ describe('updateOrderShipTo', () => {
     expect(res.userErrors).toEqual([{ code: 'ILLEGAL_TRANSITION', field: ['input', 'orderId'], message: expect.stringContaining('picking has started') }])
     const row = await prisma().order.findUniqueOrThrow({ where: { number: order.number } })
     expect(row.shipToCity).toBe('Springfield')
+  })
+})
+
+describe('idempotency keys', () => {
+  it('a retry with the key gets the first cancellation, merge and ship-to change back instead of running again', async () => {
+    const { n1, n2, a, split, atN1, atN2 } = await splitOrder(2)
+    const orderId = split.order.id
+    const key = `keys-${orderId}`
+
+    const cancel = { orderId, lines: [{ lineNumber: 1, quantity: 1 }], idempotencyKey: `cancel-${key}` }
+    const cancelled = await cancelOrderLines(t(), cancel)
+    const cancelledAgain = await cancelOrderLines(t(), cancel)
+    expect(cancelledAgain.userErrors).toEqual([])
+    expect(cancelledAgain.order.lines[0]).toMatchObject({ cancelledQuantity: 1, allocatedQuantity: 1 })
+    expect(cancelledAgain.order).toEqual(cancelled.order)
+    expect(await stockPosition(t(), a, n1)).toMatchObject({ reserved: 1 })
+
+    await stockUp(t(), a, n2, 3)
+    expect((await moveFulfillmentOrder(t(), { fulfillmentOrderId: await foId(atN1.number), toLocationCode: n2 })).userErrors).toEqual([])
+    const merge = { fulfillmentOrderIds: [await foId(atN1.number), await foId(atN2.number)], idempotencyKey: `merge-${key}` }
+    const merged = await mergeFulfillmentOrders(t(), merge)
+    const mergedAgain = await mergeFulfillmentOrders(t(), { ...merge, fulfillmentOrderIds: [...merge.fulfillmentOrderIds].reverse() })
+    expect(merged.userErrors).toEqual([])
+    expect(mergedAgain.userErrors).toEqual([])
+    expect(mergedAgain.fulfillmentOrder).toEqual(merged.fulfillmentOrder)
+
+    const shipTo = { orderId, shipTo: { name: 'Pat Buyer', line1: '9 Strip Ave', city: 'Las Vegas', region: 'NV', postalCode: '89109', country: 'US' }, idempotencyKey: `ship-to-${key}` }
+    const changed = await updateOrderShipTo(t(), shipTo)
+    const changedAgain = await updateOrderShipTo(t(), shipTo)
+    expect(changedAgain.userErrors).toEqual([])
+    expect(changedAgain.order).toEqual(changed.order)
+    const page = await orderByNumber(t(), split.order.number)
+    expect(page.timeline.filter((e: any) => e.title === 'Ship-to address changed')).toHaveLength(1)
+    expect(page.timeline.filter((e: any) => e.title.startsWith('Line 1:'))).toHaveLength(1)
+    expect(await ledgerMismatches(t())).toBe(0)
   })
 })
 

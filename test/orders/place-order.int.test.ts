@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
+import { createStockedSku, stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 
 const t = useTestApp({ poolSize: 20 })
@@ -19,10 +19,7 @@ async function rowCounts() {
 
 describe('placeOrder intake', () => {
   it('allocates an order with stock: number from the sequence, lines, allocations, a fulfillment order, ship-by and timeline', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 10)
+    const { channel, node, sku } = await createStockedSku(t(), 10)
 
     const { order, userErrors, created } = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 3 }], { serviceLevel: 'EXPRESS' }))
     expect(userErrors).toEqual([])
@@ -52,10 +49,7 @@ describe('placeOrder intake', () => {
   })
 
   it('returns the same order for the same (channel, externalId), also when sent three times at once', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 10)
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const input = orderInput(channel, [{ sku, quantity: 2 }])
 
     const results = await Promise.all([1, 2, 3].map(() => placeOrder(t(), input)))
@@ -73,10 +67,7 @@ describe('placeOrder intake', () => {
   })
 
   it('refuses bad input with typed userErrors and writes nothing', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 10)
+    const { channel, node, sku } = await createStockedSku(t(), 10)
     const before = await rowCounts()
 
     const cases: Array<[Record<string, unknown>, { code: string; field: string[] }]> = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
 import { deadlockCount } from '../helpers/database.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
+import { createStockedSku, stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 
 // Real concurrency on PostgreSQL: 20 pooled connections, requests fired at once over HTTP. PGlite runs the same
@@ -13,10 +13,7 @@ const deadlocks = (settleMs = 0) => deadlockCount(t().app.db.prisma, settleMs)
 
 describe('atomic reservation under concurrency', () => {
   it('100 concurrent orders of 1 unit for 10 on hand: exactly 10 allocated, 90 backordered, nothing oversold', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t())
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 10)
+    const { channel, node, sku } = await createStockedSku(t(), 10)
 
     const results = await Promise.all(Array.from({ length: 100 }, () => placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))))
     expect(results.every((r) => r.userErrors.length === 0)).toBe(true)

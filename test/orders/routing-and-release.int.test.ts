@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
-import { stockUp } from '../helpers/factories/stock.ts'
+import { createStockedSku, stockUp } from '../helpers/factories/stock.ts'
 import { createAllocatedOrder, orderInput, placeOrder } from '../helpers/factories/orders.ts'
 
 const t = useTestApp()
@@ -63,10 +63,7 @@ describe('node routing', () => {
 
 describe('release by capacity', () => {
   it('releases at-risk and express work first, up to the daily capacity, and says what it held back', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 2 })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 20)
+    const { channel, node, sku } = await createStockedSku(t(), 20, { dailyPickCapacity: 2 })
     const standardOld = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
     const standardAtRisk = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
     const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
@@ -92,10 +89,7 @@ describe('release by capacity', () => {
 
   it('orders.releasePolicy FIFO_UNBOUNDED (the scenario lab baseline) releases the whole queue in placement order, capacity ignored', async () => {
     const prisma = t().app.db.prisma
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 1 })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 20)
+    const { channel, node, sku } = await createStockedSku(t(), 20, { dailyPickCapacity: 1 })
     const standard = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
     const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
     await prisma.setting.create({ data: { key: 'orders.releasePolicy', value: 'FIFO_UNBOUNDED' } })
@@ -111,10 +105,7 @@ describe('release by capacity', () => {
   })
 
   it('gives a cancelled, released-but-unpicked fulfillment order its slot of the day back', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 1 })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 5)
+    const { channel, node, sku } = await createStockedSku(t(), 5, { dailyPickCapacity: 1 })
     const first = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
     const second = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
     const release = async () => (await t().gql(RELEASE, { input: { locationCode: node, limit: 10 } }, { role: 'OPERATIONS' })).data.releaseOrders
@@ -134,10 +125,7 @@ describe('release by capacity', () => {
   })
 
   it('puts same-day before express before standard', async () => {
-    const channel = await createSalesChannel(t())
-    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 100 })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, node, 20)
+    const { channel, node, sku } = await createStockedSku(t(), 20, { dailyPickCapacity: 100 })
     const standard = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }])
     const express = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'EXPRESS' })
     const sameDay = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'SAME_DAY' })

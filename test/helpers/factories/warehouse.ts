@@ -1,8 +1,7 @@
 // The physical warehouse: bins with their stock and the carrier services a node ships with, set up through the
 // admin API the way operations would (createBin, putAwayStock, upsertCarrierService).
 import type { TestApp } from '../test-app.ts'
-import { createFulfilmentNode, createSalesChannel, createSellableSku } from './catalog.ts'
-import { stockUp } from './stock.ts'
+import { createStockedSku } from './stock.ts'
 
 export interface BinSpec {
   code: string
@@ -72,10 +71,7 @@ export async function ledgerBalance(app: TestApp, skuCode: string, locationCode:
  * with `units` on hand, all of them put away in bin `bin`, and UPS GROUND (2 days).
  */
 export async function createStockedNode(app: TestApp, units: number, bin: string) {
-  const channel = await createSalesChannel(app)
-  const node = await createFulfilmentNode(app, { cutoffTime: '23:59' })
-  const sku = await createSellableSku(app)
-  await stockUp(app, sku, node, units)
+  const { channel, node, sku } = await createStockedSku(app, units, { cutoffTime: '23:59' })
   await createBins(app, node, [{ code: bin, sequence: 1, stock: { [sku]: units } }])
   await createCarrierService(app, 'UPS', 'GROUND', 2)
   return { channel, node, sku }

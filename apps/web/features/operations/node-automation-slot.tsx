@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useClient, useQuery } from 'urql'
 import { describeError } from '@/components/metric-card'
+import { Meter } from '@/components/meter'
 import { formatCount, formatDateTime } from '@/lib/format'
 import { useSession } from '@/features/session/session-provider'
 import {
@@ -100,12 +101,9 @@ function CapacityDay({ day }: { day: NodeCapacityDay }) {
           (day.afterCutoff ? " Today's cut-off has passed: releases count against this next working day." : '')
         }
       >
-        <div className={styles.meter}>
-          <div className={`${styles.meterFill} ${share >= 1 ? styles.meterOver : share > 0.8 ? styles.meterWarn : ''}`} style={{ width: `${Math.min(100, share * 100)}%` }} />
-          <span>
-            {formatCount(day.released)} used / {formatCount(day.releaseCapacity)} · {formatCount(day.releasableLeft)} left
-          </span>
-        </div>
+        <Meter share={share} over={share >= 1}>
+          {formatCount(day.released)} used / {formatCount(day.releaseCapacity)} · {formatCount(day.releasableLeft)} left
+        </Meter>
         <span className={styles.muted}>
           bound by {day.boundBy === 'PICK' ? 'pick' : 'pack'} · picked {formatCount(day.picked)} · packed {formatCount(day.packed)}
         </span>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { useClient, useQuery } from 'urql'
 import { Badge, DataTable } from '@/components/data-table'
 import { describeError } from '@/components/metric-card'
+import { Meter } from '@/components/meter'
 import { formatCount, formatDateTime, humanize } from '@/lib/format'
 import type { PickBacklog } from './operations.graphql'
 import { refusalOf } from './decision-answer'
@@ -85,10 +86,9 @@ function NodeCard({ node, load, others, refreshKey, onChanged }: { node: Workben
         </div>
         <div className={styles.capacity} data-capacity-used={used} data-capacity={node.dailyPickCapacity} title="Fulfilment orders released today (the node's local day) against how many it can pick in a day">
           <span className={styles.muted}>Released today vs pick capacity</span>
-          <div className={styles.meter}>
-            <div className={`${styles.meterFill} ${share >= 1 ? styles.meterOver : share > 0.8 ? styles.meterWarn : ''}`} style={{ width: `${Math.min(100, share * 100)}%` }} />
-            <span>{formatCount(used)} / {formatCount(node.dailyPickCapacity)}</span>
-          </div>
+          <Meter share={share} over={share >= 1}>
+            {formatCount(used)} / {formatCount(node.dailyPickCapacity)}
+          </Meter>
           <span className={styles.muted}>
             {load ? <>{formatCount(load.awaitingRelease)} awaiting release · {formatCount(load.backlog)} on the floor · pack capacity {formatCount(node.dailyPackCapacity)}</> : 'Live load not reported yet'}
           </span>

@@ -1,6 +1,7 @@
 'use client'
 
 import { Badge, DataTable } from '@/components/data-table'
+import { Meter } from '@/components/meter'
 import { formatCount } from '@/lib/format'
 import type { PickBacklog } from './operations.graphql'
 import styles from './operations.module.css'
@@ -19,12 +20,14 @@ export function PickBacklogTable({ backlog, fetching }: { backlog?: PickBacklog;
         {
           header: 'Backlog vs capacity',
           cell: (l) => (
-            <div className={styles.meter} title={`${l.backlog} fulfilment orders released or being picked (${l.backlogUnits} units) against a daily pick capacity of ${l.capacity}`}>
-              <div className={`${styles.meterFill} ${l.load > 1 ? styles.meterOver : l.load > 0.8 ? styles.meterWarn : ''}`} style={{ width: `${Math.min(100, l.load * 100)}%` }} />
-              <span>
-                {formatCount(l.backlog)} / {formatCount(l.capacity)}
-              </span>
-            </div>
+            <Meter
+              share={l.load}
+              over={l.load > 1}
+              className={styles.backlogMeter}
+              title={`${l.backlog} fulfilment orders released or being picked (${l.backlogUnits} units) against a daily pick capacity of ${l.capacity}`}
+            >
+              {formatCount(l.backlog)} / {formatCount(l.capacity)}
+            </Meter>
           ),
         },
         { header: 'Awaiting', cell: (l) => <span title="Routed to the node, not yet released to the floor">{formatCount(l.awaitingRelease)}</span>, align: 'right' },

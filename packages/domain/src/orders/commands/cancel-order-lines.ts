@@ -4,7 +4,6 @@ import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { idempotent } from '../../shared/idempotency.ts'
 import { resolveOrderExceptions } from '../../exceptions/commands/resolve-exception.ts'
 import { orderMachine } from '../order.machine.ts'
 import { fulfillmentMachine } from '../fulfillment.machine.ts'
@@ -14,6 +13,7 @@ import { lockStock } from '../lock-stock.ts'
 import { releaseReservedUnits, type UnitsToRelease } from '../release-reserved-units.ts'
 import { statusAfterEdit } from '../status-after-edit.ts'
 import { bundleProgress, unitsPerBundle } from '../bundle-lines.ts'
+import { idempotentOrderCommand, keepOrder } from '../idempotent-order-command.ts'
 import { returnReleaseCapacity } from './cancel-order.ts'
 
 export const cancelOrderLinesInput = z.object({
@@ -46,20 +46,7 @@ const BEFORE_PICK: FulfillmentStatus[] = ['OPEN', 'ON_HOLD', 'RELEASED']
  */
 export async function cancelOrderLines(tx: Tx, rawInput: z.input<typeof cancelOrderLinesInput>, actor: Actor, now = new Date()) {
   const input = parseInput(cancelOrderLinesInput, rawInput)
-  const { idempotencyKey, ...request } = input
-  return idempotent(
-    tx,
-    {
-      scope: 'cancelOrderLines',
-      owner: actor.id,
-      now,
-      key: idempotencyKey,
-      request,
-      toResponse: (order) => ({ orderId: order.id }),
-      replay: async (response) => tx.order.findUniqueOrThrow({ where: { id: Number(response.orderId) } }),
-    },
-    () => cancelLines(tx, input, actor, now),
-  )
+  return idempotentOrderCommand(tx, { scope: 'cancelOrderLines', input, actor, now, keep: keepOrder(tx) }, () => cancelLines(tx, input, actor, now))
 }
 
 async function cancelLines(tx: Tx, input: z.output<typeof cancelOrderLinesInput>, actor: Actor, now: Date) {

@@ -4,9 +4,9 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { idempotent } from '../../shared/idempotency.ts'
 import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
+import { idempotentOrderCommand, keepFulfillmentOrder } from '../idempotent-order-command.ts'
 
 export const mergeFulfillmentOrdersInput = z.object({
   fulfillmentOrderIds: z
@@ -28,17 +28,15 @@ const MERGEABLE: FulfillmentStatus[] = ['OPEN', 'ON_HOLD']
  */
 export async function mergeFulfillmentOrders(tx: Tx, rawInput: z.input<typeof mergeFulfillmentOrdersInput>, actor: Actor, now = new Date()) {
   const input = parseInput(mergeFulfillmentOrdersInput, rawInput)
-  const { idempotencyKey, ...request } = input
-  return idempotent(
+  return idempotentOrderCommand(
     tx,
     {
       scope: 'mergeFulfillmentOrders',
-      owner: actor.id,
+      input,
+      actor,
       now,
-      key: idempotencyKey,
-      request: { fulfillmentOrderIds: [...request.fulfillmentOrderIds].sort((a, b) => a - b) },
-      toResponse: (fo) => ({ fulfillmentOrderId: fo.id }),
-      replay: async (response) => tx.fulfillmentOrder.findUniqueOrThrow({ where: { id: Number(response.fulfillmentOrderId) } }),
+      request: { fulfillmentOrderIds: [...input.fulfillmentOrderIds].sort((a, b) => a - b) },
+      keep: keepFulfillmentOrder(tx),
     },
     () => merge(tx, input.fulfillmentOrderIds, actor, now),
   )

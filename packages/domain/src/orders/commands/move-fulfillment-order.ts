@@ -5,7 +5,6 @@ import { DomainError, userError, type UserErrorData } from '../../shared/errors.
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { codeSchema } from '../../shared/codes.ts'
-import { idempotent } from '../../shared/idempotency.ts'
 import { getSetting } from '../../settings/settings.ts'
 import { moveStock } from '../../inventory/ledger.ts'
 import { availableOf } from '../../inventory/buckets.ts'
@@ -19,6 +18,7 @@ import { recordOrderEvents, type TimelineEntry } from '../order-timeline.ts'
 import { computePriority, computeShipBy } from '../ship-by.ts'
 import { lockStock } from '../lock-stock.ts'
 import { statusAfterEdit } from '../status-after-edit.ts'
+import { idempotentOrderCommand, keepFulfillmentOrder } from '../idempotent-order-command.ts'
 import { returnReleaseCapacity } from './cancel-order.ts'
 
 export const moveFulfillmentOrderInput = z.object({
@@ -41,19 +41,20 @@ const MOVABLE: FulfillmentStatus[] = ['OPEN', 'ON_HOLD', 'RELEASED']
  */
 export async function moveFulfillmentOrder(tx: Tx, rawInput: z.input<typeof moveFulfillmentOrderInput>, actor: Actor, now = new Date()) {
   const input = parseInput(moveFulfillmentOrderInput, rawInput)
-  const { idempotencyKey, ...request } = input
-  return idempotent(
+  const kept = keepFulfillmentOrder(tx)
+  return idempotentOrderCommand(
     tx,
     {
       scope: 'moveFulfillmentOrder',
-      owner: actor.id,
+      input,
+      actor,
       now,
-      key: idempotencyKey,
-      request,
-      toResponse: (r) => ({ fulfillmentOrderId: r.fulfillmentOrder.id }),
-      replay: async (response) => {
-        const fulfillmentOrder = await tx.fulfillmentOrder.findUniqueOrThrow({ where: { id: Number(response.fulfillmentOrderId) } })
-        return { fulfillmentOrder, order: await tx.order.findUniqueOrThrow({ where: { id: fulfillmentOrder.orderId } }) }
+      keep: {
+        toResponse: (r) => kept.toResponse(r.fulfillmentOrder),
+        replay: async (response) => {
+          const fulfillmentOrder = await kept.replay(response)
+          return { fulfillmentOrder, order: await tx.order.findUniqueOrThrow({ where: { id: fulfillmentOrder.orderId } }) }
+        },
       },
     },
     () => move(tx, input, actor, now),

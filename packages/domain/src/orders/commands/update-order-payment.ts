@@ -2,7 +2,6 @@ import { z } from 'zod'
 import type { OrderModel as Order, PaymentStatus, Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
-import { idempotent } from '../../shared/idempotency.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { getSetting } from '../../settings/settings.ts'
@@ -13,6 +12,7 @@ import { recordOrderEvents } from '../order-timeline.ts'
 import type { HoldFinding } from '../holds.ts'
 import { holdOrder } from '../hold-order.ts'
 import { resumeOrder } from '../resume-order.ts'
+import { idempotentOrderCommand, keepOrder } from '../idempotent-order-command.ts'
 import { cancelOrder } from './cancel-order.ts'
 
 export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'FAILED', 'REFUNDED'] as const
@@ -48,17 +48,18 @@ const CLEARED: PaymentStatus[] = ['AUTHORIZED', 'CAPTURED']
  */
 export async function updateOrderPayment(tx: Tx, rawInput: z.input<typeof updateOrderPaymentInput>, actor: Actor, now = new Date()) {
   const input = parseInput(updateOrderPaymentInput, rawInput)
-  const { idempotencyKey, ...request } = input
-  return idempotent<UpdateOrderPaymentResult>(
+  const kept = keepOrder(tx)
+  return idempotentOrderCommand<UpdateOrderPaymentResult>(
     tx,
     {
       scope: 'updateOrderPayment',
-      owner: actor.id,
+      input,
+      actor,
       now,
-      key: idempotencyKey,
-      request,
-      toResponse: (r) => ({ orderId: r.order.id, outcome: r.outcome }),
-      replay: async (response) => ({ order: await tx.order.findUniqueOrThrow({ where: { id: Number(response.orderId) } }), outcome: response.outcome as PaymentOutcome }),
+      keep: {
+        toResponse: (r) => ({ ...kept.toResponse(r.order), outcome: r.outcome }),
+        replay: async (response) => ({ order: await kept.replay(response), outcome: response.outcome as PaymentOutcome }),
+      },
     },
     () => applyPayment(tx, input, actor, now),
   )

@@ -4,7 +4,6 @@ import type { Actor } from '../../shared/actor.ts'
 import { userError } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
-import { idempotent } from '../../shared/idempotency.ts'
 import { stockAvailableEvent } from '../../inventory/stock-available.ts'
 import { resolveOrderExceptions } from '../../exceptions/commands/resolve-exception.ts'
 import { checkAddress } from '../address-checks.ts'
@@ -16,6 +15,7 @@ import { lockOrder } from '../load-order.ts'
 import { recordOrderEvents, type TimelineEntry } from '../order-timeline.ts'
 import { lockStock } from '../lock-stock.ts'
 import { releaseReservedUnits } from '../release-reserved-units.ts'
+import { idempotentOrderCommand, keepOrder } from '../idempotent-order-command.ts'
 import { openHoldExceptions, placeOrderInput, statusTitle } from './place-order.ts'
 import { returnReleaseCapacity } from './cancel-order.ts'
 
@@ -42,20 +42,7 @@ const oneLine = (a: { line1: string; line2?: string | null; city: string; region
  */
 export async function updateOrderShipTo(tx: Tx, rawInput: z.input<typeof updateOrderShipToInput>, actor: Actor, now = new Date()) {
   const input = parseInput(updateOrderShipToInput, rawInput)
-  const { idempotencyKey, ...request } = input
-  return idempotent(
-    tx,
-    {
-      scope: 'updateOrderShipTo',
-      owner: actor.id,
-      now,
-      key: idempotencyKey,
-      request,
-      toResponse: (order) => ({ orderId: order.id }),
-      replay: async (response) => tx.order.findUniqueOrThrow({ where: { id: Number(response.orderId) } }),
-    },
-    () => update(tx, input, actor, now),
-  )
+  return idempotentOrderCommand(tx, { scope: 'updateOrderShipTo', input, actor, now, keep: keepOrder(tx) }, () => update(tx, input, actor, now))
 }
 
 async function update(tx: Tx, input: z.output<typeof updateOrderShipToInput>, actor: Actor, now: Date) {
