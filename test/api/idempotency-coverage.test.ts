@@ -80,6 +80,8 @@ const MUTATIONS: Record<string, 'moves' | string> = {
   approvePurchaseOrder: "a second person's approval; a second approve is ILLEGAL_TRANSITION, no stock or money moves until it is sent",
   startScenarioRun:
     'queues a simulation on a database of its own; no stock or money moves. It still takes idempotencyKey (through idempotent()) so a retried click queues one run, not two',
+  cancelScenarioRun:
+    'a state change of a queued or running simulation; a second cancel is ILLEGAL_TRANSITION and nothing moves. It takes idempotencyKey (through idempotent()) so a retried click replays',
   registerPersistedOperation: 'adds a document to the allow-list by its hash; the same document twice is the same entry',
 }
 

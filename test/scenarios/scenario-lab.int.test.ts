@@ -130,6 +130,38 @@ describe('Scenario lab API', () => {
     }
   })
 
+  it('cancelling: a queued run is never started, a running one has its simulator stopped and frees the runner; a finished run cannot be cancelled', { timeout: 180_000 }, async () => {
+    const CANCEL = `mutation ($input: CancelScenarioRunInput!) { cancelScenarioRun(input: $input) { scenarioRun { id status cancelledBy finishedAt nextStates } userErrors { field message code } } }`
+    const status = async (id: string) => (await t().gql(`query($id: ID!) { node(id: $id) { ... on ScenarioRun { status progress { fraction } } } }`, { id }, { role: 'EXECUTIVE' })).data.node
+    const start = async (days: number) => (await t().gql(START, { input: { ...params, days } }, { role: 'EXECUTIVE' })).data.startScenarioRun.scenarioRun.id as string
+    // A long run takes this instance's runner; the next waits QUEUED behind it.
+    const long = await start(60)
+    await expect.poll(async () => (await status(long)).status, { timeout: 60_000 }).toBe('RUNNING')
+    const queued = await start(1)
+    expect((await status(queued)).status).toBe('QUEUED')
+
+    const cancelQueued = await t().gql(CANCEL, { input: { id: queued } }, { role: 'EXECUTIVE' })
+    expect(cancelQueued.data.cancelScenarioRun).toMatchObject({ userErrors: [], scenarioRun: { status: 'CANCELLED', cancelledBy: 'executive@test', nextStates: [] } })
+    const cancelLong = await t().gql(CANCEL, { input: { id: long, idempotencyKey: 'cancel-long' } }, { role: 'ADMIN' })
+    expect(cancelLong.data.cancelScenarioRun).toMatchObject({ userErrors: [], scenarioRun: { status: 'CANCELLED', cancelledBy: 'admin@test' } })
+    // A retried click replays; a second cancel without the key is refused and changes nothing.
+    const replay = await t().gql(CANCEL, { input: { id: long, idempotencyKey: 'cancel-long' } }, { role: 'ADMIN' })
+    expect(replay.data.cancelScenarioRun.userErrors).toEqual([])
+    const twice = await t().gql(CANCEL, { input: { id: long } }, { role: 'ADMIN' })
+    expect(twice.data.cancelScenarioRun.userErrors).toMatchObject([{ code: 'ILLEGAL_TRANSITION', field: ['input', 'id'] }])
+    expect((await t().gql(CANCEL, { input: { id: long } }, { role: 'OPERATIONS' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+
+    // The simulator was stopped at the runner's next heartbeat: the runner takes the next run, and the cancelled ones stay as they are.
+    const next = await start(60)
+    await expect.poll(async () => (await status(next)).status, { timeout: 60_000 }).toBe('RUNNING')
+    expect((await status(queued)).status).toBe('CANCELLED')
+    const frozen = await status(long)
+    expect(frozen.status).toBe('CANCELLED')
+    expect(await t().gql(CANCEL, { input: { id: next } }, { role: 'EXECUTIVE' })).toMatchObject({ data: { cancelScenarioRun: { userErrors: [] } } })
+    await new Promise((r) => setTimeout(r, 6_000))
+    expect(await status(long)).toEqual(frozen)
+  })
+
   it('a run left RUNNING by a crashed instance is FAILED when a runner starts; queued runs wait for it', async () => {
     const prisma = t().app.db.prisma
     const orphan = await prisma.scenarioRun.create({

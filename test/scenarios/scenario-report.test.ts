@@ -38,7 +38,13 @@ describe('scenario runs: parameters, state machine, comparison', () => {
     expect(rows.get('inventoryRecordAccuracy')).toMatchObject({ hub: null, difference: null, winner: 'NONE' })
     expect(rows.get('exceptions:FEED_DISCREPANCY')).toMatchObject({ better: 'NEITHER', hub: 0, naive: 1, winner: 'NONE' })
     expect(rows.get('exceptions:SHORT_PICK')).toMatchObject({ hub: 2, naive: 9, difference: -7, winner: 'NONE' })
-    expect([...rows.keys()].slice(0, 3)).toEqual(['oversoldUnits', 'oversoldOrders', 'cancellationRate'])
+    expect([...rows.keys()].slice(0, 4)).toEqual(['oversoldUnits', 'oversoldOrders', 'lostSalesUnits', 'cancellationRate'])
+    // A run kept before lost sales were reported still passes the check; its lost-sales row has no figures.
+    const older = scenarioReportOfShape(1) as any
+    delete older.hub.kpis.lostSalesUnits
+    delete older.naive.kpis.lostSalesUnits
+    expect(scenarioReportSchema.safeParse(older).success).toBe(true)
+    expect(compareScenarioPolicies(older).find((r) => r.key === 'lostSalesUnits')).toMatchObject({ hub: null, naive: null, winner: 'NONE' })
   })
 
   it('a report missing a policy or a KPI does not pass the check a run makes before keeping it', () => {

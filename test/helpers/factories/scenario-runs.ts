@@ -11,6 +11,7 @@ export function scenarioReportOfShape(days: number, seed = 1): ScenarioReport {
     kpis: {
       oversoldUnits: quality > 0.5 ? 0 : Math.round(random() * 300),
       oversoldOrders: quality > 0.5 ? 0 : Math.round(random() * 120),
+      lostSalesUnits: Math.round(200 * (1 - quality)),
       cancellationRate: (1 - quality) * 0.08,
       onTimeShipmentRate: 0.8 + quality * 0.19,
       otif: 0.75 + quality * 0.2,
@@ -25,9 +26,11 @@ export function scenarioReportOfShape(days: number, seed = 1): ScenarioReport {
     },
     daily: Array.from({ length: days }, (_, i) => {
       const promo = i >= 10 && i < 17 ? 3 : 1
+      const orders = Math.round(180 * promo * (0.9 + random() * 0.2))
       return {
         day: new Date(Date.UTC(2026, 2, 2 + i)).toISOString().slice(0, 10),
-        orders: Math.round(180 * promo * (0.9 + random() * 0.2)),
+        customers: orders + Math.round(orders * 0.05 * (1 - quality)),
+        orders,
         backlog: Math.round(60 * promo * (1.5 - quality)),
         cancellations: Math.round(promo * 8 * (1 - quality) * random()),
         onTimeRate: Math.min(1, 0.78 + quality * 0.2 + random() * 0.02),

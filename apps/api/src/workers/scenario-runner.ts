@@ -79,6 +79,8 @@ export function startScenarioRunner(db: Database, pubsub: PubSub, topic: string,
   const staleAfterMs = options.staleAfterMs ?? 30_000
   const commandFor = options.command ?? ((params: ScenarioParams) => simulatorCommand(params))
   let stopped = false
+  /** Why a simulator was stopped when its run stopped being this runner's: cancelled by a user, or failed as abandoned. */
+  const NOT_MINE = 'The run was cancelled, or marked FAILED while it ran (its heartbeat was late); the simulator was stopped.'
   /** Stops the simulator under way, failing its run with the reason. */
   let abort: ((why: string) => void) | null = null
 
@@ -97,8 +99,9 @@ export function startScenarioRunner(db: Database, pubsub: PubSub, topic: string,
       const done = await inTransaction(db.prisma, (tx) => finishScenarioRun(tx, { runId: run.id, report: outcome.report, by: runnerId }))
       logger.info({ run: run.id, status: done.status, seconds: Math.round((Date.now() - started) / 100) / 10 }, 'scenario run finished')
     } else {
-      await inTransaction(db.prisma, (tx) => failScenarioRun(tx, { runId: run.id, error: outcome.error, by: runnerId }))
-      logger.warn({ run: run.id, error: outcome.error }, 'scenario run failed')
+      const after = await inTransaction(db.prisma, (tx) => failScenarioRun(tx, { runId: run.id, error: outcome.error, by: runnerId }))
+      if (after.status === 'CANCELLED') logger.info({ run: run.id, cancelledBy: after.cancelledBy }, 'scenario run cancelled; its simulator was stopped')
+      else logger.warn({ run: run.id, error: outcome.error }, 'scenario run failed')
     }
     return true
   }
@@ -142,7 +145,7 @@ export function startScenarioRunner(db: Database, pubsub: PubSub, topic: string,
         const fraction = Math.min(1, (dayOf.hub + dayOf.naive) / (2 * p.days))
         writing = inTransaction(db.prisma, (tx) => recordScenarioProgress(tx, { runId, runnerId, policy: p.policy, day: p.day, days: p.days, fraction }))
           .then((mine) => {
-            if (!mine) giveUp('The run was marked FAILED while it ran (its heartbeat was late); the simulator was stopped.')
+            if (!mine) giveUp(NOT_MINE)
           })
           .catch((err) => logger.error({ err, run: runId }, 'scenario progress not recorded'))
           .finally(() => {
@@ -171,7 +174,7 @@ export function startScenarioRunner(db: Database, pubsub: PubSub, topic: string,
 
       const beat = setInterval(() => {
         void inTransaction(db.prisma, (tx) => beatScenarioRun(tx, { runId, runnerId })).then(
-          (mine) => mine || giveUp('The run was marked FAILED while it ran (its heartbeat was late); the simulator was stopped.'),
+          (mine) => mine || giveUp(NOT_MINE),
           (err) => logger.error({ err, run: runId }, 'scenario heartbeat not recorded'),
         )
       }, heartbeatMs).unref()

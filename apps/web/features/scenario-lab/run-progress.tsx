@@ -15,7 +15,9 @@ export function RunProgress({ run }: { run: ScenarioRunSummary }) {
           : 'Building the scenario’s world…'
         : run.status === 'SUCCEEDED'
           ? 'Finished'
-          : 'Failed'
+          : run.status === 'CANCELLED'
+            ? 'Cancelled'
+            : 'Failed'
   return (
     <div className={styles.progress} data-progress={run.progress.fraction} data-status={run.status}>
       <div className={styles.progressTrack} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Run progress">

@@ -1,14 +1,14 @@
 'use client'
 
 import { useCallback, useEffect, useState } from 'react'
-import { useQuery, useSubscription } from 'urql'
+import { useMutation, useQuery, useSubscription } from 'urql'
 import { Panel, PanelGrid } from '@/components/panel'
 import { Badge } from '@/components/data-table'
 import { describeError } from '@/components/metric-card'
 import { formatDateTime } from '@/lib/format'
 import { ViewGate } from '@/features/shell/view-gate'
 import {
-  SCENARIO_RUNS_QUERY, SCENARIO_RUN_QUERY, SCENARIO_RUN_SUBSCRIPTION,
+  CANCEL_SCENARIO_RUN_MUTATION, SCENARIO_RUNS_QUERY, SCENARIO_RUN_QUERY, SCENARIO_RUN_SUBSCRIPTION,
   type ScenarioRunDetail, type ScenarioRunStatus, type ScenarioRunSummary,
 } from './scenario-lab.graphql'
 import { RunForm } from './run-form'
@@ -28,8 +28,8 @@ export function ScenarioLabView() {
 
 const LISTED = 15
 const LIST_VARIABLES = { first: LISTED }
-const FINISHED: ScenarioRunStatus[] = ['SUCCEEDED', 'FAILED']
-const STATUS_TONE: Record<ScenarioRunStatus, 'neutral' | 'info' | 'good' | 'bad'> = { QUEUED: 'neutral', RUNNING: 'info', SUCCEEDED: 'good', FAILED: 'bad' }
+const FINISHED: ScenarioRunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED']
+const STATUS_TONE: Record<ScenarioRunStatus, 'neutral' | 'info' | 'good' | 'bad'> = { QUEUED: 'neutral', RUNNING: 'info', SUCCEEDED: 'good', FAILED: 'bad', CANCELLED: 'neutral' }
 
 /** The run shown, kept in the address (?run=<id>) so a result can be bookmarked or sent as a link. */
 function useSelectedRun(): [string | null, (id: string | null) => void] {
@@ -140,6 +140,27 @@ function RunsTable({ runs, fetching, shownId, onOpen }: { runs: ScenarioRunSumma
   )
 }
 
+/** Cancels a queued or running run; the API's runner stops its simulator within seconds. */
+function CancelRunButton({ id, onCancelled }: { id: string; onCancelled: () => void }) {
+  const [state, cancel] = useMutation(CANCEL_SCENARIO_RUN_MUTATION)
+  const [problem, setProblem] = useState<string | null>(null)
+  async function click() {
+    setProblem(null)
+    const res = await cancel({ input: { id, idempotencyKey: globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${id}` } })
+    const refusal = res.error ? describeError(res.error) : res.data?.cancelScenarioRun?.userErrors?.[0]?.message
+    if (refusal) return setProblem(refusal)
+    onCancelled()
+  }
+  return (
+    <div className={styles.cancel}>
+      <button type="button" className={styles.button} disabled={state.fetching} onClick={() => void click()} data-action="cancel-run">
+        {state.fetching ? 'Cancelling…' : 'Cancel run'}
+      </button>
+      {problem && <span className={styles.error}>{problem}</span>}
+    </div>
+  )
+}
+
 /** One run: live progress over the subscription while it is unfinished, then its comparison. */
 function RunDetail({ id, onStatusChange }: { id: string; onStatusChange: () => void }) {
   const variables = { id }
@@ -168,8 +189,10 @@ function RunDetail({ id, onStatusChange }: { id: string; onStatusChange: () => v
         </h2>
         <p className={styles.muted}>
           {paramsText(run)} · requested by {run.requestedBy}
-          {run.finishedAt && <> · took {formatDuration(run.startedAt, run.finishedAt)}</>}
+          {run.finishedAt && run.status !== 'CANCELLED' && <> · took {formatDuration(run.startedAt, run.finishedAt)}</>}
+          {run.status === 'CANCELLED' && <> · cancelled by {run.cancelledBy ?? 'someone'}</>}
         </p>
+        {run.nextStates.includes('CANCELLED') && <CancelRunButton id={run.id} onCancelled={onStatusChange} />}
       </div>
       {!(run.status === 'SUCCEEDED' && report) && <RunProgress run={run} />}
       {run.status === 'FAILED' && (

@@ -3,7 +3,9 @@ const RUN_SUMMARY = /* GraphQL */ `
     id
     scenario
     status
+    nextStates
     error
+    cancelledBy
     requestedBy
     createdAt
     startedAt
@@ -100,6 +102,22 @@ export const START_SCENARIO_RUN_MUTATION = /* GraphQL */ `
   ${RUN_SUMMARY}
 `
 
+export const CANCEL_SCENARIO_RUN_MUTATION = /* GraphQL */ `
+  mutation CancelScenarioRun($input: CancelScenarioRunInput!) {
+    cancelScenarioRun(input: $input) {
+      scenarioRun {
+        ...ScenarioRunSummary
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+  ${RUN_SUMMARY}
+`
+
 export const SCENARIO_RUN_SUBSCRIPTION = /* GraphQL */ `
   subscription ScenarioRunUpdated($id: ID!) {
     scenarioRunUpdated(id: $id) {
@@ -109,7 +127,7 @@ export const SCENARIO_RUN_SUBSCRIPTION = /* GraphQL */ `
   ${RUN_SUMMARY}
 `
 
-export type ScenarioRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED'
+export type ScenarioRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED'
 export type ScenarioPolicy = 'HUB' | 'NAIVE'
 
 export interface ScenarioParams {
@@ -124,7 +142,10 @@ export interface ScenarioRunSummary {
   id: string
   scenario: string
   status: ScenarioRunStatus
+  /** What the run may still become (CANCELLED while it is QUEUED or RUNNING): the Cancel button is drawn from it. */
+  nextStates: ScenarioRunStatus[]
   error: string | null
+  cancelledBy: string | null
   requestedBy: string
   createdAt: string
   startedAt: string | null

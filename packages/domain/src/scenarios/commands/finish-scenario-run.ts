@@ -1,17 +1,10 @@
 import type { Prisma, ScenarioRunModel as ScenarioRun, Tx } from '@ops-hub/db'
-import { userError } from '../../shared/errors.ts'
 import { scenarioReportSchema } from '../scenario-report.ts'
-import { scenarioRunChanged } from '../scenario-runs.ts'
+import { lockScenarioRun as lockRun, scenarioRunChanged } from '../scenario-runs.ts'
 import { scenarioRunMachine } from '../scenario-run.machine.ts'
 
 /** How much of a failure's text a run keeps (the tail of the simulator's stderr, say). */
 const MAX_ERROR_LENGTH = 4000
-
-async function lockRun(tx: Tx, runId: number) {
-  const [row] = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM scenario_runs WHERE id = ${runId} FOR UPDATE`
-  if (!row) throw userError('NOT_FOUND', `Scenario run ${runId} does not exist`)
-  return tx.scenarioRun.findUniqueOrThrow({ where: { id: runId } })
-}
 
 /**
  * A RUNNING run SUCCEEDED with the simulator's report, which must carry both policies' KPIs and days (checked here, so
@@ -19,6 +12,8 @@ async function lockRun(tx: Tx, runId: number) {
  */
 export async function finishScenarioRun(tx: Tx, input: { runId: number; report: unknown; by: string }, now = new Date()): Promise<ScenarioRun> {
   const run = await lockRun(tx, input.runId)
+  // Cancelled while the simulator was finishing: the user's decision stands, the report is dropped.
+  if (run.status === 'CANCELLED') return run
   scenarioRunMachine.assertTransition(run.status, 'SUCCEEDED')
   const parsed = scenarioReportSchema.safeParse(input.report)
   if (!parsed.success) {

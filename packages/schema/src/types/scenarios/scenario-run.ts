@@ -2,7 +2,7 @@ import { Repeater, SlidingBuffer } from '@repeaterjs/repeater'
 import { GraphQLError } from 'graphql'
 import type { OutboxEventLike } from '@ops-hub/analytics'
 import {
-  SCENARIO_KPIS, compareScenarioPolicies, scenarioRunMachine, startScenarioRun,
+  SCENARIO_KPIS, cancelScenarioRun, compareScenarioPolicies, scenarioRunMachine, startScenarioRun,
   type ScenarioKpiComparison, type ScenarioParams, type ScenarioPolicyResult, type ScenarioReport,
 } from '@ops-hub/domain'
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.ts'
@@ -12,8 +12,8 @@ import { IDEMPOTENCY_KEY_DESCRIPTION, requireActor, runKeyedMutation, UserError 
 const LAB = { roles: ['EXECUTIVE' as const] }
 
 export const ScenarioRunStatusEnum = builder.enumType('ScenarioRunStatus', {
-  description: 'QUEUED (waiting for a runner) -> RUNNING -> SUCCEEDED (report kept) | FAILED (error kept).',
-  values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const,
+  description: 'QUEUED (waiting for a runner) -> RUNNING -> SUCCEEDED (report kept) | FAILED (error kept); QUEUED or RUNNING -> CANCELLED by a user.',
+  values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const,
 })
 
 const ScenarioPolicyEnum = builder.enumType('ScenarioPolicy', {
@@ -142,6 +142,7 @@ export const ScenarioRun = builder.prismaNode('ScenarioRun', {
     }),
     report: t.field({ type: ScenarioReportRef, nullable: true, select: { report: true }, resolve: (r) => (r.report as unknown as ScenarioReport | null) ?? null }),
     error: t.exposeString('error', { nullable: true, description: 'Why it FAILED.' }),
+    cancelledBy: t.exposeString('cancelledBy', { nullable: true, description: 'Who CANCELLED it.' }),
     requestedBy: t.exposeString('requestedBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
@@ -201,6 +202,36 @@ builder.mutationField('startScenarioRun', (t) =>
             requireActor(ctx),
           ),
         // A replayed key answers with the run as it stands now, not as it was queued.
+        async (run) => ({ scenarioRun: await ctx.prisma.scenarioRun.findUnique({ where: { id: run.id } }) }),
+      ),
+  }),
+)
+
+const CancelScenarioRunInput = builder.inputType('CancelScenarioRunInput', {
+  fields: (t) => ({
+    id: t.globalID({ for: ScenarioRun, description: 'The run to cancel.' }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
+  }),
+})
+
+const CancelScenarioRunPayload = builder.simpleObject('CancelScenarioRunPayload', {
+  fields: (t) => ({ scenarioRun: t.field({ type: ScenarioRun, nullable: true }), userErrors: t.field({ type: [UserError] }) }),
+})
+
+builder.mutationField('cancelScenarioRun', (t) =>
+  t.field({
+    type: CancelScenarioRunPayload,
+    description:
+      'Cancels a QUEUED or RUNNING scenario run: no runner takes it any more, and a running simulator is stopped within a few ' +
+      'seconds (its runner\'s next heartbeat). A finished run: ILLEGAL_TRANSITION; an unknown one: NOT_FOUND.',
+    authScopes: LAB,
+    args: { input: t.arg({ type: CancelScenarioRunInput }) },
+    resolve: (_r, { input }, ctx) =>
+      runKeyedMutation(
+        ctx,
+        'cancelScenarioRun',
+        input,
+        (tx) => cancelScenarioRun(tx, { runId: Number(input.id.id) }, requireActor(ctx)),
         async (run) => ({ scenarioRun: await ctx.prisma.scenarioRun.findUnique({ where: { id: run.id } }) }),
       ),
   }),
