@@ -119,4 +119,18 @@ describe('short picks', () => {
     expect(view.lines).toEqual([{ allocatedQuantity: 1, backorderedQuantity: 2, shippedQuantity: 0 }])
     await balanced(sku, near)
   })
+  it('a fulfillment order for which nothing at all is found is voided, not left PICKING: the order waits for stock again, BACKORDERED', async () => {
+    const { channel, node, sku } = await createStockedNode(t(), 2, 'V-01')
+    const order = await createReleasedOrder(t(), channel, node, [{ sku, quantity: 2 }])
+    const wave = (await ops(CREATE_WAVE, { locationCode: node }, 'createPickWave')).pickWave
+    const short = await ops(CONFIRM_PICK, { taskId: wave.tasks[0].id, pickedQuantity: 0 }, 'confirmPick')
+    expect(short.short).toMatchObject({ reallocatedSameNode: 0, reallocatedOtherNodes: 0, backordered: 2 })
+    expect(short.readyToPack).toBe(false)
+    const view = (await t().gql(ORDER, { n: order.number })).data.order
+    expect(view.status).toBe('BACKORDERED')
+    expect(view.fulfillmentOrders.map((f: any) => f.status)).toEqual(['CANCELLED'])
+    expect(view.lines).toEqual([{ allocatedQuantity: 0, backorderedQuantity: 2, shippedQuantity: 0 }])
+    expect(await stockPosition(t(), sku, node)).toEqual({ onHand: 0, reserved: 0, available: 0 })
+    await balanced(sku, node)
+  })
 })

@@ -6,7 +6,7 @@ import { parseInput } from '../../shared/validation.ts'
 import { recordEvents } from '../../shared/outbox.ts'
 import { pickTaskMachine, pickWaveMachine } from '../pick.machine.ts'
 import { handleShortPick, type ShortPickOutcome } from '../short-pick.ts'
-import { illegal } from '../status-moves.ts'
+import { illegal, moveFulfillmentStatus, moveOrderStatusIfAllowed } from '../status-moves.ts'
 import { lockPickTask } from '../locks.ts'
 import { countNodeWork } from '../day-load.ts'
 
@@ -86,17 +86,41 @@ export async function confirmPick(tx: Tx, rawInput: z.input<typeof confirmPickIn
     await tx.pickWave.update({ where: { id: task.waveId }, data: { status: waveStatus, ...(waveStatus === 'COMPLETED' ? { completedAt: now } : {}) } })
   }
   const openForFo = await tx.pickTask.count({ where: { fulfillmentOrderId: fo.id, status: 'OPEN' } })
-  // This confirmation closed the fulfillment order's last open task: it counts as picked today at its node.
-  if (openForFo === 0) await countNodeWork(tx, fo.locationId, 'picked', now)
+  // This confirmation closed the fulfillment order's last open task: it counts as picked today at its node - unless
+  // nothing at all was found for it, and then there is nothing to pack: it is voided instead of waiting in PICKING.
+  let voided = false
+  if (openForFo === 0) {
+    const picked = await tx.pickTask.aggregate({ where: { fulfillmentOrderId: fo.id }, _sum: { pickedQuantity: true } })
+    voided = (picked._sum.pickedQuantity ?? 0) === 0
+    if (voided) await voidEmptyFulfillment(tx, fo, actor, now)
+    else await countNodeWork(tx, fo.locationId, 'picked', now)
+  }
 
   await recordEvents(tx, [
     {
       topic: 'fulfillment.changed',
       aggregateType: 'FulfillmentOrder',
       aggregateId: fo.id,
-      payload: { pickTaskId: task.id, taskStatus: to, picked: input.pickedQuantity, readyToPack: openForFo === 0, orderId: fo.orderId },
+      payload: { pickTaskId: task.id, taskStatus: to, picked: input.pickedQuantity, readyToPack: openForFo === 0 && !voided, orderId: fo.orderId },
     },
   ])
   const updated = await tx.pickTask.findUniqueOrThrow({ where: { id: task.id } })
-  return { task: updated, short, readyToPack: openForFo === 0 }
+  return { task: updated, short, readyToPack: openForFo === 0 && !voided, voided }
+}
+
+/**
+ * A fulfillment order whose every task came back short with nothing found: its units were already backordered or
+ * re-allocated by the short picks, so it is CANCELLED (it would otherwise sit in PICKING with nothing to pack,
+ * holding the head of the floor's queue). An order left with no other work waits for stock again: BACKORDERED.
+ */
+async function voidEmptyFulfillment(tx: Tx, fo: { id: number; number: string; orderId: number }, actor: Actor, now: Date) {
+  await moveFulfillmentStatus(tx, fo.id, 'CANCELLED', actor, {
+    title: `${fo.number}: nothing found to pick`,
+    detail: `${fo.number}: every unit was short; they were backordered or re-allocated, nothing to pack`,
+    data: { cancelledAt: now },
+  })
+  const active = await tx.fulfillmentOrder.count({ where: { orderId: fo.orderId, status: { notIn: ['CANCELLED', 'SHIPPED'] } } })
+  if (active === 0) {
+    await moveOrderStatusIfAllowed(tx, fo.orderId, 'BACKORDERED', actor, { title: 'Backordered', detail: `Nothing was found to pick for ${fo.number}; the order waits for stock` })
+  }
 }

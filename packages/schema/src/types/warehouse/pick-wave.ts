@@ -118,7 +118,7 @@ const ConfirmPickPayload = builder.simpleObject('ConfirmPickPayload', {
   fields: (t) => ({
     pickTask: t.field({ type: PickTask, nullable: true }),
     short: t.field({ type: ShortPickOutcome, nullable: true }),
-    readyToPack: t.boolean({ nullable: true, description: 'No task of the fulfillment order is open any more.' }),
+    readyToPack: t.boolean({ nullable: true, description: 'No task of the fulfillment order is open any more and something was picked for it (a fulfillment order for which nothing at all was found is CANCELLED instead: its units were backordered or re-allocated).' }),
     userErrors: t.field({ type: [UserError] }),
   }),
 })
