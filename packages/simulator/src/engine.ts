@@ -20,6 +20,7 @@ import {
   importInventoryFeed,
   inspectReturnLine,
   receivePurchaseOrder,
+  releaseHold,
   receiveReturn,
   recordCount,
   requestReturn,
@@ -309,6 +310,7 @@ export class ScenarioEngine {
       // MAIN's morning (08:00 Chicago ~ 14:00 UTC): counts; buyer's review at 15:00 UTC; customers give up at 20:00 UTC.
       this.schedule(dayStart + 14 * HOUR + 10 * 60_000, () => this.counts(world))
       this.schedule(dayStart + 14 * HOUR + 40 * 60_000, () => this.reviewFeedDiscrepancies())
+      this.schedule(dayStart + 14 * HOUR + 50 * 60_000, () => this.reviewLowConfidenceHolds())
       this.schedule(dayStart + 15 * HOUR + 10 * 60_000, () => this.procurement(day))
       this.schedule(dayStart + 20 * HOUR + 10 * 60_000, () => this.customersGiveUp())
       this.schedule(dayStart + 23 * HOUR + 30 * 60_000, async () => this.shrink(world))
@@ -611,6 +613,44 @@ export class ScenarioEngine {
       // A delta the book cannot take (the 3PL counts fewer than the units reserved there) stays held: the next file
       // supersedes it, or a short pick corrects the position.
       await this.tx('approveFeedDelta', (tx) => approveFeedDiscrepancy(tx, { id: d.id, note: 'Accepted the 3PL count' }, INVENTORY_CONTROL, new Date(this.clock.time))).catch((err) => {
+        if (!(err instanceof DomainError)) throw err
+      })
+    }
+  }
+
+  /**
+   * Operations works the orders held on uncertain stock each business morning, as the LOW_CONFIDENCE_STOCK exception
+   * asks ("count the position, then release the hold"): the shelf is checked against the book (units picked but not
+   * yet shipped are off the shelf and still on the book). A shelf that holds what the book says releases the hold; one
+   * that does not stays held - at the 3PL the check makes it recount, so its next file tells the truth; at MAIN the
+   * scheduled counts, which rank uncertain positions first, correct the book.
+   */
+  async reviewLowConfidenceHolds(): Promise<void> {
+    const main = this.node('MAIN')
+    if (!isBusinessDay(localParts(new Date(this.clock.time), main.timezone).date, this.holidays)) return
+    const prisma = this.db.prisma
+    // Plain SQL: Prisma's `has` on an enum array is sent as a text literal that PostgreSQL refuses.
+    const held = (await this.db.sql.query(`SELECT id FROM orders WHERE status = 'ON_HOLD' AND 'LOW_CONFIDENCE_STOCK' = ANY(holds) ORDER BY id`)).map((r) => ({ id: Number(r.id) }))
+    for (const order of held) {
+      const exceptions = await prisma.exception.findMany({
+        where: { orderId: order.id, type: 'LOW_CONFIDENCE_STOCK', status: { not: 'RESOLVED' }, stockPositionId: { not: null } },
+        orderBy: { id: 'asc' },
+        select: { stockPosition: { select: { skuId: true, locationId: true, onHand: true } } },
+      })
+      let holds = true
+      for (const { stockPosition: p } of exceptions) {
+        if (!p) continue
+        const key = `${p.skuId}:${p.locationId}`
+        const picked = await prisma.pickTask.aggregate({
+          where: { skuId: p.skuId, status: 'PICKED', fulfillmentOrder: { locationId: p.locationId, status: { in: ['PICKING', 'PACKED'] } } },
+          _sum: { pickedQuantity: true },
+        })
+        if ((this.physical.get(key) ?? 0) + (picked._sum.pickedQuantity ?? 0) >= p.onHand) continue
+        holds = false
+        if (p.locationId !== main.id) this.tplPhantom.delete(key)
+      }
+      if (!holds) continue
+      await this.tx('releaseHold', (tx) => releaseHold(tx, { orderId: order.id, reason: 'Shelf checked: the count holds', holds: ['LOW_CONFIDENCE_STOCK'] }, FLOOR, new Date(this.clock.time))).catch((err) => {
         if (!(err instanceof DomainError)) throw err
       })
     }
