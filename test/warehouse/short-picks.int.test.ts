@@ -21,6 +21,19 @@ async function balanced(sku: string, node: string) {
   expect(ledger).toEqual(book)
 }
 
+/** A SKU with 3 units at a cheap node (in the bins given) and 5 in one bin at a dear one, where a short may re-source. */
+async function nearAndFar(nearBins: Array<{ code: string; units: number }>) {
+  const channel = await createSalesChannel(t())
+  const near = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '1.00' })
+  const far = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '50.00' })
+  const sku = await createSellableSku(t())
+  await stockUp(t(), sku, near, 3)
+  await stockUp(t(), sku, far, 5)
+  await createBins(t(), near, nearBins.map((b, i) => ({ code: b.code, sequence: i + 1, stock: { [sku]: b.units } })))
+  await createBins(t(), far, [{ code: 'F-01', sequence: 1, stock: { [sku]: 5 } }])
+  return { channel, near, far, sku }
+}
+
 describe('short picks', () => {
   it('backorders what no bin or node can cover; the rest ships and the order is partially shipped', async () => {
     const { channel, node, sku } = await createStockedNode(t(), 3, 'S-01')
@@ -53,14 +66,7 @@ describe('short picks', () => {
   })
 
   it('re-allocates missing units to another node, which ships them as a second parcel', async () => {
-    const channel = await createSalesChannel(t())
-    const near = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '1.00' })
-    const far = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '50.00' })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, near, 3)
-    await stockUp(t(), sku, far, 5)
-    await createBins(t(), near, [{ code: 'N-01', sequence: 1, stock: { [sku]: 1 } }, { code: 'N-02', sequence: 2, stock: { [sku]: 2 } }])
-    await createBins(t(), far, [{ code: 'F-01', sequence: 1, stock: { [sku]: 5 } }])
+    const { channel, near, far, sku } = await nearAndFar([{ code: 'N-01', units: 1 }, { code: 'N-02', units: 2 }])
     await createCarrierService(t(), 'UPS', 'GROUND', 2)
     const order = await createReleasedOrder(t(), channel, near, [{ sku, quantity: 3 }])
     const wave = (await ops(CREATE_WAVE, { locationCode: near }, 'createPickWave')).pickWave
@@ -95,14 +101,7 @@ describe('short picks', () => {
     await balanced(sku, far)
   })
   it('with fulfillment.shortPickReroute off (the scenario lab baseline) keeps the short at its node: other nodes untouched, the rest backordered', async () => {
-    const channel = await createSalesChannel(t())
-    const near = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '1.00' })
-    const far = await createFulfilmentNode(t(), { cutoffTime: '23:59', shippingCostPerOrder: '50.00' })
-    const sku = await createSellableSku(t())
-    await stockUp(t(), sku, near, 3)
-    await stockUp(t(), sku, far, 5)
-    await createBins(t(), near, [{ code: 'N-01', sequence: 1, stock: { [sku]: 3 } }])
-    await createBins(t(), far, [{ code: 'F-01', sequence: 1, stock: { [sku]: 5 } }])
+    const { channel, near, far, sku } = await nearAndFar([{ code: 'N-01', units: 3 }])
     const order = await createReleasedOrder(t(), channel, near, [{ sku, quantity: 3 }])
     const wave = (await ops(CREATE_WAVE, { locationCode: near }, 'createPickWave')).pickWave
     const prisma = t().app.db.prisma
