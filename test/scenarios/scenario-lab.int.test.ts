@@ -150,6 +150,8 @@ describe('Scenario lab API', () => {
     const twice = await t().gql(CANCEL, { input: { id: long } }, { role: 'ADMIN' })
     expect(twice.data.cancelScenarioRun.userErrors).toMatchObject([{ code: 'ILLEGAL_TRANSITION', field: ['input', 'id'] }])
     expect((await t().gql(CANCEL, { input: { id: long } }, { role: 'OPERATIONS' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+    const unknown = await t().gql(CANCEL, { input: { id: Buffer.from('ScenarioRun:999999').toString('base64') } }, { role: 'ADMIN' })
+    expect(unknown.data.cancelScenarioRun).toMatchObject({ scenarioRun: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'id'] }] })
 
     // The simulator was stopped at the runner's next heartbeat: the runner takes the next run, and the cancelled ones stay as they are.
     const next = await start(60)

@@ -1,34 +1,22 @@
-import type { ScenarioKpis, ScenarioReport } from './params.ts'
+import { compareScenarioPolicies, type ScenarioKpiUnit } from '@ops-hub/domain'
+import type { ScenarioReport } from './params.ts'
 
-const ROWS: Array<{ key: Exclude<keyof ScenarioKpis, 'exceptionsByType'>; label: string; kind: 'count' | 'rate' | 'hours' }> = [
-  { key: 'oversoldUnits', label: 'Oversold units', kind: 'count' },
-  { key: 'oversoldOrders', label: 'Oversold orders', kind: 'count' },
-  { key: 'lostSalesUnits', label: 'Lost sales (units not listed)', kind: 'count' },
-  { key: 'cancellationRate', label: 'Cancellation rate', kind: 'rate' },
-  { key: 'onTimeShipmentRate', label: 'On-time shipment rate', kind: 'rate' },
-  { key: 'otif', label: 'OTIF', kind: 'rate' },
-  { key: 'orderCycleTimeP50Hours', label: 'Order cycle time p50 (h)', kind: 'hours' },
-  { key: 'orderCycleTimeP90Hours', label: 'Order cycle time p90 (h)', kind: 'hours' },
-  { key: 'backorderUnits', label: 'Backordered units', kind: 'count' },
-  { key: 'inventoryRecordAccuracy', label: 'Inventory record accuracy', kind: 'rate' },
-  { key: 'stockoutDays', label: 'Stockout SKU-days', kind: 'count' },
-  { key: 'latePurchaseOrders', label: 'Late purchase orders', kind: 'count' },
-  { key: 'manualAdjustments', label: 'Manual adjustments', kind: 'count' },
-]
+// The table's rows, labels and directions are the domain's (SCENARIO_KPIS via compareScenarioPolicies): the CLI, the
+// API and the Scenario lab show one comparison.
+const HOURS_SUFFIX: Partial<Record<ScenarioKpiUnit, string>> = { HOURS: ' (h)' }
 
-function show(v: number | null, kind: 'count' | 'rate' | 'hours'): string {
+function show(v: number | null, unit: ScenarioKpiUnit): string {
   if (v === null) return '-'
-  if (kind === 'rate') return `${(v * 100).toFixed(1)}%`
-  if (kind === 'hours') return v.toFixed(1)
+  if (unit === 'RATE') return `${(v * 100).toFixed(1)}%`
+  if (unit === 'HOURS') return v.toFixed(1)
   return String(v)
 }
 
-function diff(h: number | null, n: number | null, kind: 'count' | 'rate' | 'hours'): string {
-  if (h === null || n === null) return '-'
-  const d = h - n
+function diff(d: number | null, unit: ScenarioKpiUnit): string {
+  if (d === null) return '-'
   const sign = d > 0 ? '+' : d < 0 ? '-' : '±'
-  if (kind === 'rate') return `${sign}${Math.abs(d * 100).toFixed(1)} pts`
-  if (kind === 'hours') return `${sign}${Math.abs(d).toFixed(1)}`
+  if (unit === 'RATE') return `${sign}${Math.abs(d * 100).toFixed(1)} pts`
+  if (unit === 'HOURS') return `${sign}${Math.abs(d).toFixed(1)}`
   return `${sign}${Math.abs(d)}`
 }
 
@@ -37,12 +25,8 @@ export function formatReport(r: ScenarioReport): string {
   const p = r.params
   const head = `promo-spike: ${p.days} days, seed ${p.seed}, promotion x${p.promoMultiplier}, 3PL file every ${p.feedIntervalHours} h, late supplier +${p.supplierDelayDays} days`
   const rows: string[][] = [['KPI', 'hub', 'naive', 'difference']]
-  for (const row of ROWS) rows.push([row.label, show(r.hub.kpis[row.key], row.kind), show(r.naive.kpis[row.key], row.kind), diff(r.hub.kpis[row.key], r.naive.kpis[row.key], row.kind)])
-  const types = [...new Set([...Object.keys(r.hub.kpis.exceptionsByType), ...Object.keys(r.naive.kpis.exceptionsByType)])].sort()
-  for (const t of types) {
-    const h = r.hub.kpis.exceptionsByType[t] ?? 0
-    const n = r.naive.kpis.exceptionsByType[t] ?? 0
-    rows.push([`Exceptions: ${t}`, String(h), String(n), diff(h, n, 'count')])
+  for (const row of compareScenarioPolicies(r)) {
+    rows.push([`${row.label}${HOURS_SUFFIX[row.unit] ?? ''}`, show(row.hub, row.unit), show(row.naive, row.unit), diff(row.difference, row.unit)])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)))
   const line = (x: string[]) => x.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')

@@ -18,7 +18,9 @@ export interface ScenarioProgress {
   days: number
 }
 
-export interface ScenarioKpis {
+// Type aliases, not interfaces: the report must be assignable to the domain's checked report type (its passthrough
+// objects carry an index signature, which only aliases satisfy), so the CLI compares through compareScenarioPolicies.
+export type ScenarioKpis = {
   oversoldUnits: number
   oversoldOrders: number
   /** Units customers wanted that their channel listed as not available to sell (they bought the rest, or nothing). */
@@ -36,7 +38,7 @@ export interface ScenarioKpis {
   exceptionsByType: Record<string, number>
 }
 
-export interface DailyPoint {
+export type DailyPoint = {
   day: string
   /** Customers who came to buy (the same under both policies). */
   customers: number
@@ -47,7 +49,7 @@ export interface DailyPoint {
   onTimeRate: number | null
 }
 
-export interface PolicyResult {
+export type PolicyResult = {
   kpis: ScenarioKpis
   daily: DailyPoint[]
 }

@@ -90,8 +90,11 @@ export async function confirmPick(tx: Tx, rawInput: z.input<typeof confirmPickIn
   // nothing at all was found for it, and then there is nothing to pack: it is voided instead of waiting in PICKING.
   let voided = false
   if (openForFo === 0) {
-    const picked = await tx.pickTask.aggregate({ where: { fulfillmentOrderId: fo.id }, _sum: { pickedQuantity: true } })
-    voided = (picked._sum.pickedQuantity ?? 0) === 0
+    // Only a confirmation that found nothing can leave the whole fulfillment order empty: the common pick reads nothing more.
+    if (input.pickedQuantity === 0) {
+      const picked = await tx.pickTask.aggregate({ where: { fulfillmentOrderId: fo.id }, _sum: { pickedQuantity: true } })
+      voided = (picked._sum.pickedQuantity ?? 0) === 0
+    }
     if (voided) await voidEmptyFulfillment(tx, fo, actor, now)
     else await countNodeWork(tx, fo.locationId, 'picked', now)
   }
