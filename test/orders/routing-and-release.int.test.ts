@@ -59,6 +59,40 @@ describe('node routing', () => {
     expect(second.order.fulfillmentOrders[0].location.code).toBe(far)
     expect(second.order.routingDecision.rejected).toEqual([{ location: { code: near }, reason: expect.stringMatching(/^at capacity: released 1 of 1 for \d{4}-\d{2}-\d{2}$/) }])
   })
+  it("counts the work waiting for release against a node's day, uses a busy node's stock rather than backordering, and routes by stock alone when orders.routeByCapacity is off", async () => {
+    const prisma = t().app.db.prisma
+    const channel = await createSalesChannel(t())
+    const near = await createFulfilmentNode(t(), { region: 'IL', postalCode: '60601', dailyPickCapacity: 1 })
+    const far = await createFulfilmentNode(t(), { region: 'NV', postalCode: '89101' })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, near, 10)
+    await stockUp(t(), sku, far, 1)
+    const first = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+    expect(first.order.fulfillmentOrders).toEqual([expect.objectContaining({ status: 'OPEN', location: { code: near } })])
+
+    // Nothing released yet, but the one order waiting fills the near node's day of 1: the next order goes far.
+    const second = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+    expect(second.order.fulfillmentOrders[0].location.code).toBe(far)
+    expect(second.order.routingDecision.rejected).toEqual([
+      { location: { code: near }, reason: expect.stringMatching(/^at capacity: released 0 of 1 for \d{4}-\d{2}-\d{2}, 1 more waiting for release$/) },
+    ])
+
+    // The far node is out now: the busy near node still has stock, so the order waits in its queue, not as a backorder.
+    const third = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 2 }]))
+    expect(third.order.status).toBe('ALLOCATED')
+    expect(third.order.fulfillmentOrders.map((f: { location: { code: string } }) => f.location.code)).toEqual([near])
+    expect(third.order.routingDecision.summary).toMatch(/Every node with stock is at capacity today; release waits for capacity\.$/)
+
+    await stockUp(t(), sku, far, 5)
+    await prisma.setting.create({ data: { key: 'orders.routeByCapacity', value: false } })
+    try {
+      const fourth = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+      expect(fourth.order.fulfillmentOrders[0].location.code).toBe(near)
+      expect(fourth.order.routingDecision.rejected).toEqual([{ location: { code: far }, reason: expect.stringMatching(/^could also ship complete, but .* ranks first/) }])
+    } finally {
+      await prisma.setting.delete({ where: { key: 'orders.routeByCapacity' } })
+    }
+  })
 })
 
 describe('release by capacity', () => {

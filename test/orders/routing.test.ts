@@ -59,6 +59,30 @@ describe('planRouting', () => {
     expect(only.decision.summary).toMatch(/at capacity today/)
   })
 
+  it('takes from a full node what the nodes with room cannot cover, rather than backordering it', () => {
+    const lines = [{ lineId: 1, skuId: 10, quantity: 3 }]
+    const busy = node('A', { 10: 5 }, { atCapacity: true, queueDays: 1, capacityNote: 'released 10 of 10 for 2026-03-04, 4 more waiting for release' })
+    const plan = planRouting(lines, [busy, node('B', { 10: 1 })], shipTo)
+    expect(plan.decision.rule).toBe('SPLIT')
+    expect(plan.assignments).toEqual([
+      { lineId: 1, skuId: 10, locationId: 66, quantity: 1 },
+      { lineId: 1, skuId: 10, locationId: 65, quantity: 2 },
+    ])
+    expect(plan.decision.summary).toMatch(/^No node with release capacity left can ship all 3 units \(best: B with 1; A could, but is at capacity \(released 10 of 10 for 2026-03-04, 4 more waiting for release; 1 working day of queue\)\)\. Split across B \(1\), A \(2\)\. A is at capacity today: its part waits for release rather than being backordered\.$/)
+    expect(plan.decision.rejected).toEqual([])
+  })
+
+  it('when every node with stock is full, the one that will release soonest takes the order, whatever its zone', () => {
+    const lines = [{ lineId: 1, skuId: 10, quantity: 1 }]
+    const nearButBacklogged = node('A', { 10: 5 }, { region: 'IL', atCapacity: true, queueDays: 3, capacityNote: 'released 10 of 10 for 2026-03-04, 25 more waiting for release' })
+    const farButFlowing = node('B', { 10: 5 }, { atCapacity: true, queueDays: 0, capacityNote: 'released 60 of 65 for 2026-03-04, 5 more waiting for release' })
+    const plan = planRouting(lines, [nearButBacklogged, farButFlowing], shipTo)
+    expect(plan.decision.rule).toBe('SHIP_COMPLETE')
+    expect(plan.decision.nodes[0].code).toBe('B')
+    expect(plan.decision.summary).toMatch(/Every node with stock is at capacity today/)
+    expect(plan.decision.rejected[0].reason).toMatch(/^could also ship complete, but B ranks first \(.*0 working days of queue\) vs .*3 working days of queue\)\)$/)
+  })
+
   it('is PARTIAL when stock runs out and BACKORDER when there is none', () => {
     expect(planRouting([{ lineId: 1, skuId: 10, quantity: 5 }], [node('A', { 10: 2 })], shipTo).decision.rule).toBe('PARTIAL')
     const none = planRouting([{ lineId: 1, skuId: 10, quantity: 5 }], [node('A', { 10: 0 })], shipTo)

@@ -92,6 +92,8 @@ export interface PositionRow {
   daily_pack_capacity: number
   /** Released fulfillment orders per local day ('YYYY-MM-DD') at the node. */
   released_by_day: Record<string, number>
+  /** Fulfillment orders at the node waiting for release (OPEN): the queue a new order joins. */
+  waiting: number
 }
 
 /**
@@ -197,7 +199,9 @@ export async function allocateOrder(
     }
 
     const avoid = new Set(options.avoidLocationIds ?? [])
-    const nodes = routingNodes(avoid.size ? positions.filter((p) => !avoid.has(p.location_id)) : positions, promisable, holidaysFor, options.now)
+    const nodes = routingNodes(avoid.size ? positions.filter((p) => !avoid.has(p.location_id)) : positions, promisable, holidaysFor, options.now, {
+      byCapacity: routeByCapacity(context),
+    })
     const plan = planRouting(routingLines, nodes, shipTo)
     if (!decision) decision = plan.decision
     else if (plan.assignments.length) {
@@ -318,6 +322,8 @@ export interface AllocationContext {
   holidays: HolidayRow[]
   /** The stored `inventory.confidenceThreshold`, null when the default applies. */
   threshold: number | null
+  /** The stored `orders.routeByCapacity`, null when the default (on) applies. */
+  routeByCapacity: boolean | null
   /** The SKUs' positions as they were before the counter locks were taken. */
   positions: PositionRow[]
 }
@@ -337,11 +343,16 @@ export function allocationContextSql(skuIds: number[] | Prisma.Sql, now: Date): 
     'holidays', (SELECT COALESCE(json_agg(json_build_object('day', to_char(date, 'YYYY-MM-DD'), 'location_id', location_id)), '[]'::json)
               FROM holidays WHERE date BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date),
     'threshold', (SELECT value FROM settings WHERE key = 'inventory.confidenceThreshold'),
+    'routeByCapacity', (SELECT value FROM settings WHERE key = 'orders.routeByCapacity'),
     'positions', (SELECT COALESCE(json_agg(p ORDER BY p.sku_id, p.location_id), '[]'::json) FROM (${positionsSql(skuIds, now)}) p))`
 }
 
+/** `orders.routeByCapacity` as the allocation context read it (the default when not stored). */
+export const routeByCapacity = (context: AllocationContext): boolean =>
+  context.routeByCapacity === null || context.routeByCapacity === undefined ? SETTING_DEFAULTS['orders.routeByCapacity'] : context.routeByCapacity !== false
+
 async function readAllocationContext(tx: Tx, skuIds: number[], now: Date): Promise<AllocationContext> {
-  if (skuIds.length === 0) return { rules: [], holidays: [], threshold: null, positions: [] }
+  if (skuIds.length === 0) return { rules: [], holidays: [], threshold: null, routeByCapacity: null, positions: [] }
   const [row] = await tx.$queryRaw<Array<{ context: AllocationContext }>>`SELECT ${allocationContextSql(skuIds, now)} AS context`
   return row.context
 }
@@ -353,7 +364,8 @@ export interface HolidayRow {
 
 /**
  * Positions of the SKUs at active fulfilment nodes, with each node's released counts for the days around today
- * (its working day is one of them), in one round trip. Runs after the channel counters are locked, so
+ * (its working day is one of them) and its queue of work waiting for release (an index range count on
+ * fulfillment_orders (location_id, status)), in one round trip. Runs after the channel counters are locked, so
  * what it reads of other orders' reservations is current.
  */
 async function readPositions(tx: Tx, skuIds: number[], now: Date): Promise<PositionRow[]> {
@@ -370,7 +382,8 @@ function positionsSql(skuIds: number[] | Prisma.Sql, now: Date): Prisma.Sql {
            l.code, l.country, l.region, l.postal_code, l.shipping_cost_per_order::float8 AS shipping_cost, l.timezone,
            l.cutoff_minutes, l.daily_pick_capacity, l.daily_pack_capacity,
            (SELECT COALESCE(json_object_agg(to_char(d.day, 'YYYY-MM-DD'), d.released), '{}'::json) FROM node_day_loads d
-             WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day
+             WHERE d.location_id = sp.location_id AND d.day BETWEEN ${addDays(today, -2)}::date AND ${addDays(today, 60)}::date) AS released_by_day,
+           (SELECT count(*)::int FROM fulfillment_orders fo WHERE fo.location_id = sp.location_id AND fo.status = 'OPEN') AS waiting
     FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
     WHERE sp.sku_id IN (${skuIdSet(skuIds)}) AND l.active AND l.is_fulfillment_node`
 }

@@ -12,21 +12,31 @@ import type { TimelineEntry } from './order-timeline.ts'
  * Both paths must tell the same story for the same reservations, so they compute it here, once.
  */
 
-/** Candidate nodes with promisable stock per SKU and whether their working day's release capacity is used up. */
+/**
+ * Candidate nodes with promisable stock per SKU and how full their release queue is: a node is at capacity when what
+ * it released for its working day plus the work already waiting for release fills that day's capacity (a new order
+ * would not be released before the next working day), and `queueDays` says how many working days of queue stand
+ * ahead of a new order. `plannedWaiting` adds fulfillment orders planned but not yet written (the intake fast path's
+ * batch), so a batch routes as the same orders placed one by one would. With `byCapacity` off (the setting
+ * `orders.routeByCapacity`) no node is ever at capacity.
+ */
 export function routingNodes(
   positions: PositionRow[],
   promisable: (p: PositionRow) => number,
   holidaysFor: (locationId: number) => Set<IsoDate>,
   now: Date,
+  options: { byCapacity: boolean; plannedWaiting?: (locationId: number) => number },
 ): RoutingNode[] {
+  const plannedWaiting = options.plannedWaiting ?? (() => 0)
   const byLocation = new Map<number, PositionRow[]>()
   for (const p of positions) byLocation.set(p.location_id, [...(byLocation.get(p.location_id) ?? []), p])
   return [...byLocation].map(([locationId, ps]) => {
     const p = ps[0]
     const day = workingDay(now, { timezone: p.timezone, cutoffMinutes: p.cutoff_minutes }, holidaysFor(locationId)).day
     const released = Number(p.released_by_day[day] ?? 0)
+    const waiting = Number(p.waiting ?? 0) + plannedWaiting(locationId)
     // Release is bounded by the smaller of pick and pack capacity (see releaseOrders).
-    const capacity = Math.min(p.daily_pick_capacity, p.daily_pack_capacity ?? p.daily_pick_capacity)
+    const capacity = Math.max(1, Math.min(p.daily_pick_capacity, p.daily_pack_capacity ?? p.daily_pick_capacity))
     return {
       locationId,
       code: p.code,
@@ -34,8 +44,9 @@ export function routingNodes(
       region: p.region,
       postalCode: p.postal_code,
       shippingCost: Number(p.shipping_cost),
-      atCapacity: released >= capacity,
-      capacityNote: `released ${released} of ${capacity} for ${day}`,
+      atCapacity: options.byCapacity && released + waiting >= capacity,
+      queueDays: options.byCapacity ? Math.floor((released + waiting) / capacity) : 0,
+      capacityNote: `released ${released} of ${capacity} for ${day}${waiting > 0 ? `, ${waiting} more waiting for release` : ''}`,
       stock: new Map(ps.map((x) => [x.sku_id, Math.max(0, promisable(x))])),
     }
   })

@@ -14,6 +14,12 @@ export const SETTING_DEFAULTS = {
    */
   'orders.releasePolicy': 'PRIORITY_CAPACITY' as 'PRIORITY_CAPACITY' | 'FIFO_UNBOUNDED',
   /**
+   * Whether routing weighs each node's release queue (released plus waiting against its daily capacity): a full node
+   * takes only what nodes with room cannot, the shortest queue first. Off, nodes are chosen by stock, zone and cost
+   * alone, capacity ignored: the scenario lab's naive baseline, not a recommended setting.
+   */
+  'orders.routeByCapacity': true as boolean,
+  /**
    * Whether a short pick's missing units may be re-reserved at other fulfilment nodes (a new allocation there, released
    * at once). Off, they are re-sought only in other bins of the same node and the rest is backordered: the scenario
    * lab's naive baseline (no exception routing), not a recommended setting.

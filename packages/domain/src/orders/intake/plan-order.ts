@@ -5,7 +5,7 @@ import type { EventTopic } from '../../shared/outbox.ts'
 import { SETTING_DEFAULTS } from '../../settings/settings.ts'
 import { evaluateHolds } from '../holds.ts'
 import { orderMachine } from '../order.machine.ts'
-import { sellableUnits, type AllocatableLine, type AllocationContext, type PositionRow } from '../allocate-order.ts'
+import { routeByCapacity, sellableUnits, type AllocatableLine, type AllocationContext, type PositionRow } from '../allocate-order.ts'
 import { channelLimit, effectiveRule, poolOwners } from '../../channels/allocation-rules.ts'
 import { routingNodes, settleAllocation, type PlacedAtPosition } from '../allocation-plan.ts'
 import type { IsoDate } from '../business-calendar.ts'
@@ -26,13 +26,17 @@ export interface IntakeSnapshot {
   counters: Map<number, Map<number, number>>
 }
 
-/** What orders planned earlier in the same batch take: units per stock position, and per channel counter (`sku:channel`). */
+/**
+ * What orders planned earlier in the same batch take: units per stock position, per channel counter (`sku:channel`),
+ * and fulfillment orders per node (they join its release queue).
+ */
 export interface BatchTaken {
   positions: Map<number, number>
   counters: Map<string, number>
+  waiting: Map<number, number>
 }
 
-export const newBatchTaken = (): BatchTaken => ({ positions: new Map(), counters: new Map() })
+export const newBatchTaken = (): BatchTaken => ({ positions: new Map(), counters: new Map(), waiting: new Map() })
 
 /** An outbox event of a planned order; the order's id and number are filled in by the statement that inserts it. */
 export interface PlannedEvent {
@@ -192,7 +196,7 @@ export function planFastOrder(input: PlaceOrderInput, actor: Actor, snap: Intake
     new Set(ctx.holidays.filter((h) => h.location_id === null || h.location_id === locationId).map((h) => h.day))
   const plan = planRouting(
     lines.map((l) => ({ lineId: l.id, skuId: l.skuId, quantity: l.quantity })),
-    routingNodes(positions, available, holidaysFor, now),
+    routingNodes(positions, available, holidaysFor, now, { byCapacity: routeByCapacity(ctx), plannedWaiting: (locationId) => taken.waiting.get(locationId) ?? 0 }),
     shipTo,
   )
   const totalNeed = lines.reduce((s, l) => s + l.quantity, 0)
@@ -228,6 +232,7 @@ export function planFastOrder(input: PlaceOrderInput, actor: Actor, snap: Intake
     taken.positions.set(p.clock.id, (taken.positions.get(p.clock.id) ?? 0) + p.quantity)
     taken.counters.set(`${p.skuId}:${channel.id}`, (taken.counters.get(`${p.skuId}:${channel.id}`) ?? 0) + p.quantity)
   }
+  for (const f of settled.fulfillment) taken.waiting.set(f.locationId, (taken.waiting.get(f.locationId) ?? 0) + 1)
 
   // The story placeOrder tells for an order that passes its checks and is allocated in full.
   orderMachine.assertTransition('PENDING', 'VALIDATED')
