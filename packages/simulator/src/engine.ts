@@ -98,7 +98,7 @@ interface NodeInfo {
   cutoffMinutes: number
   /** Orders the floor can pick and pack in one working hour (the node's daily capacity over its working hours). */
   perHour: number
-  /** Local working window [start, pickup) in minutes after midnight; the carrier collects at pickup. */
+  /** Local working window [start, pickup) in minutes after midnight; the carrier collects at pickup, the cut-off. */
   startMinutes: number
   pickupMinutes: number
 }
@@ -221,7 +221,9 @@ export class ScenarioEngine {
     const locations = await prisma.location.findMany({ where: { isFulfillmentNode: true, active: true }, orderBy: { id: 'asc' } })
     for (const l of locations) {
       const daily = Math.min(l.dailyPickCapacity ?? 100, l.dailyPackCapacity ?? 100)
-      const pickupMinutes = l.cutoffMinutes + 120
+      // The carrier collects at the cut-off: the hub promises ship-by as the node's cut-off on the ship day, so a parcel
+      // packed that day ships on time, and work after the cut-off is the next working day's.
+      const pickupMinutes = l.cutoffMinutes
       const startMinutes = 7 * 60
       this.nodes.push({
         id: l.id,
@@ -415,7 +417,8 @@ export class ScenarioEngine {
         this.#floorCredit.set(node.id, credit - parcels)
         if (parcels > 0) await timed('floor', () => this.floor(node, parcels))
       }
-      if (business && minutes <= node.pickupMinutes && minutes + 60 > node.pickupMinutes) await this.collect(node, t)
+      // The hour's floor work is done at its end (t + 59 min), then the carrier collects in the hour the pick-up ends.
+      if (business && minutes < node.pickupMinutes && minutes + 60 >= node.pickupMinutes) await this.collect(node, t)
     }
   }
 

@@ -19,6 +19,9 @@ export const NAIVE_SETTINGS: Record<string, Prisma.InputJsonValue> = {
   'inventory.feedToleranceRatio': 1_000_000,
   // Release everything first-in-first-out, whatever the day's capacity, ship-by or priority.
   'orders.releasePolicy': 'FIFO_UNBOUNDED',
+  // ...and route regardless of capacity: the node with stock nearest the customer (then the cheaper) takes the order,
+  // however long its queue.
+  'orders.routeByCapacity': false,
   // No exception routing: a short pick is not re-sourced from another node; what its node cannot find is backordered.
   'fulfillment.shortPickReroute': false,
   // Reorder from average demand: no safety stock (a 50% cycle service level is z = 0) and the supplier's promised
