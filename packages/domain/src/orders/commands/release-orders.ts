@@ -46,8 +46,9 @@ export interface ReleaseTrigger {
 
 /**
  * Releases a node's open fulfillment orders to the floor from its priority queue - at-risk first (ship-by on or
- * before the working day's cut-off, soonest first), then same-day and express, then channel priority (lower first),
- * then order priority, then age - as far as the node's daily capacity allows: every released fulfillment order is
+ * before the working day's cut-off, soonest first), then by ship day (earliest first: work due tomorrow before work due
+ * the day after, whatever its service level, so a standard order is not made late by newer express ones due later),
+ * then same-day and express, then channel priority (lower first), then order priority, then age - as far as the node's daily capacity allows: every released fulfillment order is
  * picked and packed on its working day, so the smaller of the daily pick and pack capacities bounds it. After the
  * cut-off (or on a non-business day) today's capacity is closed: what is released counts against the next business
  * day's capacity instead. Each released order's timeline says why, for which day, and the capacity left after it.
@@ -85,6 +86,7 @@ export async function releaseOrders(
         ? Prisma.sql`o.placed_at, fo.id`
         : Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
       CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
+      (fo.ship_by AT TIME ZONE ${location.timezone})::date ASC NULLS LAST,
       CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
       c.priority, fo.priority, o.placed_at, fo.id`
     }

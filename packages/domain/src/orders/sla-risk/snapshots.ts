@@ -61,7 +61,7 @@ const OPEN_STATUSES = ['PENDING', 'ON_HOLD', 'VALIDATED', 'ALLOCATED', 'PARTIALL
  * as one set-based statement: an order is open at u when placed by u and neither shipped (in full) nor cancelled by
  * u; its status is the last status change recorded by u; its node is that of its least advanced fulfillment order
  * not shipped or cancelled by u; its place in the release queue is its rank among the node's fulfillment orders
- * still waiting for release at u, in the order `releaseOrders` takes them (ship-by by the next cut-off first, then
+ * still waiting for release at u, in the order `releaseOrders` takes them (ship-by by the next cut-off first, then ship day,
  * same-day and express, then priority, then age); the room left is the node's daily capacity minus what it released
  * since its last cut-off. Nothing after u is read except the outcome (`missed`), which callers may use only for
  * moments whose ship-by had passed by the moment they predict for.
@@ -155,6 +155,7 @@ export function snapshotSql(anchor: Date, s: SlaRiskSettings, kFrom: number, kTo
         (row_number() OVER (PARTITION BY fs.k, fs.location_id ORDER BY
           (f.ship_by IS NOT NULL AND f.ship_by <= ck.next_cutoff) DESC,
           CASE WHEN f.ship_by <= ck.next_cutoff THEN f.ship_by END ASC NULLS LAST,
+          (f.ship_by AT TIME ZONE f.timezone)::date ASC NULLS LAST,
           f.sl_rank, f.priority, f.placed_at, f.id) - 1)::int AS ahead
       FROM fo_snap fs JOIN fos f ON f.id = fs.id JOIN clock ck ON ck.k = fs.k AND ck.location_id = fs.location_id
       WHERE fs.state = 'OPEN'
