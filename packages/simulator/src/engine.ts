@@ -11,6 +11,7 @@ import {
   approvePurchaseOrder,
   approveReplenishmentSuggestions,
   autoReleaseNode,
+  pullQueuedWork,
   availableToSell,
   BACKORDER_SKUS_PER_RUN,
   backorderedSkusWithStock,
@@ -423,6 +424,7 @@ export class ScenarioEngine {
   }
 
   async automation(node: NodeInfo): Promise<void> {
+    await timed('pullQueuedWork', () => pullQueuedWork(this.db.prisma, { locationId: node.id }, new Date(this.clock.time)))
     await this.tx('autoRelease', (tx) => autoReleaseNode(tx, { locationId: node.id }))
     const waiting = await this.db.prisma.fulfillmentOrder.count({ where: { locationId: node.id, status: 'RELEASED', pickWaveId: null } })
     if (waiting > 0) await this.tx('autoWave', (tx) => autoWaveNode(tx, { locationId: node.id }))

@@ -22,6 +22,8 @@ export const NAIVE_SETTINGS: Record<string, Prisma.InputJsonValue> = {
   // ...and route regardless of capacity: the node with stock nearest the customer (then the cheaper) takes the order,
   // however long its queue.
   'orders.routeByCapacity': false,
+  // ...and work stays where it was routed: no node pulls another's queue when it has room.
+  'orders.balanceQueues': false,
   // No exception routing: a short pick is not re-sourced from another node; what its node cannot find is backordered.
   'fulfillment.shortPickReroute': false,
   // Reorder from average demand: no safety stock (a 50% cycle service level is z = 0) and the supplier's promised

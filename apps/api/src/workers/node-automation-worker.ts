@@ -1,5 +1,5 @@
 import type { Database } from '@ops-hub/db'
-import { automatedNodeIds, autoReleaseNode, autoWaveNode, inTransaction } from '@ops-hub/domain'
+import { automatedNodeIds, autoReleaseNode, autoWaveNode, inTransaction, pullQueuedWork } from '@ops-hub/domain'
 import type { PubSub } from '@ops-hub/schema'
 import type { Logger } from '../logger.ts'
 import { startOutboxWorker } from './outbox-worker.ts'
@@ -8,7 +8,8 @@ import { startOutboxWorker } from './outbox-worker.ts'
 const ALLOCATED = new Set(['ALLOCATED', 'PARTIALLY_ALLOCATED'])
 
 /**
- * Runs each automated node (configureNodeAutomation): its automatic release, then its automatic waves, each in its
+ * Runs each automated node (configureNodeAutomation): work balancing (it pulls waiting work another node will not
+ * release today, when it has room and the stock), its automatic release, then its automatic waves, each in its
  * own transaction through the same domain commands the mutations use. Woken by the outbox events that can make work
  * due - an allocation (reservations taken, an order ALLOCATED, a fulfillment order reopened), a release, a changed
  * setting - and by a timer every `tickMs` for release slots, wave timers and events lost in a crash. Every instance
@@ -46,6 +47,8 @@ export function startNodeAutomationWorker(db: Database, pubsub: PubSub, topic: s
       while (due.size > 0) {
         const locationId = due.values().next().value!
         due.delete(locationId)
+        const pulled = await pullQueuedWork(db.prisma, { locationId }, new Date())
+        if (pulled.pulled.length) logger.info({ locationId, pulled: pulled.pulled.map((p) => `${p.number} from ${p.from}`) }, 'work balancing')
         const released = await inTransaction(db.prisma, (tx) => autoReleaseNode(tx, { locationId }, new Date()))
         if (released.released) logger.info({ locationId, released: released.released, trigger: released.trigger, capacityLeft: released.capacityLeft }, 'automatic release')
         const waved = await inTransaction(db.prisma, (tx) => autoWaveNode(tx, { locationId }, new Date()))

@@ -20,6 +20,11 @@ export const SETTING_DEFAULTS = {
    */
   'orders.routeByCapacity': true as boolean,
   /**
+   * Whether an automated node with room on its working day pulls waiting work that another node will not release on
+   * its own (pullQueuedWork). Off: work stays where it was routed (the scenario lab's naive baseline).
+   */
+  'orders.balanceQueues': true as boolean,
+  /**
    * Whether a short pick's missing units may be re-reserved at other fulfilment nodes (a new allocation there, released
    * at once). Off, they are re-sought only in other bins of the same node and the rest is backordered: the scenario
    * lab's naive baseline (no exception routing), not a recommended setting.

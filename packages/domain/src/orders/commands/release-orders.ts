@@ -45,6 +45,19 @@ export interface ReleaseTrigger {
 }
 
 /**
+ * The priority queue's order (fulfillment orders `fo`, their orders `o` and channels `c`): at-risk work - ship-by by
+ * `atRiskBefore`, the working day's cut-off - soonest first, then ship day in the node's time zone, service level,
+ * channel priority, order priority, age. Work balancing between nodes ranks a node's queue the same way.
+ */
+export function releaseQueueOrder(atRiskBefore: Date, timezone: string): Prisma.Sql {
+  return Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
+      CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
+      (fo.ship_by AT TIME ZONE ${timezone})::date ASC NULLS LAST,
+      CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
+      c.priority, fo.priority, o.placed_at, fo.id`
+}
+
+/**
  * Releases a node's open fulfillment orders to the floor from its priority queue - at-risk first (ship-by on or
  * before the working day's cut-off, soonest first), then by ship day (earliest first: work due tomorrow before work due
  * the day after, whatever its service level, so a standard order is not made late by newer express ones due later),
@@ -81,15 +94,7 @@ export async function releaseOrders(
     SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
     WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN'
       AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
-    ORDER BY ${
-      fifo
-        ? Prisma.sql`o.placed_at, fo.id`
-        : Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
-      CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
-      (fo.ship_by AT TIME ZONE ${location.timezone})::date ASC NULLS LAST,
-      CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
-      c.priority, fo.priority, o.placed_at, fo.id`
-    }
+    ORDER BY ${fifo ? Prisma.sql`o.placed_at, fo.id` : releaseQueueOrder(atRiskBefore, location.timezone)}
     LIMIT ${limit}
     FOR UPDATE OF fo SKIP LOCKED`
 
