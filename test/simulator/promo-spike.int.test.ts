@@ -29,7 +29,7 @@ describe('promo-spike simulator', () => {
     expect(first.hub.kpis.oversoldOrders).toBe(0)
     expect(Object.keys(first)).toEqual(['scenario', 'params', 'hub', 'naive'])
     expect(Object.keys(first.hub.kpis)).toEqual([
-      'oversoldUnits', 'oversoldOrders', 'lostSalesUnits', 'cancellationRate', 'onTimeShipmentRate', 'otif', 'orderCycleTimeP50Hours', 'orderCycleTimeP90Hours',
+      'oversoldUnits', 'oversoldOrders', 'lostSalesUnits', 'cancellationRate', 'onTimeShipmentRate', 'otif', 'lateOpenOrders', 'orderCycleTimeP50Hours', 'orderCycleTimeP90Hours',
       'backorderUnits', 'inventoryRecordAccuracy', 'stockoutDays', 'latePurchaseOrders', 'manualAdjustments', 'exceptionsByType',
     ])
     // No wall-clock time or path in it: every date is a simulated one.

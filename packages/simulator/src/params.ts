@@ -28,6 +28,9 @@ export type ScenarioKpis = {
   cancellationRate: number | null
   onTimeShipmentRate: number | null
   otif: number | null
+  /** Orders placed in the window, still not shipped at its end, whose ship-by had passed: late, though the on-time rate
+   * (which counts shipped orders) does not see them yet. */
+  lateOpenOrders: number
   orderCycleTimeP50Hours: number | null
   orderCycleTimeP90Hours: number | null
   backorderUnits: number

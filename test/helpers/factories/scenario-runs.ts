@@ -15,6 +15,7 @@ export function scenarioReportOfShape(days: number, seed = 1): ScenarioReport {
       cancellationRate: (1 - quality) * 0.08,
       onTimeShipmentRate: 0.8 + quality * 0.19,
       otif: 0.75 + quality * 0.2,
+      lateOpenOrders: Math.round(50 * (1 - quality)),
       orderCycleTimeP50Hours: 30 - quality * 10,
       orderCycleTimeP90Hours: 70 - quality * 20,
       backorderUnits: Math.round(400 * (1 - quality)),
