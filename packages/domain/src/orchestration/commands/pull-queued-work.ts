@@ -52,11 +52,11 @@ export async function pullQueuedWork(prisma: PrismaClient, input: { locationId: 
   if (!(await getSetting(prisma, 'orders.balanceQueues'))) return { skipped: 'OFF', room: 0, pulled: [] }
   // Only a node that releases by itself pulls: a manually run node's room is its operators' to fill.
   if (!automationOf(await prisma.nodeAutomation.findUnique({ where: { locationId: input.locationId } })).autoRelease) return { skipped: 'OFF', room: 0, pulled: [] }
+  // The pulling node first: most calls find it without room and read nothing else.
+  const [target] = await nodeLoads(prisma, now, input.locationId)
+  const room = target ? target.capacity - target.released - target.waiting : 0
+  if (!target || room <= 0) return { skipped: 'NO_ROOM', room: 0, pulled: [] }
   const loads = await nodeLoads(prisma, now)
-  const target = loads.find((n) => n.id === input.locationId)
-  if (!target) return { skipped: 'NO_ROOM', room: 0, pulled: [] }
-  const room = target.capacity - target.released - target.waiting
-  if (room <= 0) return { skipped: 'NO_ROOM', room: 0, pulled: [] }
 
   // Each backlogged node's queue past what it can still release on its working day, in its release order.
   const candidates: Array<{ id: number; number: string; shipBy: Date | null; rank: number; source: NodeLoad }> = []
@@ -112,9 +112,10 @@ export async function pullQueuedWork(prisma: PrismaClient, input: { locationId: 
   return { skipped: null, room, pulled }
 }
 
-/** Every active fulfilment node's working day, release capacity (the smaller of pick and pack), released and waiting. */
-async function nodeLoads(prisma: PrismaClient, now: Date): Promise<NodeLoad[]> {
-  const nodes = await prisma.location.findMany({ where: { active: true, isFulfillmentNode: true }, orderBy: { id: 'asc' } })
+/** Each active fulfilment node's (or one's) working day, release capacity (the smaller of pick and pack), released and waiting. */
+async function nodeLoads(prisma: PrismaClient, now: Date, onlyId?: number): Promise<NodeLoad[]> {
+  const nodes = await prisma.location.findMany({ where: { active: true, isFulfillmentNode: true, ...(onlyId ? { id: onlyId } : {}) }, orderBy: { id: 'asc' } })
+  if (nodes.length === 0) return []
   const today = localParts(now, 'UTC').date
   const holidays = await prisma.holiday.findMany({
     where: { date: { gte: new Date(`${addDays(today, -2)}T00:00:00Z`), lte: new Date(`${addDays(today, 60)}T00:00:00Z`) } },
@@ -123,7 +124,7 @@ async function nodeLoads(prisma: PrismaClient, now: Date): Promise<NodeLoad[]> {
   const counts = await prisma.$queryRaw<Array<{ location_id: number; waiting: number }>>`
     SELECT fo.location_id, count(*)::int AS waiting FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id
     WHERE fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
-      AND fo.location_id IN (${Prisma.join(nodes.length ? nodes.map((n) => n.id) : [0])})
+      AND fo.location_id IN (${Prisma.join(nodes.map((n) => n.id))})
     GROUP BY 1`
   const loads: NodeLoad[] = []
   for (const n of nodes) {
