@@ -15,6 +15,7 @@
  *  Ties break by zone (ship-to vs node: 1 same region, 2 same first postal character, 3 same country,
  *  4 abroad), then shipping cost per order, then node code.
  */
+
 export interface RoutingNode {
   locationId: number
   code: string
