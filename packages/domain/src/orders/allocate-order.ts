@@ -348,8 +348,7 @@ export function allocationContextSql(skuIds: number[] | Prisma.Sql, now: Date): 
 }
 
 /** `orders.routeByCapacity` as the allocation context read it (the default when not stored). */
-export const routeByCapacity = (context: AllocationContext): boolean =>
-  context.routeByCapacity === null || context.routeByCapacity === undefined ? SETTING_DEFAULTS['orders.routeByCapacity'] : context.routeByCapacity !== false
+export const routeByCapacity = (context: AllocationContext): boolean => context.routeByCapacity ?? SETTING_DEFAULTS['orders.routeByCapacity']
 
 async function readAllocationContext(tx: Tx, skuIds: number[], now: Date): Promise<AllocationContext> {
   if (skuIds.length === 0) return { rules: [], holidays: [], threshold: null, routeByCapacity: null, positions: [] }

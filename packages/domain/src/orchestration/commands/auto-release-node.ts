@@ -1,5 +1,5 @@
 import type { Tx } from '@ops-hub/db'
-import { releaseOrders, type ReleaseResult } from '../../orders/commands/release-orders.ts'
+import { releasableWork, releaseOrders, type ReleaseResult } from '../../orders/commands/release-orders.ts'
 import { automationActor, automationOf, lockNodeAutomation, releaseSlot } from '../node-automation.ts'
 
 export interface AutoReleaseOutcome {
@@ -30,7 +30,7 @@ export async function autoReleaseNode(tx: Tx, input: { locationId: number }, now
   const [{ open }] = await tx.$queryRaw<Array<{ open: boolean }>>`
     SELECT EXISTS (
       SELECT 1 FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id
-      WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')) AS open`
+      WHERE ${releasableWork(location.id)}) AS open`
   if (!open) return { skipped: 'NOTHING_OPEN', trigger: null, released: 0, capacityLeft: null }
 
   let trigger = 'automatic release on allocation'

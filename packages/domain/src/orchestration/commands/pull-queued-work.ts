@@ -1,7 +1,8 @@
 import { Prisma, type PrismaClient } from '@ops-hub/db'
-import { addDays, localParts, workingDay, zonedInstant, type IsoDate } from '../../orders/business-calendar.ts'
+import { zonedInstant, type IsoDate } from '../../orders/business-calendar.ts'
 import { moveFulfillmentOrder } from '../../orders/commands/move-fulfillment-order.ts'
-import { releaseQueueOrder } from '../../orders/commands/release-orders.ts'
+import { releasableWork, releaseQueueOrder } from '../../orders/commands/release-orders.ts'
+import { nodeCapacityDay } from '../queries/node-capacity.ts'
 import { getSetting } from '../../settings/settings.ts'
 import { DomainError } from '../../shared/errors.ts'
 import { inTransaction } from '../../shared/transaction.ts'
@@ -66,7 +67,7 @@ export async function pullQueuedWork(prisma: PrismaClient, input: { locationId: 
     if (source.waiting <= left) continue
     const rows = await prisma.$queryRaw<Array<{ id: number; number: string; ship_by: Date | null }>>`
       SELECT fo.id, fo.number, fo.ship_by FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
-      WHERE fo.location_id = ${source.id} AND fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
+      WHERE ${releasableWork(source.id)}
       ORDER BY ${releaseQueueOrder(source.atRiskBefore, source.timezone)}
       OFFSET ${left} LIMIT ${room * CANDIDATES_PER_SLOT}`
     rows.forEach((r, i) => candidates.push({ id: r.id, number: r.number, shipBy: r.ship_by, rank: i, source }))
@@ -112,33 +113,25 @@ export async function pullQueuedWork(prisma: PrismaClient, input: { locationId: 
   return { skipped: null, room, pulled }
 }
 
-/** Each active fulfilment node's (or one's) working day, release capacity (the smaller of pick and pack), released and waiting. */
+/** Each active fulfilment node's (or one's) working day, release capacity and released count (nodeCapacityDay), and waiting work. */
 async function nodeLoads(prisma: PrismaClient, now: Date, onlyId?: number): Promise<NodeLoad[]> {
   const nodes = await prisma.location.findMany({ where: { active: true, isFulfillmentNode: true, ...(onlyId ? { id: onlyId } : {}) }, orderBy: { id: 'asc' } })
   if (nodes.length === 0) return []
-  const today = localParts(now, 'UTC').date
-  const holidays = await prisma.holiday.findMany({
-    where: { date: { gte: new Date(`${addDays(today, -2)}T00:00:00Z`), lte: new Date(`${addDays(today, 60)}T00:00:00Z`) } },
-    select: { date: true, locationId: true },
-  })
   const counts = await prisma.$queryRaw<Array<{ location_id: number; waiting: number }>>`
     SELECT fo.location_id, count(*)::int AS waiting FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id
-    WHERE fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
-      AND fo.location_id IN (${Prisma.join(nodes.map((n) => n.id))})
+    WHERE ${releasableWork()} AND fo.location_id IN (${Prisma.join(nodes.map((n) => n.id))})
     GROUP BY 1`
   const loads: NodeLoad[] = []
   for (const n of nodes) {
-    const own = new Set(holidays.filter((h) => h.locationId === null || h.locationId === n.id).map((h) => h.date.toISOString().slice(0, 10)))
-    const { day } = workingDay(now, n, own)
-    const load = await prisma.nodeDayLoad.findUnique({ where: { locationId_day: { locationId: n.id, day: new Date(`${day}T00:00:00Z`) } } })
+    const day = await nodeCapacityDay(prisma, n, now)
     loads.push({
       id: n.id,
       code: n.code,
       timezone: n.timezone,
-      day,
-      atRiskBefore: zonedInstant(day, n.cutoffMinutes, n.timezone),
-      capacity: Math.min(n.dailyPickCapacity, n.dailyPackCapacity),
-      released: load?.released ?? 0,
+      day: day.day,
+      atRiskBefore: zonedInstant(day.day, n.cutoffMinutes, n.timezone),
+      capacity: day.releaseCapacity,
+      released: day.released,
       waiting: counts.find((c) => c.location_id === n.id)?.waiting ?? 0,
     })
   }

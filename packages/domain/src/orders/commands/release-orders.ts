@@ -45,6 +45,13 @@ export interface ReleaseTrigger {
 }
 
 /**
+ * Work waiting for release: OPEN fulfillment orders (`fo`) of orders (`o`) that may be released. Release, automatic
+ * release and work balancing read the same queue.
+ */
+export const releasableWork = (locationId: number | null = null): Prisma.Sql =>
+  Prisma.sql`fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')${locationId === null ? Prisma.empty : Prisma.sql` AND fo.location_id = ${locationId}`}`
+
+/**
  * The priority queue's order (fulfillment orders `fo`, their orders `o` and channels `c`): at-risk work - ship-by by
  * `atRiskBefore`, the working day's cut-off - soonest first, then ship day in the node's time zone, service level,
  * channel priority, order priority, age. Work balancing between nodes ranks a node's queue the same way.
@@ -92,8 +99,7 @@ export async function releaseOrders(
   // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
   const queue = await tx.$queryRaw<Array<{ id: number }>>`
     SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
-    WHERE fo.location_id = ${location.id} AND fo.status = 'OPEN'
-      AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')
+    WHERE ${releasableWork(location.id)}
     ORDER BY ${fifo ? Prisma.sql`o.placed_at, fo.id` : releaseQueueOrder(atRiskBefore, location.timezone)}
     LIMIT ${limit}
     FOR UPDATE OF fo SKIP LOCKED`
