@@ -55,12 +55,17 @@ export function startBackorderWorker(db: Database, pubsub: PubSub, topic: string
       const key = `${p.locationId ?? ''}|${p.cause ?? ''}|${p.reference ?? ''}`
       const arrival = queue.get(key) ?? { locationId: p.locationId ?? null, cause: p.cause ?? null, reference: p.reference ?? null, skuIds: new Set<number>() }
       for (const s of p.skuIds) if (Number.isInteger(s)) arrival.skuIds.add(s)
+      // Re-inserted, so the queue stays in order of each arrival's latest event.
+      queue.delete(key)
       queue.set(key, arrival)
       return true
     },
     async work() {
+      // Newest arrival first: when events pile up (a burst from the relay, or a pass still busy), an older arrival's
+      // units may already be taken, and the stock a pass finds is most likely the newest arrival's - so the order's
+      // timeline names the arrival that made its units available. Every queued arrival is still served.
       while (queue.size > 0) {
-        const [key, arrival] = queue.entries().next().value!
+        const [key, arrival] = [...queue.entries()][queue.size - 1]
         queue.delete(key)
         await serve(arrival)
       }
