@@ -11,6 +11,7 @@ import type { PoolClient } from 'pg'
 import pgCopyStreams from 'pg-copy-streams'
 import { applyMigrations, type MigrationReport, type SqlClient, type SqlRunner } from './migrate.ts'
 import { StatementTap, type StatementListener } from './statement-tap.ts'
+import { withPreparedStatements, type PgliteQueryable } from './pglite-statements.ts'
 
 export type Prisma = PrismaClient
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -106,22 +107,25 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
 async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.resolve(dataDir), { recursive: true })
   const pglite = await PGlite.create(dataDir)
+  // Statements are prepared once per text and run in one round trip (pglite-statements.ts), Prisma's and ours alike.
+  const statements = withPreparedStatements(pglite)
   const tap = new StatementTap()
-  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(pglite)) })
+  // The adapter uses query, exec and transaction, which the prepared-statement layer provides with PGlite's signatures.
+  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(statements as unknown as PGlite)) })
   const sql: SqlRunner = {
     async query(text, params) {
-      return (await pglite.query(text, params as unknown[])).rows as Record<string, unknown>[]
+      return (await statements.query(text, params as unknown[])).rows as Record<string, unknown>[]
     },
     async exec(text) {
-      await pglite.exec(text)
+      await statements.exec(text)
     },
     // PGlite is a single connection: a "client" is the instance itself.
     async withClient(fn) {
-      return fn(pgliteSqlClient(pglite))
+      return fn(pgliteSqlClient(statements))
     },
-    copyFrom: (copySql, chunks) => pgliteSqlClient(pglite).copyFrom(copySql, chunks),
+    copyFrom: (copySql, chunks) => pgliteSqlClient(statements).copyFrom(copySql, chunks),
     // PGlite's own transaction holds its mutex, so Prisma queries from other requests wait instead of joining it.
-    transaction: (fn) => pglite.transaction((tx) => fn(pgliteSqlClient(tx))),
+    transaction: (fn) => statements.transaction((tx) => fn(pgliteSqlClient(tx))),
   }
   return {
     kind: 'pglite',
@@ -153,9 +157,7 @@ function pgSqlClient(client: PoolClient): SqlClient {
   }
 }
 
-type PgliteLike = Pick<PGlite, 'query' | 'exec'>
-
-function pgliteSqlClient(db: PgliteLike): SqlClient {
+function pgliteSqlClient(db: PgliteQueryable): SqlClient {
   return {
     query: async (t, p) => (await db.query(t, p as unknown[])).rows as Record<string, unknown>[],
     exec: async (t) => void (await db.exec(t)),
