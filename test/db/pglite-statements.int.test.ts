@@ -40,6 +40,14 @@ describe('prepared statements on embedded PGlite', () => {
     const nulls = await db.query('SELECT $1::text AS a, price FROM things WHERE code = $2', [null, 'A-1'], { rowMode: 'array', parsers })
     expect(nulls.rows).toEqual([[null, 'n:12.50']])
     expect((await db.query('SELECT price FROM things WHERE code = $1', ['A-1'])).rows).toEqual([{ price: '12.50' }])
+
+    // Unnamed statements (hand-written SQL, planned for its values each run) give the same, first run and later.
+    for (let run = 0; run < 2; run++) {
+      const unnamed = await db.query('SELECT * FROM things WHERE code = ANY($1::text[]) ORDER BY code', [['A-1', 'A-2']], undefined, 'unnamed')
+      const plain = await pg.query('SELECT * FROM things WHERE code = ANY($1::text[]) ORDER BY code', [['A-1', 'A-2']])
+      expect(unnamed.rows).toEqual(plain.rows)
+      expect(unnamed.rows).toHaveLength(2)
+    }
   })
 
   it('run a known statement in one round trip into the backend, and keep working past the statement limit', async () => {
@@ -55,6 +63,10 @@ describe('prepared statements on embedded PGlite', () => {
       const again = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM things WHERE code <> $1', ['x'])
       expect(again.rows).toEqual([{ n: 2 }])
       expect(calls).toHaveLength(1)
+      await db.query('SELECT count(*)::int AS n FROM things WHERE code = $1', ['x'], undefined, 'unnamed')
+      calls.length = 0
+      expect((await db.query('SELECT count(*)::int AS n FROM things WHERE code = $1', ['A-1'], undefined, 'unnamed')).rows).toEqual([{ n: 1 }])
+      expect(calls).toHaveLength(1)
     } finally {
       pg.execProtocolStream = original
     }
@@ -63,6 +75,7 @@ describe('prepared statements on embedded PGlite', () => {
       for (let i = 0; i < 6; i++) expect((await db.query<{ v: number }>(`SELECT $1::int + ${i} AS v`, [1])).rows).toEqual([{ v: 1 + i }])
     }
     const open = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'ohs\\_%'`)
+    expect(open.rows[0].n).toBeGreaterThan(0)
     expect(open.rows[0].n).toBeLessThanOrEqual(3)
   })
 

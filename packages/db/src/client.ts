@@ -113,8 +113,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   // The adapter uses query, exec and transaction, which the prepared-statement layer provides with PGlite's signatures.
   const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(statements as unknown as PGlite)) })
   const sql: SqlRunner = {
-    async query(text, params) {
-      return (await statements.query(text, params as unknown[])).rows as Record<string, unknown>[]
+    async query(text, params, opts) {
+      return (await statements.query(text, params as unknown[], undefined, opts?.prepare ? 'named' : 'unnamed')).rows as Record<string, unknown>[]
     },
     async exec(text) {
       await statements.exec(text)
@@ -159,7 +159,7 @@ function pgSqlClient(client: PoolClient): SqlClient {
 
 function pgliteSqlClient(db: PgliteQueryable): SqlClient {
   return {
-    query: async (t, p) => (await db.query(t, p as unknown[])).rows as Record<string, unknown>[],
+    query: async (t, p, opts) => (await db.query(t, p as unknown[], undefined, opts?.prepare ? 'named' : 'unnamed')).rows as Record<string, unknown>[],
     exec: async (t) => void (await db.exec(t)),
     // PGlite has no COPY wire protocol: each chunk is handed over as the virtual file /dev/blob.
     async copyFrom(copySql, chunks) {

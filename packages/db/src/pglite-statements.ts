@@ -1,17 +1,23 @@
 // Prepared statements for embedded PGlite. PGlite's `query()` sends every statement unnamed, in six protocol round
 // trips into the WebAssembly backend (parse, describe, bind, describe, execute, sync), so PostgreSQL parses and plans
-// it again each time; and it merges its ~300 type parsers with the caller's on every call. Here a statement's text is
-// parsed once into a named statement (kept per session, least recently used first out), and each run is one round
-// trip: bind, describe, execute, sync. What comes back is parsed by PGlite's own `parseResults`, so rows, fields,
-// errors and notifications are exactly what `query()` gives. On a PostgreSQL server the same job is done by
-// adapter-pg's named statements (client.ts).
+// it again each time; and it merges its ~300 type parsers with the caller's on every call. Here each run is one round
+// trip, and results are parsed by PGlite's own `parseResults`, so rows, fields, errors and notifications are exactly
+// what `query()` gives. Two ways to run a statement:
+// - `named` (Prisma's statements, and plain SQL asking `prepare`): parsed once into a named statement kept for the
+//   session (least recently used closed first); PostgreSQL may then reuse a generic plan, as adapter-pg's named
+//   statements do on a server (client.ts).
+// - `unnamed` (hand-written plain SQL): parsed and planned for its parameters on every run, as on a server, because
+//   such statements are written for the plan their values get (a generic plan made a feed's freshness pass 4x slower);
+//   only the parameter types learned on the first run are kept.
 import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite'
 
 const { serialize } = protocol
 
 /** The part of PGlite that pglite-prisma-adapter and the hub's plain-SQL runner use. */
+export type StatementMode = 'named' | 'unnamed'
+
 export interface PgliteQueryable {
-  query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>
+  query<T>(text: string, params?: unknown[], options?: QueryOptions, mode?: StatementMode): Promise<Results<T>>
   exec(text: string, options?: QueryOptions): Promise<Array<Results>>
 }
 
@@ -25,6 +31,7 @@ export interface PgliteTransaction extends PgliteQueryable {
 }
 
 interface Statement {
+  /** '' for the unnamed statement: parsed again on every run. */
   name: string
   paramTypes: number[]
 }
@@ -56,7 +63,8 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
     return parsers
   }
 
-  async function prepare(key: string, text: string, options?: QueryOptions): Promise<Statement> {
+  /** The statement for `key`, parsed (and for a named one, kept) on its first run. */
+  async function prepare(key: string, text: string, mode: StatementMode, options?: QueryOptions): Promise<Statement> {
     const cached = statements.get(key)
     if (cached) {
       statements.delete(key)
@@ -67,9 +75,9 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
     while (statements.size >= maxStatements) {
       const [oldest, old] = statements.entries().next().value as [string, Statement]
       statements.delete(oldest)
-      messages.push(serialize.close({ type: 'S', name: old.name }))
+      if (old.name) messages.push(serialize.close({ type: 'S', name: old.name }))
     }
-    const name = `ohs_${++sequence}`
+    const name = mode === 'named' ? `ohs_${++sequence}` : ''
     messages.push(serialize.parse({ name, text, types: options?.paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync())
     const described = await pg.execProtocolStream(concat(messages), { syncToFs: false, onNotice: options?.onNotice })
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) }
@@ -78,10 +86,11 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
   }
 
   /** One statement, with PGlite's query lock held by the caller. */
-  async function run<T>(text: string, params: unknown[], options?: QueryOptions): Promise<Results<T>> {
-    const key = options?.paramTypes?.length ? `${options.paramTypes.join(',')}\u0000${text}` : text
+  async function run<T>(text: string, params: unknown[], options: QueryOptions | undefined, mode: StatementMode): Promise<Results<T>> {
+    const key = `${mode === 'named' ? 'N' : 'U'}${options?.paramTypes?.length ? options.paramTypes.join(',') : ''}\u0000${text}`
     try {
-      const statement = await prepare(key, text, options)
+      const known = statements.has(key)
+      const statement = await prepare(key, text, mode, options)
       // Parameters are sent as text, serialized by their described types exactly as PGlite's query() does.
       const values = params.map((value, i) => {
         if (value === null || value === undefined) return null
@@ -89,11 +98,13 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
         const serializer = options?.serializers?.[oid] ?? pg.serializers[oid]
         return serializer ? serializer(value) : String(value)
       })
-      const messages = await pg.execProtocolStream(
-        concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-        { syncToFs: false, onNotice: options?.onNotice },
-      )
-      return parse.parseResults(messages, parsersFor(options), { rowMode: options?.rowMode })[0] as Results<T>
+      const messages: Uint8Array[] = []
+      // The unnamed statement lasts until the next Parse: parsed again here unless prepare() just did it.
+      if (!statement.name && known) messages.push(serialize.parse({ name: '', text, types: options?.paramTypes }))
+      messages.push(serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync())
+      const results = await pg.execProtocolStream(concat(messages), { syncToFs: false, onNotice: options?.onNotice })
+      // The unnamed statement's parse result is a parseComplete that parseResults skips.
+      return parse.parseResults(results, parsersFor(options), { rowMode: options?.rowMode })[0] as Results<T>
     } catch (err) {
       const e = err as { code?: string; query?: string; params?: unknown[]; queryOptions?: QueryOptions }
       if (e.code && STALE.has(e.code)) statements.delete(key)
@@ -103,18 +114,18 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
     }
   }
 
-  async function topLevel<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+  async function topLevel<T>(text: string, params: unknown[] = [], options?: QueryOptions, mode: StatementMode = 'named'): Promise<Results<T>> {
     // COPY payloads (blob) and a PGlite without the lock we rely on go the ordinary way.
     if (options?.blob || !transactionLock) return pg.query<T>(text, params, options)
     return transactionLock(() =>
       pg.runExclusive(async () => {
         try {
-          return await run<T>(text, params, options)
+          return await run<T>(text, params, options, mode)
         } catch (err) {
           // Outside a transaction a stale statement is simply prepared again (e.g. after DEALLOCATE ALL).
           if (!STALE.has((err as { code?: string }).code ?? '') || pg.isInTransaction()) throw err
           statements.clear()
-          return await run<T>(text, params, options)
+          return await run<T>(text, params, options, mode)
         } finally {
           // PGlite persists after every statement outside its transactions (a no-op in memory).
           if (!pg.isInTransaction()) await pg.syncToFs()
@@ -129,10 +140,10 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
     transaction: (fn) =>
       pg.transaction((tx) => {
         const wrapped: PgliteTransaction = {
-          query: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) => {
+          query: async <T>(text: string, params: unknown[] = [], options?: QueryOptions, mode: StatementMode = 'named') => {
             if (tx.closed) throw new Error('Transaction is closed')
             if (options?.blob) return tx.query<T>(text, params, options)
-            return pg.runExclusive(() => run<T>(text, params, options))
+            return pg.runExclusive(() => run<T>(text, params, options, mode))
           },
           exec: (text, options) => tx.exec(text, options),
           rollback: () => tx.rollback(),
