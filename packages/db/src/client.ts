@@ -58,7 +58,10 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   const tap = new StatementTap()
   // Long statements (nested selections joined in the database) are prepared once per connection: PostgreSQL parses and
   // plans a lookup's statement once instead of on every request. Short ones vary with their IN lists and stay unnamed.
-  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPg(pool, { statementNameGenerator: (q) => (q.sql.length >= PREPARE_FROM_LENGTH ? statementName(q.sql) : undefined) as string })) })
+  const prisma = new PrismaClient({
+    adapter: tap.adapter(new PrismaPg(pool, { statementNameGenerator: (q) => (q.sql.length >= PREPARE_FROM_LENGTH ? statementName(q.sql) : undefined) as string })),
+    errorFormat: ERROR_FORMAT,
+  })
   const sql: SqlRunner = {
     async query(text, params, opts) {
       const res = await pool.query(opts?.prepare ? { name: statementName(text), text, values: params as unknown[] } : { text, values: params as unknown[] })
@@ -111,7 +114,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const statements = withPreparedStatements(pglite)
   const tap = new StatementTap()
   // The adapter uses query, exec and transaction, which the prepared-statement layer provides with PGlite's signatures.
-  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(statements as unknown as PGlite)) })
+  const prisma = new PrismaClient({ adapter: tap.adapter(new PrismaPGlite(statements as unknown as PGlite)), errorFormat: ERROR_FORMAT })
   const sql: SqlRunner = {
     async query(text, params, opts) {
       return (await statements.query(text, params as unknown[], undefined, opts?.prepare ? 'named' : 'unnamed')).rows as Record<string, unknown>[]
@@ -140,6 +143,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
   }
 }
+
+/**
+ * Prisma's other formats capture a stack trace on every query (an Error per call) to point its messages at the calling
+ * line; the hub logs its own context and never shows Prisma's messages to clients, so it does without.
+ */
+const ERROR_FORMAT = 'minimal' as const
 
 /** Prisma statements at least this long are prepared (see openPostgres). */
 const PREPARE_FROM_LENGTH = 1000

@@ -47,7 +47,9 @@ interface PgliteLocks {
 const STALE = new Set(['26000', '0A000'])
 
 export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}): PgliteWithStatements {
-  const statements = new Map<string, Statement>()
+  // Per mode: named statements (closed when dropped), and the parameter types of unnamed ones.
+  const named = new Map<string, Statement>()
+  const unnamed = new Map<string, Statement>()
   let sequence = 0
   const transactionLock = (pg as unknown as PgliteLocks)._runExclusiveTransaction?.bind(pg)
 
@@ -64,33 +66,35 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
   }
 
   /** The statement for `key`, parsed (and for a named one, kept) on its first run. */
-  async function prepare(key: string, text: string, mode: StatementMode, options?: QueryOptions): Promise<Statement> {
-    const cached = statements.get(key)
+  async function prepare(kept: Map<string, Statement>, key: string, text: string, mode: StatementMode, options?: QueryOptions): Promise<Statement> {
+    const cached = kept.get(key)
     if (cached) {
-      statements.delete(key)
-      statements.set(key, cached)
+      kept.delete(key)
+      kept.set(key, cached)
       return cached
     }
     const messages: Uint8Array[] = []
-    while (statements.size >= maxStatements) {
-      const [oldest, old] = statements.entries().next().value as [string, Statement]
-      statements.delete(oldest)
+    while (kept.size >= maxStatements) {
+      const [oldest, old] = kept.entries().next().value as [string, Statement]
+      kept.delete(oldest)
       if (old.name) messages.push(serialize.close({ type: 'S', name: old.name }))
     }
     const name = mode === 'named' ? `ohs_${++sequence}` : ''
     messages.push(serialize.parse({ name, text, types: options?.paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync())
     const described = await pg.execProtocolStream(concat(messages), { syncToFs: false, onNotice: options?.onNotice })
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) }
-    statements.set(key, statement)
+    kept.set(key, statement)
     return statement
   }
 
   /** One statement, with PGlite's query lock held by the caller. */
   async function run<T>(text: string, params: unknown[], options: QueryOptions | undefined, mode: StatementMode): Promise<Results<T>> {
-    const key = `${mode === 'named' ? 'N' : 'U'}${options?.paramTypes?.length ? options.paramTypes.join(',') : ''}\u0000${text}`
+    // The text itself is the key (no concatenated copy to hash on every run); declared parameter types are rare.
+    const key = options?.paramTypes?.length ? `${options.paramTypes.join(',')}\u0000${text}` : text
+    const kept = mode === 'named' ? named : unnamed
     try {
-      const known = statements.has(key)
-      const statement = await prepare(key, text, mode, options)
+      const known = kept.has(key)
+      const statement = await prepare(kept, key, text, mode, options)
       // Parameters are sent as text, serialized by their described types exactly as PGlite's query() does.
       const values = params.map((value, i) => {
         if (value === null || value === undefined) return null
@@ -107,7 +111,7 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
       return parse.parseResults(results, parsersFor(options), { rowMode: options?.rowMode })[0] as Results<T>
     } catch (err) {
       const e = err as { code?: string; query?: string; params?: unknown[]; queryOptions?: QueryOptions }
-      if (e.code && STALE.has(e.code)) statements.delete(key)
+      if (e.code && STALE.has(e.code)) kept.delete(key)
       // As PGlite's query() does: the statement and its parameters travel with the error (for logs, never clients).
       if (e.code) Object.assign(e, { query: text, params, queryOptions: options })
       throw err
@@ -124,7 +128,7 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
         } catch (err) {
           // Outside a transaction a stale statement is simply prepared again (e.g. after DEALLOCATE ALL).
           if (!STALE.has((err as { code?: string }).code ?? '') || pg.isInTransaction()) throw err
-          statements.clear()
+          named.clear()
           return await run<T>(text, params, options, mode)
         } finally {
           // PGlite persists after every statement outside its transactions (a no-op in memory).
