@@ -19,7 +19,8 @@ const WIDTHS = [1280, 1440, 1920]
 const RANGE = '?from=2026-03-02&to=2026-03-08'
 const INSTANTS = rangeInstants({ start: '2026-03-02', end: '2026-03-08' })
 
-const t = useTestApp({ demoSignIn: true })
+// With the API's cost throttle on, as users get it: the views must wait a refusal out (see the reload test).
+const t = useTestApp({ demoSignIn: true, rateLimit: true })
 let web: WebServer
 let context: BrowserContext
 let page: Page
@@ -112,6 +113,33 @@ describe('Executive view', () => {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 })
       expect({ width, clipped: await clippedTables() }).toEqual({ width, clipped: [] })
+    }
+  })
+
+  it('reloaded at once, waits out the API\'s cost throttle instead of showing errors or going offline', async () => {
+    // Each load asks ~1,000 points of the executive's bucket (1,000, restoring 50 a second): three loads in a row
+    // find it short, and the API refuses with THROTTLED and the seconds to wait.
+    let throttled = 0
+    const count = (r: { status(): number; url(): string }) => void (r.status() === 429 && r.url().includes('/graphql') && throttled++)
+    page.on('response', count)
+    const frames = (ws: { on(e: 'framereceived', f: (d: { payload: string | Buffer }) => void): void }) =>
+      ws.on('framereceived', (d) => void (String(d.payload).includes('"THROTTLED"') && throttled++))
+    page.on('websocket', frames)
+    try {
+      for (let i = 0; i < 3 && throttled === 0; i++) {
+        await page.reload({ waitUntil: 'domcontentloaded' })
+        await page.waitForTimeout(500)
+      }
+      await expect.poll(() => throttled, { timeout: 20_000 }).toBeGreaterThan(0)
+      // Every panel ends with its figures, the live feed connects, and no refusal is left on screen.
+      await expect.poll(() => page.locator('[data-kpi][data-kpi-status]').count(), { timeout: 60_000 }).toBe(KPI_NAMES.length)
+      await page.locator('[data-live-status="live"]').waitFor({ timeout: 60_000 })
+      await page.locator('[data-table="supplier-risk"]').waitFor({ timeout: 60_000 })
+      await page.locator('[data-table="orders-at-risk"]').waitFor({ timeout: 60_000 })
+      await expect.poll(() => page.getByText(/Throttled/).count(), { timeout: 60_000 }).toBe(0)
+    } finally {
+      page.off('response', count)
+      page.off('websocket', frames)
     }
   })
 

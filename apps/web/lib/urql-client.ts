@@ -1,5 +1,6 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql'
+import { Client, cacheExchange, fetchExchange, subscriptionExchange, type CombinedError } from 'urql'
 import { persistedExchange } from '@urql/exchange-persisted'
+import { retryExchange } from '@urql/exchange-retry'
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws'
 import type { RuntimeConfig } from './runtime-config'
 
@@ -14,6 +15,11 @@ export interface HubClient {
  * on the same /graphql path. The socket opens lazily on the first subscription (live views) and sends
  * the token in connectionParams, where the API checks it when the socket opens.
  */
+/** A refusal of the API's cost throttle: the same operation succeeds once the bucket has refilled. */
+export function isThrottled(error: CombinedError): boolean {
+  return error.graphQLErrors.some((e) => e.extensions?.code === 'THROTTLED') || error.response?.status === 429
+}
+
 export function createHubClient(config: RuntimeConfig, token: string): HubClient {
   const authorization = `Bearer ${token}`
   const ws: WsClient = createWsClient({
@@ -30,6 +36,10 @@ export function createHubClient(config: RuntimeConfig, token: string): HubClient
     fetchOptions: () => ({ headers: { authorization } }),
     exchanges: [
       cacheExchange,
+      // The API throttles every user by query cost (a leaky bucket of 1,000 points restoring 50 a second, as Shopify's
+      // Admin API): a view reloaded at once can find the bucket short, and the refusal (THROTTLED, with the seconds to
+      // wait) is worth waiting out rather than showing a view without its figures or its live feed.
+      retryExchange({ retryIf: isThrottled, initialDelayMs: 2000, maxDelayMs: 15_000, maxNumberAttempts: 6 }),
       // Queries and mutations go by the sha256 of their text, which the API has on its allow-list (the build's
       // manifest of apps/web/features/*/*.graphql.ts); a hash it does not know is retried once with the text.
       persistedExchange({ preferGetForPersistedQueries: false, enableForMutation: true }),
