@@ -26,6 +26,15 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   await seedDemo(t().app.db, { seed: 7, scale: 0.05 })
   await t().app.db.prisma.$transaction((tx) => refreshConfidence(tx, { all: true }), { timeout: 60_000 })
+  // The demo's orders are placed relative to the wall clock, and at some hours (06:00 in Chicago, before MAIN's day)
+  // none reaches the SHIP_BY_RISK threshold; one order already past its ship-by (probability 1) gives the per-node
+  // count something to count at any hour.
+  const late = await t().app.db.prisma.fulfillmentOrder.findFirstOrThrow({
+    where: { status: { in: ['OPEN', 'RELEASED'] }, order: { status: { in: ['ALLOCATED', 'RELEASED', 'IN_FULFILLMENT'] } } },
+    orderBy: { id: 'asc' },
+    select: { orderId: true },
+  })
+  await t().app.db.prisma.order.update({ where: { id: late.orderId }, data: { shipBy: new Date(Date.now() - 3_600_000) } })
   web = await startWebServer({ apiUrl: `${t().url}/graphql` })
   context = await launchBrowser({ viewport: { width: 1440, height: 900 } })
   page = context.pages()[0] ?? (await context.newPage())
