@@ -110,5 +110,9 @@ describe('prepared statements on embedded PGlite', () => {
     await pg.exec('ALTER TABLE things ADD COLUMN note text')
     const after = await db.query<Record<string, unknown>>(all, ['A-1'])
     expect(after.rows[0]).toHaveProperty('note', null)
+    // The stale copy is closed with the next statement the layer prepares: one copy of the text stays prepared.
+    await db.query('SELECT 1 AS one', [])
+    const copies = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [all])
+    expect(copies.rows[0].n).toBe(1)
   })
 })

@@ -43,13 +43,17 @@ interface PgliteLocks {
   _runExclusiveTransaction?<T>(fn: () => Promise<T>): Promise<T>
 }
 
-/** SQLSTATEs after which a cached statement is gone or stale: it is dropped and, outside a transaction, run again. */
-const STALE = new Set(['26000', '0A000'])
+/** The session lost its named statements (DEALLOCATE ALL): none of ours can be bound any more. */
+const GONE = '26000'
+/** A named statement whose tables changed under it ("cached plan must not change result type"): only that one is stale. */
+const CHANGED = '0A000'
 
 export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}): PgliteWithStatements {
   // Per mode: named statements (closed when dropped), and the parameter types of unnamed ones.
   const named = new Map<string, Statement>()
   const unnamed = new Map<string, Statement>()
+  // Named statements dropped after a CHANGED error, closed with the next Parse (their names stay allocated till then).
+  const toClose: string[] = []
   let sequence = 0
   const transactionLock = (pg as unknown as PgliteLocks)._runExclusiveTransaction?.bind(pg)
 
@@ -73,7 +77,7 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
       kept.set(key, cached)
       return cached
     }
-    const messages: Uint8Array[] = []
+    const messages = toClose.splice(0).map((name) => serialize.close({ type: 'S', name }))
     while (kept.size >= maxStatements) {
       const [oldest, old] = kept.entries().next().value as [string, Statement]
       kept.delete(oldest)
@@ -111,7 +115,9 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
       return parse.parseResults(results, parsersFor(options), { rowMode: options?.rowMode })[0] as Results<T>
     } catch (err) {
       const e = err as { code?: string; query?: string; params?: unknown[]; queryOptions?: QueryOptions }
-      if (e.code && STALE.has(e.code)) kept.delete(key)
+      if (e.code === GONE) named.clear()
+      if (e.code === CHANGED && kept.get(key)?.name) toClose.push(kept.get(key)!.name)
+      if (e.code === CHANGED) kept.delete(key)
       // As PGlite's query() does: the statement and its parameters travel with the error (for logs, never clients).
       if (e.code) Object.assign(e, { query: text, params, queryOptions: options })
       throw err
@@ -126,9 +132,9 @@ export function withPreparedStatements(pg: PGlite, { maxStatements = 1000 } = {}
         try {
           return await run<T>(text, params, options, mode)
         } catch (err) {
-          // Outside a transaction a stale statement is simply prepared again (e.g. after DEALLOCATE ALL).
-          if (!STALE.has((err as { code?: string }).code ?? '') || pg.isInTransaction()) throw err
-          named.clear()
+          // Outside a transaction a statement that was dropped or went stale is simply prepared again.
+          const code = (err as { code?: string }).code
+          if ((code !== GONE && code !== CHANGED) || pg.isInTransaction()) throw err
           return await run<T>(text, params, options, mode)
         } finally {
           // PGlite persists after every statement outside its transactions (a no-op in memory).

@@ -778,12 +778,15 @@ export class ScenarioEngine {
   /** Orders placed and not yet shipped, cancelled or delivered at the end of the day. */
   async backlog(): Promise<number> {
     const rows = await this.db.sql.query(
-      `SELECT count(*)::int AS n FROM orders WHERE placed_at >= $1 AND status NOT IN ('SHIPPED','DELIVERED','CANCELLED','RETURN_REQUESTED','RETURNED')`,
+      `SELECT count(*)::int AS n FROM orders WHERE placed_at >= $1 AND ${STILL_OPEN}`,
       [new Date(this.start).toISOString()],
     )
     return Number(rows[0].n)
   }
 }
+
+/** An order still waiting to leave (not shipped in full, cancelled, delivered or returned): the backlog, and late work left at the end. */
+export const STILL_OPEN = `status NOT IN ('SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'RETURNED')`
 
 /** The promotion's days: the second quarter of the run (days 8-14 of 30), at least one day. */
 export function promoWindow(days: number): { from: number; to: number } {

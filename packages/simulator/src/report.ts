@@ -2,7 +2,7 @@
 // only the simulator can know (oversold units: promised units that were not physically there at pick time).
 import type { Database } from '@ops-hub/db'
 import { computeKpis } from '@ops-hub/analytics'
-import type { EngineResult } from './engine.ts'
+import { STILL_OPEN, type EngineResult } from './engine.ts'
 import type { PolicyResult, ScenarioKpis } from './params.ts'
 
 const round = (n: number | null, places = 6) => (n === null || n === undefined ? null : Math.round(n * 10 ** places) / 10 ** places)
@@ -34,8 +34,7 @@ export async function policyResult(db: Database, run: EngineResult): Promise<Pol
   // The on-time rate counts orders that shipped; work still waiting at the end past its ship-by is late too.
   const lateOpen = await db.sql.query(
     `SELECT count(*)::int AS n FROM orders
-     WHERE placed_at >= $1 AND placed_at < $2 AND ship_by < $2
-       AND status NOT IN ('SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'RETURNED')`,
+     WHERE placed_at >= $1 AND placed_at < $2 AND ship_by < $2 AND ${STILL_OPEN}`,
     [run.from.toISOString(), run.to.toISOString()],
   )
 
