@@ -29,6 +29,7 @@ import {
   sendPurchaseOrder,
   submitPurchaseOrder,
   updateOrderPayment,
+  updateOrderShipTo,
   autoWaveNode,
   confirmPick,
   confirmShipment,
@@ -36,6 +37,7 @@ import {
   isBusinessDay,
   localParts,
   OrderIntake,
+  orderMachine,
   recordCarrierEvent,
   verifyPack,
   type Actor,
@@ -86,6 +88,9 @@ export const RATES = {
   /** Delivered orders returned (one line, 7-12 days after delivery), received 3 days later; restocked unless damaged. */
   returnRate: 0.03,
   returnDamaged: 0.2,
+  /** Orders held on an address that fails the carrier checks: customer service reaches the customer 2-72 h later and corrects it; this share never confirms (cancelled), as in the seed's history. */
+  addressAnswerHours: [2, 72] as const,
+  addressNeverConfirmed: 0.2,
 } as const
 
 /** Share of the day's orders arriving in each UTC hour (US shoppers: evening peak, quiet night). */
@@ -393,6 +398,7 @@ export class ScenarioEngine {
         CHANNEL,
       ),
     )
+    if (order.status === 'ON_HOLD' && order.holds.includes('ADDRESS')) this.scheduleAddressFix(order.id, externalId, t.shipTo, at)
     if (payment) {
       this.schedule(at + payment.after, async () => {
         await this.tx('updateOrderPayment', (tx) =>
@@ -400,6 +406,28 @@ export class ScenarioEngine {
         )
       })
     }
+  }
+
+  /**
+   * Customer service works an ADDRESS hold (under both policies: the check is intake's): it reaches the customer and
+   * corrects the ship-to (`updateOrderShipTo` clears the hold and routes the order), or cancels it when the customer
+   * never confirms. The correction is the one the seed's history makes: a postal code of the country's shape, a street line.
+   */
+  scheduleAddressFix(orderId: number, externalId: string, shipTo: TemplateOrder['shipTo'], placedAt: number): void {
+    const service = this.rng.fork(`address:${externalId}`)
+    const [from, to] = RATES.addressAnswerHours
+    const at = placedAt + Math.round(service.uniform(from, to) * HOUR)
+    const confirms = !service.chance(RATES.addressNeverConfirmed)
+    const corrected = { ...shipTo, postalCode: `${shipTo.postalCode.slice(0, 3)}${String(service.int(1, 99)).padStart(2, '0')}`, line1: shipTo.line1 || `${service.int(10, 999)} Main St` }
+    this.schedule(at, async () => {
+      const command = confirms
+        ? this.tx('updateOrderShipTo', (tx) => updateOrderShipTo(tx, { orderId, shipTo: corrected, reason: 'Address corrected with the customer' }, SERVICE, new Date(this.clock.time)))
+        : this.tx('cancelOrder', (tx) => cancelOrder(tx, { orderId, reason: 'Customer did not confirm the address' }, SERVICE))
+      // The customer may have given up first, or the order may have moved on: nothing left to correct.
+      await command.catch((err) => {
+        if (!(err instanceof DomainError)) throw err
+      })
+    })
   }
 
   /** What happens every hour: the hub's automation, the floor's work, the carrier's collection, backorders served. */
@@ -737,19 +765,40 @@ export class ScenarioEngine {
     }
   }
 
-  /** Customers whose order has waited backordered longer than their channel's patience cancel it. */
+  /**
+   * Customers give up on a late order once it is older than their channel's patience: backordered, or past the ship-by
+   * the hub promised and still not shipped. The customer sees only that it is late, not whether it waits on stock, on
+   * a hold or in a warehouse's queue (marketplaces cancel unshipped late orders the same way); an order still within
+   * its promise is left alone, however old. Work already picked for it goes back to the shelf, as `cancelOrder` puts
+   * it back in its bin.
+   */
   async customersGiveUp(): Promise<void> {
     const waiting = await this.db.prisma.order.findMany({
-      where: { status: { in: ['BACKORDERED', 'PARTIALLY_ALLOCATED'] } },
+      where: { status: { in: WAITING_TO_SHIP } },
       orderBy: { id: 'asc' },
-      select: { id: true, placedAt: true, channel: { select: { code: true } } },
+      select: { id: true, status: true, placedAt: true, shipBy: true, channel: { select: { code: true } } },
     })
     for (const o of waiting) {
       const patience = RATES.patienceDays[o.channel.code] ?? 5
       if (this.clock.time - o.placedAt.getTime() < patience * DAY) continue
-      await this.tx('cancelOrder', (tx) => cancelOrder(tx, { orderId: o.id, reason: `Customer cancelled: backordered for more than ${patience} days` }, SERVICE)).catch((err) => {
-        if (!(err instanceof DomainError)) throw err
+      if (o.shipBy && o.shipBy.getTime() > this.clock.time && o.status !== 'BACKORDERED') continue
+      const reason = o.status === 'BACKORDERED' ? `backordered for more than ${patience} days` : `not shipped ${patience} days after it was placed, past its ship-by`
+      const picked = await this.db.prisma.pickTask.findMany({
+        where: { pickedQuantity: { gt: 0 }, fulfillmentOrder: { orderId: o.id, status: { in: ['PICKING', 'PACKED'] } } },
+        select: { skuId: true, pickedQuantity: true, fulfillmentOrder: { select: { locationId: true } } },
       })
+      const cancelled = await this.tx('cancelOrder', (tx) => cancelOrder(tx, { orderId: o.id, reason: `Customer cancelled: ${reason}` }, SERVICE)).then(
+        () => true,
+        (err) => {
+          if (!(err instanceof DomainError)) throw err
+          return false
+        },
+      )
+      if (!cancelled) continue
+      for (const t of picked) {
+        const key = `${t.skuId}:${t.fulfillmentOrder.locationId}`
+        this.physical.set(key, (this.physical.get(key) ?? 0) + t.pickedQuantity)
+      }
     }
   }
 
@@ -784,6 +833,9 @@ export class ScenarioEngine {
     return Number(rows[0].n)
   }
 }
+
+/** Orders a customer may still cancel: the order machine's statuses from which an order can be cancelled (not shipped). */
+const WAITING_TO_SHIP = orderMachine.states.filter((s) => orderMachine.can(s, 'CANCELLED'))
 
 /** An order still waiting to leave (not shipped in full, cancelled, delivered or returned): the backlog, and late work left at the end. */
 export const STILL_OPEN = `status NOT IN ('SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'RETURNED')`
