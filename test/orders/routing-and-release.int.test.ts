@@ -168,6 +168,50 @@ describe('release by capacity', () => {
     expect(standard.status).toBe('ALLOCATED')
   })
 
+  it('keeps part of a day for work due that day: work due later cannot fill it until the reserve opens (orders.releaseReserve)', async () => {
+    const prisma = t().app.db.prisma
+    // The node's cut-off six hours from now: its working day's reserve (10% of 10) is in force, whatever the hour.
+    const cutoffTime = new Date(Date.now() + 6 * 3_600_000).toISOString().slice(11, 16)
+    const { channel, node, sku } = await createStockedSku(t(), 40, { dailyPickCapacity: 10, cutoffTime })
+    const standard = []
+    for (let i = 0; i < 11; i++) standard.push(await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }]))
+    const release = async (code = node) => (await t().gql(RELEASE, { input: { locationCode: code, limit: 50 } }, { role: 'OPERATIONS' })).data.releaseOrders
+    const numbers = (p: { released: Array<{ order: { number: string } }> }) => p.released.map((f) => f.order.number)
+
+    // Standard work is due two business days on: it takes 9 of the day's 10 releases; the tenth is kept.
+    const first = await release()
+    expect(first.capacity).toBe(10)
+    expect(numbers(first)).toEqual(standard.slice(0, 9).map((o) => o.number))
+    expect(first.heldBack).toEqual(
+      standard.slice(9).map((o) => ({
+        code: 'CAPACITY',
+        reason: expect.stringMatching(new RegExp(`^1 of ${node}'s 10 releases for \\d{4}-\\d{2}-\\d{2} are kept for work due that day until .+; this work is due later$`)),
+        fulfillmentOrder: { number: o.fulfillmentOrders[0].number, order: { number: o.number } },
+      })),
+    )
+
+    // A same-day order placed after the day's work was released takes the kept slot; the day is then full.
+    const sameDay = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'SAME_DAY' })
+    const second = await release()
+    expect(numbers(second)).toEqual([sameDay.number])
+    expect(second.heldBack.map((h: { code: string; reason: string }) => [h.code, h.reason])).toEqual([
+      ['CAPACITY', expect.stringMatching(/capacity reached/)],
+      ['CAPACITY', expect.stringMatching(/capacity reached/)],
+    ])
+
+    // Once the reserve is open (here: from any time before the cut-off), work due later may take the whole day.
+    const other = await createStockedSku(t(), 40, { dailyPickCapacity: 10, cutoffTime })
+    for (let i = 0; i < 10; i++) await createAllocatedOrder(t(), other.channel, [{ sku: other.sku, quantity: 1 }])
+    await prisma.setting.create({ data: { key: 'orders.releaseReserve', value: { share: 0.1, opensMinutesBeforeCutoff: 100_000 } } })
+    try {
+      const open = await release(other.node)
+      expect(open.released).toHaveLength(10)
+      expect(open.heldBack).toEqual([])
+    } finally {
+      await prisma.setting.delete({ where: { key: 'orders.releaseReserve' } })
+    }
+  })
+
   it('refuses an unknown node and callers without OPERATIONS', async () => {
     const bad = await t().gql(RELEASE, { input: { locationCode: 'NOPE', limit: 1 } }, { role: 'OPERATIONS' })
     expect(bad.data.releaseOrders.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'locationCode'] })])

@@ -14,6 +14,13 @@ export const SETTING_DEFAULTS = {
    */
   'orders.releasePolicy': 'PRIORITY_CAPACITY' as 'PRIORITY_CAPACITY' | 'FIFO_UNBOUNDED',
   /**
+   * The share of each working day's release capacity kept for work due that day (ship-by by its cut-off) that is still
+   * to come - same-day orders placed after the day's work was released: work due on later days may not take it until
+   * `opensMinutesBeforeCutoff` before the cut-off. Without it a release after the previous cut-off (or over a weekend)
+   * fills the next day with work due days later, and that day's same-day orders ship a day late.
+   */
+  'orders.releaseReserve': { share: 0.1, opensMinutesBeforeCutoff: 120 },
+  /**
    * Whether routing weighs each node's release queue (released plus waiting against its daily capacity): a full node
    * takes only what nodes with room cannot, the shortest queue first. Off, nodes are chosen by stock, zone and cost
    * alone, capacity ignored: the scenario lab's naive baseline, not a recommended setting.

@@ -65,13 +65,27 @@ export function releaseQueueOrder(atRiskBefore: Date, timezone: string): Prisma.
 }
 
 /**
+ * The share of a working day's capacity that work due on a later day may not take (`orders.releaseReserve`): kept
+ * for work due by that day's cut-off that is still to come, until `opensMinutesBeforeCutoff` before the cut-off.
+ */
+async function releaseReserve(tx: Tx, capacity: number, cutoff: Date, now: Date): Promise<{ units: number; opensAt: Date | null }> {
+  const setting = await getSetting(tx, 'orders.releaseReserve')
+  const share = Math.min(1, Math.max(0, Number(setting.share) || 0))
+  const opensAt = new Date(cutoff.getTime() - Math.max(0, Number(setting.opensMinutesBeforeCutoff) || 0) * 60_000)
+  if (now >= opensAt) return { units: 0, opensAt }
+  return { units: Math.floor(capacity * share), opensAt }
+}
+
+/**
  * Releases a node's open fulfillment orders to the floor from its priority queue - at-risk first (ship-by on or
  * before the working day's cut-off, soonest first), then by ship day (earliest first: work due tomorrow before work due
  * the day after, whatever its service level, so a standard order is not made late by newer express ones due later),
  * then same-day and express, then channel priority (lower first), then order priority, then age - as far as the node's daily capacity allows: every released fulfillment order is
  * picked and packed on its working day, so the smaller of the daily pick and pack capacities bounds it. After the
  * cut-off (or on a non-business day) today's capacity is closed: what is released counts against the next business
- * day's capacity instead. Each released order's timeline says why, for which day, and the capacity left after it.
+ * day's capacity instead. Work due after that working day may not take the share of it kept for work due that day
+ * (`orders.releaseReserve`) until the reserve opens. Each released order's timeline says why, for which day, and the
+ * capacity left after it.
  */
 export async function releaseOrders(
   tx: Tx,
@@ -97,8 +111,8 @@ export async function releaseOrders(
   const fifo = (await getSetting(tx, 'orders.releasePolicy')) === 'FIFO_UNBOUNDED'
 
   // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
-  const queue = await tx.$queryRaw<Array<{ id: number }>>`
-    SELECT fo.id FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
+  const queue = await tx.$queryRaw<Array<{ id: number; due: boolean }>>`
+    SELECT fo.id, COALESCE(fo.ship_by <= ${atRiskBefore}, false) AS due FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
     WHERE ${releasableWork(location.id)}
     ORDER BY ${fifo ? Prisma.sql`o.placed_at, fo.id` : releaseQueueOrder(atRiskBefore, location.timezone)}
     LIMIT ${limit}
@@ -113,10 +127,20 @@ export async function releaseOrders(
   const releasedBefore = Number(load.released)
   const capacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
   const boundBy = location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK'
-  // FIFO_UNBOUNDED (the scenario lab's naive baseline) releases the whole queue whatever the day's capacity.
-  const room = fifo ? queue.length : Math.max(0, capacity - releasedBefore)
-  const toRelease = queue.slice(0, room).map((r) => r.id)
-  const overCapacity = queue.slice(room).map((r) => r.id)
+  // Part of the day is kept for work due that day that may still come in (same-day orders placed later), so work due
+  // on later days cannot fill the day early - after the previous cut-off, over a weekend - until the reserve opens.
+  const reserve = fifo ? { units: 0, opensAt: null } : await releaseReserve(tx, capacity, atRiskBefore, now)
+  const toRelease: number[] = []
+  const overCapacity: number[] = []
+  const heldForDueWork: number[] = []
+  let taken = releasedBefore
+  for (const r of queue) {
+    // FIFO_UNBOUNDED (the scenario lab's naive baseline) releases the whole queue whatever the day's capacity.
+    if (fifo || taken < capacity - (r.due ? 0 : reserve.units)) {
+      toRelease.push(r.id)
+      taken++
+    } else (taken < capacity ? heldForDueWork : overCapacity).push(r.id)
+  }
   if (toRelease.length) {
     await tx.$executeRaw`UPDATE node_day_loads SET released = released + ${toRelease.length} WHERE location_id = ${location.id} AND day = ${day}::date`
   }
@@ -124,7 +148,7 @@ export async function releaseOrders(
   for (const _ of toRelease) fulfillmentMachine.assertTransition('OPEN', 'RELEASED')
   await tx.fulfillmentOrder.updateMany({ where: { id: { in: toRelease } }, data: { status: 'RELEASED', releasedAt: now } })
   const byId = new Map(
-    (await tx.fulfillmentOrder.findMany({ where: { id: { in: [...toRelease, ...overCapacity] } } })).map((f) => [f.id, f]),
+    (await tx.fulfillmentOrder.findMany({ where: { id: { in: [...toRelease, ...overCapacity, ...heldForDueWork] } } })).map((f) => [f.id, f]),
   )
   const released = toRelease.map((id) => byId.get(id)!)
 
@@ -158,6 +182,7 @@ export async function releaseOrders(
   await recordEvents(tx, events)
 
   const capacityReason = `capacity reached: ${location.code} releases ${capacity} per day (${boundBy === 'PACK' ? 'pack' : 'pick'} capacity) and ${day} is full`
+  const reserveReason = `${reserve.units} of ${location.code}'s ${capacity} releases for ${day} are kept for work due that day until ${reserve.opensAt ? reserve.opensAt.toISOString() : 'the cut-off'}; this work is due later`
   const onHold = await tx.fulfillmentOrder.findMany({
     where: { locationId: location.id, OR: [{ status: 'ON_HOLD' }, { status: 'OPEN', order: { status: 'ON_HOLD' } }] },
     include: { order: { select: { holds: true, number: true } } },
@@ -176,6 +201,7 @@ export async function releaseOrders(
     released,
     heldBack: [
       ...overCapacity.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'CAPACITY' as const, reason: capacityReason })),
+      ...heldForDueWork.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'CAPACITY' as const, reason: reserveReason })),
       ...onHold.map(({ order, ...fo }) => ({ fulfillmentOrder: fo, code: 'ORDER_ON_HOLD' as const, reason: `order ${order.number} is on hold (${order.holds.join(', ') || 'hold'})` })),
     ],
   }
