@@ -4,6 +4,9 @@ import { createSalesChannel } from '../helpers/factories/catalog.ts'
 import { createStockedNode } from '../helpers/factories/warehouse.ts'
 import { createShippedOrder } from '../helpers/factories/fulfillment.ts'
 import { PLACE_ORDER, orderInput, placeOrder } from '../helpers/factories/orders.ts'
+import { parse } from 'graphql'
+import { requestedQueryCost, schema } from '@ops-hub/schema'
+import * as executive from '../../apps/web/features/executive/executive.graphql.ts'
 
 const t = useTestApp({ rateLimit: true })
 
@@ -57,6 +60,36 @@ describe('calculated query cost and a leaky bucket per client', () => {
     expect(plain.body.extensions?.cost?.requestedQueryCost).toBe(2 + 10 * (1 + 5 + 1))
     expect(typed.body.extensions?.cost?.requestedQueryCost).toBe(plain.body.extensions?.cost?.requestedQueryCost)
     expect(typed.body.extensions?.cost?.actualQueryCost).toBe(plain.body.extensions?.cost?.actualQueryCost)
+  })
+
+  it("fits one load of the Executive view - its queries and live subscriptions - in the default bucket", async () => {
+    const token = await t().token('EXECUTIVE', undefined, 'cost-executive@test')
+    const now = Date.now()
+    const queries: Array<[string, Record<string, unknown>]> = [
+      [executive.EXECUTIVE_QUERY, executive.executiveVariables({ from: new Date(now - 30 * 86_400_000).toISOString(), to: new Date(now).toISOString() }, 'UTC')],
+      [executive.KPIS_TODAY_QUERY, { tz: 'UTC' }],
+      [executive.NODE_AGING_QUERY, {}],
+      [executive.NODE_BACKLOG_QUERY, {}],
+      [executive.ORDERS_AT_RISK_QUERY, {}],
+      [executive.STOCKOUT_RISKS_QUERY, {}],
+      [executive.SUPPLIER_SCORECARDS_QUERY, {}],
+    ]
+    let requested = 0
+    for (const [query, variables] of queries) {
+      const res = await post(query, variables, token)
+      expect(res.body.errors).toBeUndefined()
+      requested += res.body.extensions!.cost!.requestedQueryCost
+    }
+    // The live panels subscribe as well (charged when they subscribe).
+    const actor = { id: 'cost-executive@test', role: 'EXECUTIVE' }
+    for (const [doc, variables] of [[executive.KPIS_TODAY_SUBSCRIPTION, { tz: 'UTC' }], [executive.NODE_AGING_SUBSCRIPTION, {}], [executive.NODE_BACKLOG_SUBSCRIPTION, {}]] as const) {
+      requested += requestedQueryCost(schema, parse(doc), undefined, variables, { actor })!.cost
+    }
+    // Fixed-size lists are charged at their size (5 aging bands per node, 12 SLA-risk terms, 10 KPI definitions):
+    // at 10 items each, this came to ~1,130 points and a reload was refused before the first load had finished.
+    expect(requested).toBeLessThan(1000)
+    const aging = await post(executive.NODE_AGING_QUERY, {}, token)
+    expect(aging.body.extensions!.cost!.requestedQueryCost).toBe(1 + 3 * (1 + 5))
   })
 
   it('refuses a query above the single-query maximum with MAX_COST_EXCEEDED before anything runs', async () => {

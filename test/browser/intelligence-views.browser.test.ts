@@ -117,7 +117,7 @@ describe('Executive view', () => {
   })
 
   it('reloaded at once, waits out the API\'s cost throttle instead of showing errors or going offline', async () => {
-    // Each load asks ~1,000 points of the executive's bucket (1,000, restoring 50 a second): three loads in a row
+    // Each load asks ~880 points of the executive's bucket (1,000, restoring 50 a second): three loads in a row
     // find it short, and the API refuses with THROTTLED and the seconds to wait.
     let throttled = 0
     const count = (r: { status(): number; url(): string }) => void (r.status() === 429 && r.url().includes('/graphql') && throttled++)
