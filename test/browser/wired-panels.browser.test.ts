@@ -153,6 +153,11 @@ describe('Operations workbench: node automation on the demo scenario', () => {
     const shown = main.locator('[data-capacity-day]')
     await expect(shown.getAttribute('data-release-capacity')).resolves.toBe(String(day.releaseCapacity))
     await expect(shown.getAttribute('data-released')).resolves.toBe(String(day.released))
+    // The part of what is left that only work due that day may take (orders.releaseReserve), while it is in force.
+    const kept = Math.min(day.reservedForDueWork, day.releasableLeft)
+    const keptShown = main.locator('[data-reserved-for-due-work]')
+    await expect(keptShown.count()).resolves.toBe(kept > 0 ? 1 : 0)
+    if (kept > 0) await expect(keptShown.getAttribute('data-reserved-for-due-work')).resolves.toBe(String(kept))
     await expect(main.locator('[data-action="configure-automation"]').count()).resolves.toBe(0)
   })
 

@@ -184,11 +184,16 @@ describe('release by capacity', () => {
     expect(numbers(first)).toEqual(standard.slice(0, 9).map((o) => o.number))
     expect(first.heldBack).toEqual(
       standard.slice(9).map((o) => ({
-        code: 'CAPACITY',
+        code: 'RESERVED_FOR_DUE_WORK',
         reason: expect.stringMatching(new RegExp(`^1 of ${node}'s 10 releases for \\d{4}-\\d{2}-\\d{2} are kept for work due that day until .+; this work is due later$`)),
         fulfillmentOrder: { number: o.fulfillmentOrders[0].number, order: { number: o.number } },
       })),
     )
+
+    // The node's day says the same: one release left, and it is kept for work due that day until the reserve opens.
+    const capacity = await t().gql(`query ($code: String!) { location(code: $code) { capacityToday { day releasableLeft reservedForDueWork reserveOpensAt } } }`, { code: node }, { role: 'OPERATIONS' })
+    expect(capacity.data.location.capacityToday).toMatchObject({ day: first.day, releasableLeft: 1, reservedForDueWork: 1 })
+    expect(first.heldBack[0].reason).toContain(capacity.data.location.capacityToday.reserveOpensAt.slice(0, 16))
 
     // A same-day order placed after the day's work was released takes the kept slot; the day is then full.
     const sameDay = await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }], { serviceLevel: 'SAME_DAY' })

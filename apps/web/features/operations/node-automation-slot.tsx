@@ -87,6 +87,8 @@ function describeWave(a: NodeAutomation): string {
 /** Released against the day's release capacity - the lower of pick and pack - with what is left and what was picked and packed. */
 function CapacityDay({ day }: { day: NodeCapacityDay }) {
   const share = day.releaseCapacity > 0 ? day.released / day.releaseCapacity : 0
+  // What of the day's room only work due that day may take, while the reserve is in force.
+  const kept = Math.min(day.reservedForDueWork, day.releasableLeft)
   return (
     <div className={styles.capacityDay}>
       <dt>{day.afterCutoff ? `Capacity ${day.day} (after cut-off)` : `Capacity ${day.day}`}</dt>
@@ -98,11 +100,13 @@ function CapacityDay({ day }: { day: NodeCapacityDay }) {
         title={
           `Release capacity = min(pick ${day.pickCapacity}, pack ${day.packCapacity}) = ${day.releaseCapacity}, bound by ${day.boundBy.toLowerCase()}; ` +
           `released ${day.released}, so ${day.releasableLeft} left. Picked ${day.picked}, packed ${day.packed} that day.` +
+          (kept ? ` ${kept} of them are kept for work due that day until ${formatDateTime(day.reserveOpensAt)} (orders.releaseReserve): work due later waits for them.` : '') +
           (day.afterCutoff ? " Today's cut-off has passed: releases count against this next working day." : '')
         }
       >
         <Meter share={share} over={share >= 1}>
           {formatCount(day.released)} used / {formatCount(day.releaseCapacity)} · {formatCount(day.releasableLeft)} left
+          {kept > 0 && <span data-reserved-for-due-work={kept}> ({formatCount(kept)} kept for work due that day)</span>}
         </Meter>
         <span className={styles.muted}>
           bound by {day.boundBy === 'PICK' ? 'pick' : 'pack'} · picked {formatCount(day.picked)} · packed {formatCount(day.packed)}

@@ -63,10 +63,12 @@ function NodeCard({ node, load, others, refreshKey, onChanged }: { node: Workben
     if (kind === 'release') {
       const r = answer.data.releaseOrders
       const capacityHeld = r.heldBack.filter((h: { code: string }) => h.code === 'CAPACITY').length
+      const keptForDue = r.heldBack.filter((h: { code: string }) => h.code === 'RESERVED_FOR_DUE_WORK').length
       setOutcome({
         tone: 'good',
         text: `Released ${r.released.length} against ${r.day}${r.afterCutoff ? " (today's cut-off has passed)" : ''}, ${r.releasedBefore + r.released.length} of ${r.capacity} for that day` +
-          `${capacityHeld ? `; ${capacityHeld} held back by capacity` : ''}${r.released.length ? `: ${r.released.map((f: { number: string }) => f.number).join(', ')}` : ''}`,
+          `${capacityHeld ? `; ${capacityHeld} held back by capacity` : ''}` +
+          `${keptForDue ? `; ${keptForDue} due later wait while the rest of the day is kept for work due that day` : ''}${r.released.length ? `: ${r.released.map((f: { number: string }) => f.number).join(', ')}` : ''}`,
       })
     } else {
       const w = answer.data.createPickWave.pickWave

@@ -111,7 +111,7 @@ export const MOVE_FULFILLMENT_MUTATION = /* GraphQL */ `
 // against. Re-read with the node's queue whenever the live backlog moves or someone acts.
 const AUTOMATION_FIELDS = /* GraphQL */ `
   automation { autoRelease releaseEveryMinutes autoWave waveAtOrders waveEveryMinutes maxLinesPerWave lastReleaseSlotAt lastWaveAt }
-  capacityToday { day afterCutoff pickCapacity packCapacity releaseCapacity boundBy released picked packed releasableLeft }
+  capacityToday { day afterCutoff pickCapacity packCapacity releaseCapacity boundBy released picked packed releasableLeft reservedForDueWork reserveOpensAt }
 `
 export const NODE_AUTOMATION_QUERY = /* GraphQL */ `
   query OperationsNodeAutomation($locationCode: String!) {
@@ -129,7 +129,7 @@ export interface NodeAutomation {
 }
 export interface NodeCapacityDay {
   day: string; afterCutoff: boolean; pickCapacity: number; packCapacity: number; releaseCapacity: number; boundBy: 'PICK' | 'PACK'
-  released: number; picked: number; packed: number; releasableLeft: number
+  released: number; picked: number; packed: number; releasableLeft: number; reservedForDueWork: number; reserveOpensAt: string
 }
 export interface NodeAutomationResult {
   location: { id: string; code: string; automation: NodeAutomation; capacityToday: NodeCapacityDay | null } | null

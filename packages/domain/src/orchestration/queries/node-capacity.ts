@@ -1,5 +1,6 @@
 import type { LocationModel as Location, PrismaClient, Tx } from '@ops-hub/db'
-import { workingDay } from '../../orders/business-calendar.ts'
+import { workingDay, zonedInstant } from '../../orders/business-calendar.ts'
+import { releaseReserve } from '../../orders/release-reserve.ts'
 import { holidaysFor } from '../../shipments/delivery-projection.ts'
 
 export interface NodeCapacityDay {
@@ -14,8 +15,11 @@ export interface NodeCapacityDay {
   released: number
   picked: number
   packed: number
-  /** releaseCapacity - released, never negative. */
+  /** releaseCapacity - released, never negative: what work due that day may still take. */
   releasableLeft: number
+  /** Of the day's release capacity, what work due on a later day may not take until `reserveOpensAt` (orders.releaseReserve); 0 once open. */
+  reservedForDueWork: number
+  reserveOpensAt: Date
 }
 
 /**
@@ -31,6 +35,7 @@ export async function nodeCapacityDay(
   const load = await db.nodeDayLoad.findUnique({ where: { locationId_day: { locationId: location.id, day: new Date(`${day}T00:00:00Z`) } } })
   const releaseCapacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
   const released = load?.released ?? 0
+  const reserve = await releaseReserve(db, releaseCapacity, zonedInstant(day, location.cutoffMinutes, location.timezone), now)
   return {
     day,
     afterCutoff,
@@ -42,5 +47,7 @@ export async function nodeCapacityDay(
     picked: load?.picked ?? 0,
     packed: load?.packed ?? 0,
     releasableLeft: Math.max(0, releaseCapacity - released),
+    reservedForDueWork: reserve.units,
+    reserveOpensAt: reserve.opensAt,
   }
 }

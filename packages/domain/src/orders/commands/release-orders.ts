@@ -10,6 +10,7 @@ import { addDays, localParts, workingDay, zonedInstant } from '../business-calen
 import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { orderMachine } from '../order.machine.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
+import { releaseReserve, type ReleaseReserve } from '../release-reserve.ts'
 
 export const releaseOrdersInput = z.object({
   locationCode: codeSchema,
@@ -18,7 +19,8 @@ export const releaseOrdersInput = z.object({
 
 export interface HeldBack {
   fulfillmentOrder: FulfillmentOrder
-  code: 'CAPACITY' | 'ORDER_ON_HOLD'
+  /** CAPACITY: the day is full; RESERVED_FOR_DUE_WORK: what is left is kept for work due that day, and this is due later. */
+  code: 'CAPACITY' | 'RESERVED_FOR_DUE_WORK' | 'ORDER_ON_HOLD'
   reason: string
 }
 
@@ -62,18 +64,6 @@ export function releaseQueueOrder(atRiskBefore: Date, timezone: string): Prisma.
       (fo.ship_by AT TIME ZONE ${timezone})::date ASC NULLS LAST,
       CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
       c.priority, fo.priority, o.placed_at, fo.id`
-}
-
-/**
- * The share of a working day's capacity that work due on a later day may not take (`orders.releaseReserve`): kept
- * for work due by that day's cut-off that is still to come, until `opensMinutesBeforeCutoff` before the cut-off.
- */
-async function releaseReserve(tx: Tx, capacity: number, cutoff: Date, now: Date): Promise<{ units: number; opensAt: Date | null }> {
-  const setting = await getSetting(tx, 'orders.releaseReserve')
-  const share = Math.min(1, Math.max(0, Number(setting.share) || 0))
-  const opensAt = new Date(cutoff.getTime() - Math.max(0, Number(setting.opensMinutesBeforeCutoff) || 0) * 60_000)
-  if (now >= opensAt) return { units: 0, opensAt }
-  return { units: Math.floor(capacity * share), opensAt }
 }
 
 /**
@@ -129,7 +119,7 @@ export async function releaseOrders(
   const boundBy = location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK'
   // Part of the day is kept for work due that day that may still come in (same-day orders placed later), so work due
   // on later days cannot fill the day early - after the previous cut-off, over a weekend - until the reserve opens.
-  const reserve = fifo ? { units: 0, opensAt: null } : await releaseReserve(tx, capacity, atRiskBefore, now)
+  const reserve: ReleaseReserve = fifo ? { units: 0, opensAt: atRiskBefore } : await releaseReserve(tx, capacity, atRiskBefore, now)
   const toRelease: number[] = []
   const overCapacity: number[] = []
   const heldForDueWork: number[] = []
@@ -182,7 +172,7 @@ export async function releaseOrders(
   await recordEvents(tx, events)
 
   const capacityReason = `capacity reached: ${location.code} releases ${capacity} per day (${boundBy === 'PACK' ? 'pack' : 'pick'} capacity) and ${day} is full`
-  const reserveReason = `${reserve.units} of ${location.code}'s ${capacity} releases for ${day} are kept for work due that day until ${reserve.opensAt ? reserve.opensAt.toISOString() : 'the cut-off'}; this work is due later`
+  const reserveReason = `${reserve.units} of ${location.code}'s ${capacity} releases for ${day} are kept for work due that day until ${reserve.opensAt.toISOString()}; this work is due later`
   const onHold = await tx.fulfillmentOrder.findMany({
     where: { locationId: location.id, OR: [{ status: 'ON_HOLD' }, { status: 'OPEN', order: { status: 'ON_HOLD' } }] },
     include: { order: { select: { holds: true, number: true } } },
@@ -201,7 +191,7 @@ export async function releaseOrders(
     released,
     heldBack: [
       ...overCapacity.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'CAPACITY' as const, reason: capacityReason })),
-      ...heldForDueWork.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'CAPACITY' as const, reason: reserveReason })),
+      ...heldForDueWork.map((id) => ({ fulfillmentOrder: byId.get(id)!, code: 'RESERVED_FOR_DUE_WORK' as const, reason: reserveReason })),
       ...onHold.map(({ order, ...fo }) => ({ fulfillmentOrder: fo, code: 'ORDER_ON_HOLD' as const, reason: `order ${order.number} is on hold (${order.holds.join(', ') || 'hold'})` })),
     ],
   }

@@ -24,7 +24,7 @@ const NodeAutomationRef = builder.objectRef<NodeAutomationSettings>('NodeAutomat
 
 const NodeCapacityDayRef = builder.objectRef<NodeCapacityDay>('NodeCapacityDay').implement({
   description:
-    "Capacity use of the working day a node's releases count against: released, picked and packed fulfillment orders against its daily pick and pack capacity. releaseCapacity = min(pickCapacity, packCapacity); releasableLeft = releaseCapacity - released (never negative).",
+    "Capacity use of the working day a node's releases count against: released, picked and packed fulfillment orders against its daily pick and pack capacity. releaseCapacity = min(pickCapacity, packCapacity); releasableLeft = releaseCapacity - released (never negative); work due on a later day may take releasableLeft - reservedForDueWork until reserveOpensAt.",
   fields: (t) => ({
     day: t.exposeString('day', { description: "Local date: today before the cut-off on a business day, else the next business day." }),
     afterCutoff: t.exposeBoolean('afterCutoff'),
@@ -36,6 +36,10 @@ const NodeCapacityDayRef = builder.objectRef<NodeCapacityDay>('NodeCapacityDay')
     picked: t.exposeInt('picked', { description: 'Fulfillment orders whose last pick task was confirmed that day.' }),
     packed: t.exposeInt('packed', { description: 'Fulfillment orders packed (verified) that day.' }),
     releasableLeft: t.exposeInt('releasableLeft'),
+    reservedForDueWork: t.exposeInt('reservedForDueWork', {
+      description: "Releases of the day kept for work due that day (ship-by by its cut-off) that is still to come: work due later may not take them until reserveOpensAt (setting orders.releaseReserve). 0 once open.",
+    }),
+    reserveOpensAt: t.expose('reserveOpensAt', { type: 'DateTime', description: 'When the reserve opens to any work: orders.releaseReserve.opensMinutesBeforeCutoff before the cut-off.' }),
   }),
 })
 

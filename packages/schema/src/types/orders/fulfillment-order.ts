@@ -82,8 +82,9 @@ builder.queryFields((t) => ({
 }))
 
 const HeldBackCodeEnum = builder.enumType('HeldBackCode', {
-  description: 'Why a fulfillment order was not released: the node is full for its working day, or the order is on hold.',
-  values: ['CAPACITY', 'ORDER_ON_HOLD'] as const,
+  description:
+    'Why a fulfillment order was not released: the node is full for its working day (CAPACITY), what is left of the day is kept for work due that day and this work is due later (RESERVED_FOR_DUE_WORK, orders.releaseReserve), or the order is on hold.',
+  values: ['CAPACITY', 'RESERVED_FOR_DUE_WORK', 'ORDER_ON_HOLD'] as const,
 })
 const HeldBackFulfillment = builder.simpleObject('HeldBackFulfillment', {
   fields: (t) => ({
