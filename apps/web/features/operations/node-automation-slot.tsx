@@ -106,8 +106,12 @@ function CapacityDay({ day }: { day: NodeCapacityDay }) {
       >
         <Meter share={share} over={share >= 1}>
           {formatCount(day.released)} used / {formatCount(day.releaseCapacity)} · {formatCount(day.releasableLeft)} left
-          {kept > 0 && <span data-reserved-for-due-work={kept}> ({formatCount(kept)} kept for work due that day)</span>}
         </Meter>
+        {kept > 0 && (
+          <span className={styles.muted} data-reserved-for-due-work={kept}>
+            {formatCount(kept)} of what is left kept for work due that day until {formatDateTime(day.reserveOpensAt)}
+          </span>
+        )}
         <span className={styles.muted}>
           bound by {day.boundBy === 'PICK' ? 'pick' : 'pack'} · picked {formatCount(day.picked)} · packed {formatCount(day.packed)}
         </span>
