@@ -1,7 +1,7 @@
 import { DAY, HOUR, MINUTE, atLocal, localDay, localMinutes } from './calendar.ts'
 import { round2 } from './catalog.ts'
 import type { Row } from './bulk-insert.ts'
-import type { Hold, PlannedOrder } from './orders.ts'
+import { correctedAddress, type Hold, type PlannedOrder } from './orders.ts'
 import type { Simulation } from './simulation.ts'
 import type { Position } from './stock.ts'
 import type { NodeInfo, SkuInfo, World } from './world.ts'
@@ -46,7 +46,7 @@ export interface OrderState {
   holdException?: Row
 }
 
-const HOLD_EXCEPTION: Record<Hold, { type: 'PAYMENT_HOLD' | 'FRAUD_REVIEW' | 'ADDRESS_INVALID'; title: string; hours: [number, number]; cancel: number }> = {
+export const HOLD_EXCEPTION: Record<Hold, { type: 'PAYMENT_HOLD' | 'FRAUD_REVIEW' | 'ADDRESS_INVALID'; title: string; hours: [number, number]; cancel: number }> = {
   PAYMENT: { type: 'PAYMENT_HOLD', title: 'Payment not authorized', hours: [2, 96], cancel: 0.35 },
   FRAUD: { type: 'FRAUD_REVIEW', title: 'Fraud score above threshold', hours: [4, 72], cancel: 0.5 },
   ADDRESS: { type: 'ADDRESS_INVALID', title: 'Shipping address failed validation', hours: [2, 72], cancel: 0.2 },
@@ -217,8 +217,11 @@ export class Fulfilment {
           return
         }
         if (plan.hold === 'PAYMENT') row.payment_status = 'AUTHORIZED'
-        if (plan.hold === 'ADDRESS') row.ship_to_postal_code = `${c.postalCode.slice(0, 3)}${String(rng.int(1, 99)).padStart(2, '0')}`
-        if (plan.hold === 'ADDRESS' && !c.line1) row.ship_to_line1 = `${rng.int(10, 999)} Main St`
+        if (plan.hold === 'ADDRESS') {
+          const corrected = correctedAddress(rng, c)
+          row.ship_to_postal_code = corrected.postalCode
+          if (!c.line1) row.ship_to_line1 = corrected.line1
+        }
         sim.exceptions.resolve(o.holdException!, sim.t, by, plan.hold === 'FRAUD' ? 'Verified with the customer' : plan.hold === 'PAYMENT' ? 'Payment authorized on retry' : 'Address corrected with the customer')
         this.recordEvent(o, sim.t, 'hold_released', 'Hold released', { to: 'VALIDATED', actor: by })
         sim.at(sim.t + rng.uniform(10, 120) * 1000, () => this.allocate(o))

@@ -1,7 +1,7 @@
 import { DAY, HOUR, MINUTE, atLocal, dayOfWeek, localDay } from './calendar.ts'
 import { makeBusinesses, makeCustomers, type Customer } from './customers.ts'
 import { round2 } from './catalog.ts'
-import { WeightedTable } from './rng.ts'
+import { WeightedTable, type Rng } from './rng.ts'
 import type { SkuInfo, World } from './world.ts'
 
 export const FULL_SCALE_ORDERS = 20_000
@@ -45,6 +45,16 @@ const OFFICE_WEEKDAY = [0.05, 1.05, 1, 1, 1, 0.95, 0.15]
  * promotion on MARKET-A, channel mix, service levels and 1-4 lines each from the SKU popularity distribution.
  * Counts per hour are apportioned exactly (largest remainder), so the total is deterministic.
  */
+/**
+ * The address a customer confirms when customer service reaches them about an ADDRESS hold: a postal code of the
+ * country's shape (the first three digits kept) and a street line if it had none. The seed's history and the scenario
+ * lab's customer service both correct addresses with it.
+ */
+export function correctedAddress(rng: Rng, a: { postalCode: string; line1: string }): { postalCode: string; line1: string } {
+  const postalCode = `${a.postalCode.slice(0, 3)}${String(rng.int(1, 99)).padStart(2, '0')}`
+  return { postalCode, line1: a.line1 || `${rng.int(10, 999)} Main St` }
+}
+
 export function planOrders(w: World): PlannedOrder[] {
   const rng = w.rng.fork('orders')
   const tz = 'America/Chicago'

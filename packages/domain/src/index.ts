@@ -89,7 +89,7 @@ export { autoReleaseNode, type AutoReleaseOutcome } from './orchestration/comman
 export { pullQueuedWork, type PullOutcome, type PulledWork } from './orchestration/commands/pull-queued-work.ts'
 export { autoWaveNode, type AutoWaveOutcome } from './orchestration/commands/auto-wave-node.ts'
 export { automationOf, automatedNodeIds, AUTOMATION_OFF, releaseSlot, type NodeAutomationSettings } from './orchestration/node-automation.ts'
-export { nodeCapacityDay, type NodeCapacityDay } from './orchestration/queries/node-capacity.ts'
+export { nodeCapacityDay, nodeCapacityToday, type NodeCapacityDay, type NodeCapacityToday } from './orchestration/queries/node-capacity.ts'
 export { backorderedSkusWithStock } from './orders/queries/backorders-with-stock.ts'
 // Order maintenance and bundles (issue 16, items 5 and 6).
 export { cancelOrderLines, cancelOrderLinesInput } from './orders/commands/cancel-order-lines.ts'

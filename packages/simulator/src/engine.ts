@@ -44,6 +44,8 @@ import {
 } from '@ops-hub/domain'
 import { seedDemo } from '../../../prisma/seed/seed-demo.ts'
 import { Rng } from '../../../prisma/seed/rng.ts'
+import { correctedAddress } from '../../../prisma/seed/orders.ts'
+import { HOLD_EXCEPTION } from '../../../prisma/seed/fulfilment.ts'
 import { setDatabaseClock, type SimClock } from './clock.ts'
 import type { Policy, ScenarioParams } from './params.ts'
 import { SCENARIO_START } from './params.ts'
@@ -88,9 +90,9 @@ export const RATES = {
   /** Delivered orders returned (one line, 7-12 days after delivery), received 3 days later; restocked unless damaged. */
   returnRate: 0.03,
   returnDamaged: 0.2,
-  /** Orders held on an address that fails the carrier checks: customer service reaches the customer 2-72 h later and corrects it; this share never confirms (cancelled), as in the seed's history. */
-  addressAnswerHours: [2, 72] as const,
-  addressNeverConfirmed: 0.2,
+  /** Orders held on an address that fails the carrier checks: customer service reaches the customer 2-72 h later and corrects it; this share never confirms (cancelled) - the seed history's figures. */
+  addressAnswerHours: HOLD_EXCEPTION.ADDRESS.hours,
+  addressNeverConfirmed: HOLD_EXCEPTION.ADDRESS.cancel,
 } as const
 
 /** Share of the day's orders arriving in each UTC hour (US shoppers: evening peak, quiet night). */
@@ -418,7 +420,7 @@ export class ScenarioEngine {
     const [from, to] = RATES.addressAnswerHours
     const at = placedAt + Math.round(service.uniform(from, to) * HOUR)
     const confirms = !service.chance(RATES.addressNeverConfirmed)
-    const corrected = { ...shipTo, postalCode: `${shipTo.postalCode.slice(0, 3)}${String(service.int(1, 99)).padStart(2, '0')}`, line1: shipTo.line1 || `${service.int(10, 999)} Main St` }
+    const corrected = { ...shipTo, ...correctedAddress(service, shipTo) }
     this.schedule(at, async () => {
       const command = confirms
         ? this.tx('updateOrderShipTo', (tx) => updateOrderShipTo(tx, { orderId, shipTo: corrected, reason: 'Address corrected with the customer' }, SERVICE, new Date(this.clock.time)))

@@ -1,5 +1,5 @@
 import { getNamedType, getNullableType, isLeafType, isListType, type GraphQLField } from 'graphql'
-import { AGING_BUCKETS, KPI_DEFINITIONS } from '@ops-hub/analytics'
+import { AGING_BUCKETS, KPI_DEFINITIONS, OPEN_ORDER_STATUSES } from '@ops-hub/analytics'
 
 /**
  * The query-cost model (Shopify's calculated cost): a scalar or enum costs 0, an object 1, a mutation 10; a
@@ -51,7 +51,7 @@ export const LIST_ESTIMATES: Record<string, number> = {
   'OrderAgingByLocation.buckets': AGING_BUCKETS.length,
   'OrderAgingByStatus.buckets': AGING_BUCKETS.length,
   'OrderAgingSnapshot.byLocation': 3,
-  'OrderAgingSnapshot.byStatus': 9,
+  'OrderAgingSnapshot.byStatus': OPEN_ORDER_STATUSES.length,
   'PickBacklogSnapshot.locations': 2,
   'KpiReport.definitions': Object.keys(KPI_DEFINITIONS).length,
   'SlaRisk.terms': 12,

@@ -17,6 +17,10 @@ export interface NodeCapacityDay {
   packed: number
   /** releaseCapacity - released, never negative: what work due that day may still take. */
   releasableLeft: number
+}
+
+/** The day as operators read it: with the release reserve (work balancing needs only the counts, not the setting). */
+export interface NodeCapacityToday extends NodeCapacityDay {
   /** Of the day's release capacity, what work due on a later day may not take until `reserveOpensAt` (orders.releaseReserve); 0 once open. */
   reservedForDueWork: number
   reserveOpensAt: Date
@@ -35,7 +39,6 @@ export async function nodeCapacityDay(
   const load = await db.nodeDayLoad.findUnique({ where: { locationId_day: { locationId: location.id, day: new Date(`${day}T00:00:00Z`) } } })
   const releaseCapacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
   const released = load?.released ?? 0
-  const reserve = await releaseReserve(db, releaseCapacity, zonedInstant(day, location.cutoffMinutes, location.timezone), now)
   return {
     day,
     afterCutoff,
@@ -47,7 +50,16 @@ export async function nodeCapacityDay(
     picked: load?.picked ?? 0,
     packed: load?.packed ?? 0,
     releasableLeft: Math.max(0, releaseCapacity - released),
-    reservedForDueWork: reserve.units,
-    reserveOpensAt: reserve.opensAt,
   }
+}
+
+/** nodeCapacityDay and the release reserve in force on that day (`Location.capacityToday`). */
+export async function nodeCapacityToday(
+  db: Tx | PrismaClient,
+  location: Parameters<typeof nodeCapacityDay>[1],
+  now = new Date(),
+): Promise<NodeCapacityToday> {
+  const day = await nodeCapacityDay(db, location, now)
+  const reserve = await releaseReserve(db, day.releaseCapacity, zonedInstant(day.day, location.cutoffMinutes, location.timezone), now)
+  return { ...day, reservedForDueWork: reserve.units, reserveOpensAt: reserve.opensAt }
 }

@@ -53,13 +53,16 @@ export interface ReleaseTrigger {
 export const releasableWork = (locationId: number | null = null): Prisma.Sql =>
   Prisma.sql`fo.status = 'OPEN' AND o.status IN ('ALLOCATED', 'PARTIALLY_ALLOCATED', 'RELEASED')${locationId === null ? Prisma.empty : Prisma.sql` AND fo.location_id = ${locationId}`}`
 
+/** Work due by the working day's cut-off (the queue's at-risk work; what the release reserve is kept for). */
+const dueBy = (cutoff: Date): Prisma.Sql => Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${cutoff})`
+
 /**
  * The priority queue's order (fulfillment orders `fo`, their orders `o` and channels `c`): at-risk work - ship-by by
  * `atRiskBefore`, the working day's cut-off - soonest first, then ship day in the node's time zone, service level,
  * channel priority, order priority, age. Work balancing between nodes ranks a node's queue the same way.
  */
 export function releaseQueueOrder(atRiskBefore: Date, timezone: string): Prisma.Sql {
-  return Prisma.sql`(fo.ship_by IS NOT NULL AND fo.ship_by <= ${atRiskBefore}) DESC,
+  return Prisma.sql`${dueBy(atRiskBefore)} DESC,
       CASE WHEN fo.ship_by <= ${atRiskBefore} THEN fo.ship_by END ASC NULLS LAST,
       (fo.ship_by AT TIME ZONE ${timezone})::date ASC NULLS LAST,
       CASE o.service_level WHEN 'SAME_DAY' THEN 0 WHEN 'EXPRESS' THEN 1 ELSE 2 END,
@@ -102,7 +105,7 @@ export async function releaseOrders(
 
   // Claim the queue head; SKIP LOCKED lets a concurrent release at the same node take the next ones instead.
   const queue = await tx.$queryRaw<Array<{ id: number; due: boolean }>>`
-    SELECT fo.id, COALESCE(fo.ship_by <= ${atRiskBefore}, false) AS due FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
+    SELECT fo.id, ${dueBy(atRiskBefore)} AS due FROM fulfillment_orders fo JOIN orders o ON o.id = fo.order_id JOIN channels c ON c.id = o.channel_id
     WHERE ${releasableWork(location.id)}
     ORDER BY ${fifo ? Prisma.sql`o.placed_at, fo.id` : releaseQueueOrder(atRiskBefore, location.timezone)}
     LIMIT ${limit}

@@ -1,4 +1,4 @@
-import { automationOf, configureNodeAutomation, nodeCapacityDay, type NodeAutomationSettings, type NodeCapacityDay } from '@ops-hub/domain'
+import { automationOf, configureNodeAutomation, nodeCapacityToday, type NodeAutomationSettings, type NodeCapacityToday } from '@ops-hub/domain'
 import { builder } from '../../builder.ts'
 import { requireActor, runMutation, UserError } from '../../errors.ts'
 import { Location } from './location.ts'
@@ -22,7 +22,7 @@ const NodeAutomationRef = builder.objectRef<NodeAutomationSettings>('NodeAutomat
   }),
 })
 
-const NodeCapacityDayRef = builder.objectRef<NodeCapacityDay>('NodeCapacityDay').implement({
+const NodeCapacityDayRef = builder.objectRef<NodeCapacityToday>('NodeCapacityDay').implement({
   description:
     "Capacity use of the working day a node's releases count against: released, picked and packed fulfillment orders against its daily pick and pack capacity. releaseCapacity = min(pickCapacity, packCapacity); releasableLeft = releaseCapacity - released (never negative); work due on a later day may take releasableLeft - reservedForDueWork until reserveOpensAt.",
   fields: (t) => ({
@@ -56,7 +56,7 @@ builder.prismaObjectFields('Location', (t) => ({
     authScopes: { staff: true },
     description: 'Null for a location that is not a fulfilment node.',
     select: { id: true, isFulfillmentNode: true, timezone: true, cutoffMinutes: true, dailyPickCapacity: true, dailyPackCapacity: true },
-    resolve: (l, _a, ctx) => (l.isFulfillmentNode ? nodeCapacityDay(ctx.prisma, l) : null),
+    resolve: (l, _a, ctx) => (l.isFulfillmentNode ? nodeCapacityToday(ctx.prisma, l) : null),
   }),
 }))
 
