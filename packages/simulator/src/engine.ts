@@ -81,8 +81,13 @@ export const RATES = {
   shortPickRate: 0.005,
   /** MAIN positions losing one unit a day unrecorded (damage, theft). */
   mainShrinkPerDay: 0.002,
-  /** 3PL positions losing 1-2 units between two files that the 3PL's own system never records (their file overstates). */
-  tplDriftPerFile: 0.02,
+  /**
+   * The 3PL's record accuracy: the share of its positions whose file overstates the shelf (units gone that its own
+   * system has not recorded), held steady - new errors of 1-2 units arise at the rate that keeps this share, and each
+   * lasts `tplErrorDays` on average until the 3PL's own counts find it (or its next short pick at the position does).
+   */
+  tplRecordAccuracy: 0.98,
+  tplErrorDays: 2,
   /** A 3PL file is a snapshot taken this long before it arrives. */
   feedLagHours: 2,
   /** Days a customer waits on a backordered order before cancelling it, per channel. */
@@ -585,18 +590,32 @@ export class ScenarioEngine {
   /** What the 3PL's own system believes it holds, on top of what is physically there (units it lost unrecorded). */
   tplPhantom = new Map<string, number>()
 
+  #lastSnapshot: number | null = null
+
   async tplSnapshot(world: Rng, taken: number, arrives: number): Promise<void> {
     const tpl = this.nodes.find((n) => n.code !== 'MAIN')
     if (!tpl) return
-    // Between two files some units go missing at the 3PL without its system knowing: its files overstate them.
+    // Between two files some units go missing at the 3PL without its system knowing: its files overstate them until
+    // its own counts find the error. Rates per day, so the feed interval changes how often the hub hears, not the
+    // 3PL's accuracy: found at rate 1/tplErrorDays, arising at the rate that holds the overstated share at
+    // 1 - tplRecordAccuracy (a two-state chain's steady state).
+    // The first file starts in that steady state.
+    const found = 1 / RATES.tplErrorDays
+    const arises = (found * (1 - RATES.tplRecordAccuracy)) / RATES.tplRecordAccuracy
+    const days = this.#lastSnapshot === null ? null : (taken - this.#lastSnapshot) / DAY
+    this.#lastSnapshot = taken
+    const pFound = days === null ? 0 : 1 - Math.exp(-found * days)
+    const pArises = days === null ? 1 - RATES.tplRecordAccuracy : 1 - Math.exp(-arises * days)
     const positions = await this.db.prisma.stockPosition.findMany({ where: { locationId: tpl.id }, orderBy: { skuId: 'asc' }, select: { skuId: true, skuCode: true } })
     for (const p of positions) {
       const key = `${p.skuId}:${tpl.id}`
       const onShelf = this.physical.get(key) ?? 0
-      if (onShelf > 0 && world.chance(RATES.tplDriftPerFile)) {
+      if (this.tplPhantom.has(key)) {
+        if (world.chance(pFound)) this.tplPhantom.delete(key)
+      } else if (onShelf > 0 && world.chance(pArises)) {
         const lost = Math.min(onShelf, world.int(1, 2))
         this.physical.set(key, onShelf - lost)
-        this.tplPhantom.set(key, (this.tplPhantom.get(key) ?? 0) + lost)
+        this.tplPhantom.set(key, lost)
       }
     }
     const csv = ['sku,quantity', ...positions.map((p) => {
