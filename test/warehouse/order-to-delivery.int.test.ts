@@ -87,7 +87,7 @@ describe('one order from placement to delivery, through the API', () => {
     const short = await t().gql(CONFIRM_PICK, { input: { taskId: wave.tasks[0].id, pickedQuantity: 2 } }, { role: 'OPERATIONS' })
     expect(short.data.confirmPick.userErrors).toEqual([])
     expect(short.data.confirmPick.pickTask).toMatchObject({ status: 'SHORT', pickedQuantity: 2 })
-    expect(short.data.confirmPick.short).toEqual({ exception: { type: 'PICK_SHORT', ownerRole: 'OPERATIONS' }, reallocatedSameNode: 1, reallocatedOtherNodes: 0, backordered: 0 })
+    expect(short.data.confirmPick.short).toEqual({ exception: { type: 'PICK_SHORT', ownerRole: 'OPERATIONS' }, reallocatedSameNode: 1, reallocatedOtherNodes: 0, fromSafetyStock: 0, backordered: 0 })
     expect(short.data.confirmPick.readyToPack).toBe(false)
     await expectBook(skuA, { onHand: 7, reserved: 4, available: 3 })
     expect(await binQuantity(t(), node, 'A-01', skuA)).toBe(0)

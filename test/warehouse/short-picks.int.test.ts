@@ -3,6 +3,7 @@ import { useTestApp } from '../helpers/test-app.ts'
 import { createFulfilmentNode, createSalesChannel, createSellableSku } from '../helpers/factories/catalog.ts'
 import { stockPosition, stockUp } from '../helpers/factories/stock.ts'
 import { createBins, createCarrierService, createStockedNode, ledgerBalance } from '../helpers/factories/warehouse.ts'
+import { orderInput, placeOrder } from '../helpers/factories/orders.ts'
 import { CONFIRM_PICK, CONFIRM_SHIPMENT, CREATE_WAVE, VERIFY_PACK, createReleasedOrder } from '../helpers/factories/fulfillment.ts'
 
 const t = useTestApp()
@@ -99,6 +100,35 @@ describe('short picks', () => {
     expect(view.lines).toEqual([{ allocatedQuantity: 3, backorderedQuantity: 0, shippedQuantity: 3 }])
     expect(await stockPosition(t(), sku, far)).toEqual({ onHand: 3, reserved: 0, available: 3 })
     await balanced(sku, far)
+  })
+  it("covers a promised unit from another node's safety stock when that is all it has, and says so; new orders still cannot take it", async () => {
+    const { channel, near, far, sku } = await nearAndFar([{ code: 'N-01', units: 3 }])
+    await createCarrierService(t(), 'UPS', 'GROUND', 2)
+    // The far node keeps all 5 of its units as safety stock: nothing there is available to a new order.
+    const safety = await t().gql(
+      `mutation ($input: AdjustInventoryInput!) { adjustInventory(input: $input) { stockPosition { available safetyStock } userErrors { code message } } }`,
+      { input: { sku, locationCode: far, bucket: 'SAFETY_STOCK', quantityDelta: 5, reason: 'CORRECTION', note: 'Protect the far node' } },
+      { role: 'OPERATIONS' },
+    )
+    expect(safety.data.adjustInventory).toEqual({ stockPosition: { available: 0, safetyStock: 5 }, userErrors: [] })
+    const order = await createReleasedOrder(t(), channel, near, [{ sku, quantity: 3 }])
+    const wave = (await ops(CREATE_WAVE, { locationCode: near }, 'createPickWave')).pickWave
+
+    const short = await ops(CONFIRM_PICK, { taskId: wave.tasks[0].id, pickedQuantity: 1 }, 'confirmPick')
+    expect(short.short).toMatchObject({ reallocatedSameNode: 0, reallocatedOtherNodes: 2, fromSafetyStock: 2, backordered: 0 })
+    expect(await stockPosition(t(), sku, far)).toEqual({ onHand: 5, reserved: 2, available: 0 })
+    await balanced(sku, far)
+    const view = (await t().gql(`query ($n: String!) { order(number: $n) { lines { allocatedQuantity backorderedQuantity } fulfillmentOrders { status location { code } } timeline { title detail } } }`, { n: order.number })).data.order
+    expect(view.lines).toEqual([{ allocatedQuantity: 3, backorderedQuantity: 0 }])
+    expect(view.fulfillmentOrders.map((f: any) => [f.location.code, f.status])).toEqual([[near, 'PICKING'], [far, 'RELEASED']])
+    expect(view.timeline.find((e: any) => e.title === `Short pick of ${sku}`)?.detail).toBe('2 missing in bin N-01: 2 re-allocated to other nodes, 2 of them from safety stock')
+    const ledger = await t().app.db.prisma.inventoryEvent.findMany({ where: { order: { number: order.number }, reasonCode: 'PICK_SHORT_REALLOCATION' } })
+    expect(ledger.map((e) => [e.reservedDelta, e.metadata])).toEqual([[2, { fromSafetyStock: 2 }]])
+
+    // A new order for the SKU finds nothing to promise: safety stock still guards against new demand.
+    const another = await placeOrder(t(), orderInput(channel, [{ sku, quantity: 1 }]))
+    expect(another.userErrors).toEqual([])
+    expect(another.order.status).toBe('BACKORDERED')
   })
   it('with fulfillment.shortPickReroute off (the scenario lab baseline) keeps the short at its node: other nodes untouched, the rest backordered', async () => {
     const { channel, near, far, sku } = await nearAndFar([{ code: 'N-01', units: 3 }])

@@ -16,6 +16,8 @@ export interface ShortPickOutcome {
   sameNode: number
   /** Units re-reserved at other nodes (new allocation on a fulfillment order there, released at once). */
   otherNodes: Array<{ locationId: number; quantity: number }>
+  /** Of the units re-reserved (same node or others), those taken from safety stock. */
+  fromSafetyStock: number
   backordered: number
 }
 
@@ -32,11 +34,17 @@ interface ShortTask {
   fulfillmentOrder: { id: number; number: string; orderId: number; locationId: number; priority: number; shipBy: Date | null }
 }
 
-async function tryReserve(tx: Tx, skuId: number, locationId: number, quantity: number, actor: Actor, orderId: number, ref: string) {
+/**
+ * Re-sourcing reserves with the `buckets` guard, not `available`: a unit already promised to a customer that turns out
+ * not to be on the shelf may be covered from another node's safety stock (units on its shelves that no one was
+ * promised). Safety stock is held against exactly this - supply turning out short - and the replenishment plan restores
+ * it; keeping it while breaking a promise already made would be backwards. New orders never promise it.
+ */
+async function tryReserve(tx: Tx, skuId: number, locationId: number, quantity: number, actor: Actor, orderId: number, ref: string, fromSafetyStock = 0) {
   try {
     const position = await moveStock(tx, {
-      skuId, locationId, type: 'RESERVED', deltas: { reserved: quantity }, guard: 'available', actor, orderId,
-      reasonCode: 'PICK_SHORT_REALLOCATION', referenceDocumentUri: ref,
+      skuId, locationId, type: 'RESERVED', deltas: { reserved: quantity }, guard: 'buckets', actor, orderId,
+      reasonCode: 'PICK_SHORT_REALLOCATION', referenceDocumentUri: ref, ...(fromSafetyStock > 0 ? { metadata: { fromSafetyStock } } : {}),
     })
     await announceStock(tx, position, 'reallocation')
     return true
@@ -51,8 +59,8 @@ async function tryReserve(tx: Tx, skuId: number, locationId: number, quantity: n
  * A short pick: the bin held fewer units than the book said. The book is corrected (bin and position, with a
  * PICK_SHORT ledger event that takes the missing units out of on-hand and reserved), a PICK_SHORT exception goes
  * to operations, and the missing units are re-reserved: first from other bins at the same node (new tasks in the
- * same wave), then at other nodes with available stock (a new allocation on a fulfillment order there, released at once
- * against its capacity), and whatever is left is backordered on the order line.
+ * same wave), then at other nodes with unpromised stock - available first, then safety stock (a new allocation on a
+ * fulfillment order there, released at once against its capacity) - and whatever is left is backordered on the line.
  */
 export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: number, actor: Actor): Promise<ShortPickOutcome> {
   const missing = task.quantity - pickedQuantity
@@ -81,14 +89,17 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
     data: { bin: task.bin.code, sku: task.sku.code, expected: task.quantity, picked: pickedQuantity, missing },
   })
 
-  const outcome: ShortPickOutcome = { exceptionId: exception.id, sameNode: 0, otherNodes: [], backordered: 0 }
+  const outcome: ShortPickOutcome = { exceptionId: exception.id, sameNode: 0, otherNodes: [], fromSafetyStock: 0, backordered: 0 }
   let remaining = missing
 
-  // 1. Other bins at this node.
+  // 1. Other bins at this node: its unpromised units, safety stock included (see tryReserve).
   const slots = await binSlots(tx, fo.locationId, task.skuId, [task.binId])
-  const { picks } = planPicks(slots, Math.min(remaining, corrected.available))
+  const unpromisedHere = Math.max(0, corrected.onHand - corrected.reserved - corrected.damaged - corrected.qualityControl)
+  const { picks } = planPicks(slots, Math.min(remaining, unpromisedHere))
   const sameNode = picks.reduce((s, p) => s + p.quantity, 0)
-  if (sameNode > 0 && (await tryReserve(tx, task.skuId, fo.locationId, sameNode, actor, fo.orderId, ref))) {
+  const sameNodeSafety = Math.max(0, sameNode - corrected.available)
+  if (sameNode > 0 && (await tryReserve(tx, task.skuId, fo.locationId, sameNode, actor, fo.orderId, ref, sameNodeSafety))) {
+    outcome.fromSafetyStock += sameNodeSafety
     const last = await tx.pickTask.aggregate({ where: { waveId: task.waveId }, _max: { sequence: true } })
     let seq = last._max.sequence ?? 0
     await tx.pickTask.createMany({
@@ -103,14 +114,15 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
 
   const allocation = task.allocationId ? await tx.allocation.findUnique({ where: { id: task.allocationId } }) : null
 
-  // 2. Other nodes, most available first (unless the setting keeps a short pick at its node).
+  // 2. Other nodes, most available first, then the most safety stock (unless the setting keeps a short pick at its node).
   if (remaining > 0 && allocation && (await getSetting(tx, 'fulfillment.shortPickReroute'))) {
-    const candidates = await tx.$queryRaw<Array<{ location_id: number; available: number }>>`
-      SELECT sp.location_id, (sp.on_hand - sp.reserved - sp.safety_stock - sp.damaged - sp.quality_control) AS available
+    const candidates = await tx.$queryRaw<Array<{ location_id: number; available: number; unpromised: number }>>`
+      SELECT sp.location_id, GREATEST(0, sp.on_hand - sp.reserved - sp.safety_stock - sp.damaged - sp.quality_control)::int AS available,
+        (sp.on_hand - sp.reserved - sp.damaged - sp.quality_control)::int AS unpromised
       FROM stock_positions sp JOIN locations l ON l.id = sp.location_id
       WHERE sp.sku_id = ${task.skuId} AND sp.location_id <> ${fo.locationId} AND l.active AND l.is_fulfillment_node
-        AND sp.on_hand - sp.reserved - sp.safety_stock - sp.damaged - sp.quality_control > 0
-      ORDER BY available DESC, sp.location_id ASC`
+        AND sp.on_hand - sp.reserved - sp.damaged - sp.quality_control > 0
+      ORDER BY available DESC, unpromised DESC, sp.location_id ASC`
     for (const c of candidates) {
       if (remaining <= 0) break
       const locationId = Number(c.location_id)
@@ -119,8 +131,10 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
       const existing = atNode.find((f) => f.status === 'OPEN' || f.status === 'RELEASED') ?? atNode[0] ?? null
       // A fulfillment order already past release at that node cannot take more work.
       if (existing && !['OPEN', 'RELEASED'].includes(existing.status)) continue
-      const take = Math.min(remaining, Number(c.available))
-      if (!(await tryReserve(tx, task.skuId, locationId, take, actor, fo.orderId, ref))) continue
+      const take = Math.min(remaining, Number(c.unpromised))
+      const safety = Math.max(0, take - Number(c.available))
+      if (!(await tryReserve(tx, task.skuId, locationId, take, actor, fo.orderId, ref, safety))) continue
+      outcome.fromSafetyStock += safety
       const target =
         existing ??
         (await tx.fulfillmentOrder.create({ data: { orderId: fo.orderId, locationId, priority: fo.priority, shipBy: fo.shipBy } }))
@@ -154,6 +168,7 @@ export async function handleShortPick(tx: Tx, task: ShortTask, pickedQuantity: n
     outcome.otherNodes.length ? `${outcome.otherNodes.reduce((s, n) => s + n.quantity, 0)} re-allocated to other nodes` : null,
     outcome.backordered ? `${outcome.backordered} backordered` : null,
   ].filter(Boolean)
+  if (outcome.fromSafetyStock > 0) parts.push(`${outcome.fromSafetyStock} of them from safety stock`)
   await tx.orderEvent.create({
     data: {
       orderId: fo.orderId,

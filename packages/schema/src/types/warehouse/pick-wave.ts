@@ -110,6 +110,10 @@ const ShortPickOutcome = builder.simpleObject('ShortPickOutcome', {
     exception: t.field({ type: ExceptionNode, description: 'The PICK_SHORT exception (owned by OPERATIONS).' }),
     reallocatedSameNode: t.int({ description: 'Units re-reserved in other bins of the node (new tasks in the same wave).' }),
     reallocatedOtherNodes: t.int({ description: 'Units re-reserved at other nodes (a fulfillment order there, released at once).' }),
+    fromSafetyStock: t.int({
+      description:
+        'Of the re-reserved units, those taken from safety stock: a unit already promised may be covered by shelf stock no one was promised, safety stock included; new orders never promise it.',
+    }),
     backordered: t.int(),
   }),
 })
@@ -151,6 +155,7 @@ builder.mutationFields((t) => ({
             exception: await ctx.prisma.exception.findUniqueOrThrow({ where: { id: r.short.exceptionId } }),
             reallocatedSameNode: r.short.sameNode,
             reallocatedOtherNodes: r.short.otherNodes.reduce((s, n) => s + n.quantity, 0),
+            fromSafetyStock: r.short.fromSafetyStock,
             backordered: r.short.backordered,
           },
         }),
