@@ -33,6 +33,18 @@ async function settle(tx: Tx, d: { feedId: number; stockPositionId: number }, ac
 export async function approveFeedDiscrepancy(tx: Tx, rawInput: z.input<typeof decideFeedDiscrepancyInput>, actor: Actor, now = new Date()) {
   const input = parseInput(decideFeedDiscrepancyInput, rawInput)
   const d = await claim(tx, input.id, actor, 'APPROVED', now)
+  // The book cannot go below what is promised or set aside there; say so in the 3PL's terms rather than the ledger's.
+  const p = await tx.stockPosition.findUniqueOrThrow({ where: { id: d.stockPositionId } })
+  const committed = p.reserved + p.damaged + p.qualityControl
+  if (p.onHand + d.delta < committed) {
+    const parts = [`${p.reserved} reserved for orders`, p.damaged ? `${p.damaged} damaged` : null, p.qualityControl ? `${p.qualityControl} in QC` : null].filter(Boolean)
+    throw userError(
+      'INSUFFICIENT_STOCK',
+      `${d.stockPosition.location.code} reports ${d.feedQuantity} of ${d.stockPosition.sku.code}, but the book there is ${p.onHand} with ${committed} committed (${parts.join(', ')}): ` +
+        `accepting the delta of ${d.delta} would leave fewer on hand than that. Move the work waiting there to another node (moveFulfillmentOrder) or let its picks correct the position, then approve - or reject it if the 3PL miscounted.`,
+      ['input', 'id'],
+    )
+  }
   await requestAdjustment(
     tx,
     {
