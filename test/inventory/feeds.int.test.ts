@@ -163,13 +163,12 @@ describe('3PL batch feeds', () => {
     expect((await prisma.inventoryFeed.findFirstOrThrow({ where: { locationId: location.id } })).status).toBe('APPLIED')
   })
 
-  it('refuses to approve a 3PL count below what is reserved there, saying what is committed and what to do; nothing changes', async () => {
+  it('refuses to approve a 3PL count below the units set aside there as damaged or in QC, saying so; nothing changes', async () => {
     const prisma = t().app.db.prisma
     const location = await createThirdPartyLocation(prisma)
     const { sku } = await createStockedPosition(prisma, { onHand: 10, location })
-    // 6 units are promised to orders there (reserved through the ledger, as intake does).
-    await inTransaction(prisma, (tx) => moveStock(tx, { skuId: sku.id, locationId: location.id, type: 'RESERVED', deltas: { reserved: 6 }, guard: 'available', actor: systemActor, reasonCode: 'ORDER_RESERVATION' }))
-    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},2\n` } }, ops)
+    await inTransaction(prisma, (tx) => moveStock(tx, { skuId: sku.id, locationId: location.id, type: 'ADJUSTED', deltas: { damaged: 4, qualityControl: 2 }, actor: systemActor, reasonCode: 'DAMAGED' }))
+    const res = await t().gql(IMPORT, { input: { locationCode: location.code, csv: `sku,quantity\n${sku.code},5\n` } }, ops)
     expect(res.data.importInventoryFeed).toMatchObject({ userErrors: [], discrepancies: 1 })
     const listed = await t().gql(`query ($loc: String!) { feedDiscrepancies(locationCode: $loc, status: [PENDING]) { nodes { id } } }`, { loc: location.code })
     const [held] = listed.data.feedDiscrepancies.nodes
@@ -180,11 +179,11 @@ describe('3PL batch feeds', () => {
       {
         code: 'INSUFFICIENT_STOCK',
         field: ['input', 'id'],
-        message: `${location.code} reports 2 of ${sku.code}, but the book there is 10 with 6 committed (6 reserved for orders): accepting the delta of -8 would leave fewer on hand than that. Move the work waiting there to another node (moveFulfillmentOrder) or let its picks correct the position, then approve - or reject it if the 3PL miscounted.`,
+        message: `${location.code} reports 5 of ${sku.code}, fewer than the 6 damaged or in QC there: release or write those off first, or reject the delta if the 3PL miscounted.`,
       },
     ])
     expect(await prisma.feedDiscrepancy.findFirstOrThrow({ where: { stockPosition: { skuId: sku.id } } })).toMatchObject({ status: 'PENDING', decidedBy: null })
-    expect(await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).toMatchObject({ onHand: 10, reserved: 6 })
+    expect(await prisma.stockPosition.findFirstOrThrow({ where: { skuId: sku.id, locationId: location.id } })).toMatchObject({ onHand: 10, damaged: 4, qualityControl: 2 })
   })
 
   it('rescores confidence: held deltas with the import, synced and matched positions when the freshness worker catches up after commit; each score is what a refresh gives', async () => {

@@ -664,8 +664,9 @@ export class ScenarioEngine {
     if (!isBusinessDay(localParts(new Date(this.clock.time), main.timezone).date, this.holidays)) return
     const held = await this.db.prisma.feedDiscrepancy.findMany({ where: { status: 'PENDING' }, orderBy: { id: 'asc' }, select: { id: true } })
     for (const d of held) {
-      // A delta the book cannot take (the 3PL counts fewer than the units reserved there) stays held: the next file
-      // supersedes it, or a short pick corrects the position.
+      // A count below what is reserved there takes the missing units back from work not yet picked (re-sourced by the
+      // backorder worker); one the book cannot take (the rest is being picked) stays held: the next file supersedes it,
+      // or the short pick corrects the position.
       await this.tx('approveFeedDelta', (tx) => approveFeedDiscrepancy(tx, { id: d.id, note: 'Accepted the 3PL count' }, INVENTORY_CONTROL, new Date(this.clock.time))).catch((err) => {
         if (!(err instanceof DomainError)) throw err
       })

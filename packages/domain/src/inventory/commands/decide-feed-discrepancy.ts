@@ -6,6 +6,7 @@ import { parseInput } from '../../shared/validation.ts'
 import { requestAdjustment } from '../adjustments.ts'
 import { refreshConfidence } from '../confidence.ts'
 import { resolveExceptions } from '../resolve-exceptions.ts'
+import { backorderMissingUnits } from '../../orders/backorder-missing-units.ts'
 
 export const decideFeedDiscrepancyInput = z.object({ id: z.number().int().positive(), note: z.string().trim().max(1000).nullish() })
 
@@ -28,23 +29,29 @@ async function settle(tx: Tx, d: { feedId: number; stockPositionId: number }, ac
 
 /**
  * Accepts the 3PL's figure for a held feed delta: the delta (3PL minus book at the snapshot) is booked now as a
- * FEED_SYNC adjustment, on top of whatever moved since. Someone other than the importer decides.
+ * FEED_SYNC adjustment, on top of whatever moved since. Someone other than the importer decides. A count below what
+ * is reserved there takes the missing units back from the work not yet picked (least urgent first), which is
+ * backordered and re-sourced (backorderMissingUnits); work already being picked keeps its units and finds the shelf
+ * short at its pick.
  */
 export async function approveFeedDiscrepancy(tx: Tx, rawInput: z.input<typeof decideFeedDiscrepancyInput>, actor: Actor, now = new Date()) {
   const input = parseInput(decideFeedDiscrepancyInput, rawInput)
   const d = await claim(tx, input.id, actor, 'APPROVED', now)
-  // The book cannot go below what is promised or set aside there; say so in the 3PL's terms rather than the ledger's.
+  // Units reserved there that the 3PL does not have: the orders promised them give them up now, before a picker finds
+  // the shelf empty (backorderMissingUnits re-sources them). Damaged and QC units are not promised to anyone: a count
+  // below them is refused.
   const p = await tx.stockPosition.findUniqueOrThrow({ where: { id: d.stockPositionId } })
-  const committed = p.reserved + p.damaged + p.qualityControl
-  if (p.onHand + d.delta < committed) {
-    const parts = [`${p.reserved} reserved for orders`, p.damaged ? `${p.damaged} damaged` : null, p.qualityControl ? `${p.qualityControl} in QC` : null].filter(Boolean)
+  const shortfall = p.reserved + p.damaged + p.qualityControl - (p.onHand + d.delta)
+  const cause = `${d.stockPosition.location.code} counts ${d.feedQuantity} of ${d.stockPosition.sku.code} (3PL file ${d.feed.fileName ?? `#${d.feedId}`}, accepted by ${actor.id})`
+  if (shortfall > p.reserved) {
     throw userError(
       'INSUFFICIENT_STOCK',
-      `${d.stockPosition.location.code} reports ${d.feedQuantity} of ${d.stockPosition.sku.code}, but the book there is ${p.onHand} with ${committed} committed (${parts.join(', ')}): ` +
-        `accepting the delta of ${d.delta} would leave fewer on hand than that. Move the work waiting there to another node (moveFulfillmentOrder) or let its picks correct the position, then approve - or reject it if the 3PL miscounted.`,
+      `${d.stockPosition.location.code} reports ${d.feedQuantity} of ${d.stockPosition.sku.code}, fewer than the ${p.damaged + p.qualityControl} damaged or in QC there: ` +
+        `release or write those off first, or reject the delta if the 3PL miscounted.`,
       ['input', 'id'],
     )
   }
+  const backordered = shortfall > 0 ? await backorderMissingUnits(tx, { skuId: p.skuId, locationId: p.locationId, quantity: shortfall, cause }, actor, now) : []
   await requestAdjustment(
     tx,
     {
@@ -59,7 +66,8 @@ export async function approveFeedDiscrepancy(tx: Tx, rawInput: z.input<typeof de
     },
     actor,
   )
-  await settle(tx, d, actor, `Approved${input.note ? `: ${input.note}` : ''}`, now)
+  const moved = backordered.length ? `; ${shortfall} reserved unit(s) taken back from ${backordered.map((b) => b.number).join(', ')} to be re-sourced` : ''
+  await settle(tx, d, actor, `Approved${input.note ? `: ${input.note}` : ''}${moved}`, now)
   return tx.feedDiscrepancy.findUniqueOrThrow({ where: { id: d.id } })
 }
 
