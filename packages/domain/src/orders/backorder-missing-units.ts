@@ -18,8 +18,8 @@ const BEFORE_PICK: FulfillmentStatus[] = ['OPEN', 'ON_HOLD', 'RELEASED']
 export interface MissingUnits {
   skuId: number
   locationId: number
-  /** Reserved units at the position that are not on its shelves. */
-  quantity: number
+  /** What the count does to on hand: the reserved units it leaves uncovered are the missing ones (read under lock). */
+  onHandDelta: number
   /** Why, for the timeline and the exception ("OVERFLOW-3PL's count of 2026-03-16 reports 0"). */
   cause: string
 }
@@ -42,7 +42,7 @@ export interface BackorderedWork {
  * and nothing moves. Locks: the orders, their fulfillment orders, then counters and the position (the global order).
  */
 export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor: Actor, now = new Date()): Promise<BackorderedWork[]> {
-  if (missing.quantity <= 0) return []
+  if (missing.onHandDelta >= 0) return []
   const candidates = await tx.$queryRaw<Array<{ order_id: number }>>`
     SELECT DISTINCT fo.order_id FROM allocations a
     JOIN order_lines ol ON ol.id = a.order_line_id JOIN fulfillment_orders fo ON fo.id = a.fulfillment_order_id
@@ -53,24 +53,27 @@ export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor
   for (const c of candidates) orders.push(await lockOrder(tx, Number(c.order_id)))
   const orderIds = orders.map((o) => o.id)
   if (orderIds.length) await tx.$queryRaw`SELECT id FROM fulfillment_orders WHERE order_id = ANY(${orderIds}::int[]) ORDER BY id FOR UPDATE`
-  await lockStock(tx, { channelId: orders.map((o) => o.channelId), skuIds: [missing.skuId], locationIds: [missing.locationId] })
+  const [position] = await lockStock(tx, { channelId: orders.map((o) => o.channelId), skuIds: [missing.skuId], locationIds: [missing.locationId] })
+  // Under the locks: how many reserved units the count leaves uncovered (an order may have reserved meanwhile).
+  const quantity = position ? Math.min(position.reserved, position.reserved + position.damaged + position.qualityControl - (position.onHand + missing.onHandDelta)) : 0
+  if (quantity <= 0) return []
 
-  // Read again under the locks: the least urgent work gives its units up first.
+  // Read again under the locks, the locked orders' work only: the least urgent gives its units up first.
   const takeable = await tx.$queryRaw<Array<{ id: number; quantity: number; order_line_id: number; fulfillment_order_id: number; order_id: number }>>`
     SELECT a.id, a.quantity, a.order_line_id, a.fulfillment_order_id, fo.order_id FROM allocations a
     JOIN order_lines ol ON ol.id = a.order_line_id JOIN fulfillment_orders fo ON fo.id = a.fulfillment_order_id
     WHERE a.status = 'RESERVED' AND a.location_id = ${missing.locationId} AND ol.sku_id = ${missing.skuId}
-      AND fo.status::text = ANY(${BEFORE_PICK}::text[])
+      AND fo.status::text = ANY(${BEFORE_PICK}::text[]) AND fo.order_id = ANY(${orderIds}::int[])
     ORDER BY fo.ship_by DESC NULLS FIRST, a.id DESC`
   const available = takeable.reduce((s, a) => s + Number(a.quantity), 0)
-  if (available < missing.quantity) {
+  if (available < quantity) {
     throw userError(
       'INSUFFICIENT_STOCK',
-      `${missing.cause}: ${missing.quantity} reserved unit(s) are not there, but only ${available} belong to work not yet being picked; the picks under way will find the rest short and re-source it. Accept once they are done.`,
+      `${missing.cause}: ${quantity} reserved unit(s) are not there, but only ${available} belong to work not yet being picked; the picks under way will find the rest short and re-source it. Accept once they are done.`,
       ['input', 'id'],
     )
   }
-  let left = missing.quantity
+  let left = quantity
   const byOrder = new Map<number, Array<{ units: UnitsToRelease; orderLineId: number; fulfillmentOrderId: number }>>()
   for (const a of takeable) {
     if (left === 0) break

@@ -51,7 +51,7 @@ export async function approveFeedDiscrepancy(tx: Tx, rawInput: z.input<typeof de
       ['input', 'id'],
     )
   }
-  const backordered = shortfall > 0 ? await backorderMissingUnits(tx, { skuId: p.skuId, locationId: p.locationId, quantity: shortfall, cause }, actor, now) : []
+  const backordered = shortfall > 0 ? await backorderMissingUnits(tx, { skuId: p.skuId, locationId: p.locationId, onHandDelta: d.delta, cause }, actor, now) : []
   await requestAdjustment(
     tx,
     {
@@ -66,7 +66,7 @@ export async function approveFeedDiscrepancy(tx: Tx, rawInput: z.input<typeof de
     },
     actor,
   )
-  const moved = backordered.length ? `; ${shortfall} reserved unit(s) taken back from ${backordered.map((b) => b.number).join(', ')} to be re-sourced` : ''
+  const moved = backordered.length ? `; ${backordered.reduce((n, x) => n + x.units, 0)} reserved unit(s) taken back from ${backordered.map((b) => b.number).join(', ')} to be re-sourced` : ''
   await settle(tx, d, actor, `Approved${input.note ? `: ${input.note}` : ''}${moved}`, now)
   return tx.feedDiscrepancy.findUniqueOrThrow({ where: { id: d.id } })
 }
