@@ -6,6 +6,7 @@ import { writeTogether } from '../shared/write-together.ts'
 import { SETTING_DEFAULTS } from '../settings/settings.ts'
 import { moveStock } from '../inventory/ledger.ts'
 import { openException } from '../exceptions/commands/open-exception.ts'
+import { openStockShortage } from './stock-shortage.ts'
 import { channelLimit, poolOwners, type AllocationRuleRow } from '../channels/allocation-rules.ts'
 import { channelCountersUpdateSql, lockChannelCounters } from '../channels/channel-reservations.ts'
 import { addDays, localParts, type IsoDate } from './business-calendar.ts'
@@ -283,22 +284,13 @@ export async function allocateOrder(
     }
     timeline.push({ kind: 'low_confidence', title: 'Held: stock too uncertain to promise', detail: `${backorderedUnits} units wait for a count at ${lowConfidenceCause.map((c) => c.position.code).join(', ')}` })
   } else if (backorderedUnits > 0) {
-    await openException(tx, {
-      type: 'STOCK_SHORTAGE',
-      severity: order.serviceLevel === 'STANDARD' ? 'MEDIUM' : 'HIGH',
-      ownerRole: 'PROCUREMENT',
-      subjectType: 'Order',
-      subjectId: order.id,
-      orderId: order.id,
-      dedupeKey: `STOCK_SHORTAGE:order:${order.id}`,
-      title: `Order ${order.number}: ${backorderedUnits} unit${backorderedUnits === 1 ? '' : 's'} backordered`,
-      detail: decision.summary,
-      data: {
-        lines: lines
-          .filter((l) => need.get(l.id)! > (placedByLine.get(l.id) ?? 0))
-          .map((l) => ({ lineNumber: l.lineNumber, skuId: l.skuId, short: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) })),
-      },
-    })
+    await openStockShortage(
+      tx,
+      order,
+      backorderedUnits,
+      decision.summary,
+      lines.filter((l) => need.get(l.id)! > (placedByLine.get(l.id) ?? 0)).map((l) => ({ lineNumber: l.lineNumber, skuId: l.skuId, short: need.get(l.id)! - (placedByLine.get(l.id) ?? 0) })),
+    )
     timeline.push({ kind: 'backorder', title: `${backorderedUnits} unit${backorderedUnits === 1 ? '' : 's'} backordered`, detail: decision.summary })
   }
 

@@ -2,7 +2,7 @@ import type { FulfillmentStatus, Tx } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
 import { userError } from '../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../shared/outbox.ts'
-import { openException } from '../exceptions/commands/open-exception.ts'
+import { openStockShortage } from './stock-shortage.ts'
 import { fulfillmentMachine } from './fulfillment.machine.ts'
 import { orderMachine } from './order.machine.ts'
 import { lockOrder } from './load-order.ts'
@@ -128,18 +128,13 @@ export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor
     }
     await tx.order.update({ where: { id: order.id }, data: { version: { increment: 1 }, ...(next !== order.status ? { status: next } : {}) } })
     const backordered = lines.filter((l) => !l.isBundle).reduce((s, l) => s + l.backorderedQuantity, 0)
-    await openException(tx, {
-      type: 'STOCK_SHORTAGE',
-      severity: order.serviceLevel === 'STANDARD' ? 'MEDIUM' : 'HIGH',
-      ownerRole: 'PROCUREMENT',
-      subjectType: 'Order',
-      subjectId: order.id,
-      orderId: order.id,
-      dedupeKey: `STOCK_SHORTAGE:order:${order.id}`,
-      title: `Order ${order.number}: ${backordered} unit${backordered === 1 ? '' : 's'} backordered`,
-      detail: `${missing.cause}: ${total} reserved unit(s) of ${sku} were not there`,
-      data: { lines: lines.filter((l) => l.backorderedQuantity > 0).map((l) => ({ lineNumber: l.lineNumber, skuId: l.skuId, short: l.backorderedQuantity })) },
-    })
+    await openStockShortage(
+      tx,
+      order,
+      backordered,
+      `${missing.cause}: ${total} reserved unit(s) of ${sku} were not there`,
+      lines.filter((l) => l.backorderedQuantity > 0).map((l) => ({ lineNumber: l.lineNumber, skuId: l.skuId, short: l.backorderedQuantity })),
+    )
     events.push({ topic: 'order.changed', aggregateType: 'Order', aggregateId: order.id, payload: { change: 'count_shortfall', skuId: missing.skuId, locationId: missing.locationId, backorderedUnits: total } })
     await recordOrderEvents(tx, order.id, timeline, actor, now)
     await recordEvents(tx, events)
