@@ -1,19 +1,15 @@
-import type { FulfillmentStatus, Tx } from '@ops-hub/db'
+import type { Tx } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
 import { userError } from '../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../shared/outbox.ts'
 import { openStockShortage } from './stock-shortage.ts'
-import { fulfillmentMachine } from './fulfillment.machine.ts'
 import { orderMachine } from './order.machine.ts'
 import { lockOrder } from './load-order.ts'
 import { lockStock } from './lock-stock.ts'
 import { recordOrderEvents, type TimelineEntry } from './order-timeline.ts'
 import { releaseReservedUnits, type UnitsToRelease } from './release-reserved-units.ts'
 import { statusAfterEdit } from './status-after-edit.ts'
-import { returnReleaseCapacity } from './commands/cancel-order.ts'
-
-/** Work that has not reached the pickers: its reservation can still be taken back. */
-const BEFORE_PICK: FulfillmentStatus[] = ['OPEN', 'ON_HOLD', 'RELEASED']
+import { BEFORE_PICK, cancelEmptiedWork } from './cancel-emptied-work.ts'
 
 export interface MissingUnits {
   skuId: number
@@ -104,23 +100,16 @@ export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor
 
     // Fulfillment orders left with no work are cancelled; a released one frees its slot of the node's day.
     const fos = await tx.fulfillmentOrder.findMany({ where: { orderId: order.id }, include: { location: { select: { code: true } } } })
-    const remaining = await tx.allocation.groupBy({ by: ['fulfillmentOrderId'], where: { orderLine: { orderId: order.id }, status: { in: ['RESERVED', 'PICKED'] } }, _count: true })
-    const working = new Set(remaining.map((r) => r.fulfillmentOrderId))
-    const touched = new Set(taken.map((t) => t.fulfillmentOrderId))
-    const emptied = fos.filter((f) => touched.has(f.id) && BEFORE_PICK.includes(f.status) && !working.has(f.id))
-    for (const f of emptied) fulfillmentMachine.assertTransition(f.status, 'CANCELLED')
-    if (emptied.length) await tx.fulfillmentOrder.updateMany({ where: { id: { in: emptied.map((f) => f.id) } }, data: { status: 'CANCELLED', cancelledAt: now } })
-    const capacityReturned = await returnReleaseCapacity(tx, emptied, now)
-    events.push(...emptied.map((f) => ({ topic: 'fulfillment.changed' as const, aggregateType: 'FulfillmentOrder', aggregateId: f.id, payload: { from: f.status, to: 'CANCELLED', locationId: f.locationId, orderId: order.id } })))
+    const work = await cancelEmptiedWork(tx, order.id, fos, new Set(taken.map((t) => t.fulfillmentOrderId)), now)
+    events.push(...work.events)
 
     const total = released.total
     const timeline: TimelineEntry[] = [
       { kind: 'backorder', title: `${total} unit${total === 1 ? '' : 's'} of ${sku} backordered: not on the shelf`, detail: `${missing.cause}; the reservation was taken back before the pick, to be re-sourced from any node that has the SKU` },
-      ...emptied.map((f) => ({ kind: 'fulfillment_status', title: `${f.number} cancelled`, detail: `${f.number} at ${f.location.code}: ${f.status} -> CANCELLED, no lines left to ship there` })),
-      ...capacityReturned.map((c) => ({ kind: 'warehouse', title: `Release capacity returned to ${c.code}`, detail: `${c.count} slot(s) of ${c.day} free again: released, not yet picked` })),
+      ...work.timeline,
     ]
     const lines = await tx.orderLine.findMany({ where: { orderId: order.id } })
-    const next = statusAfterEdit(order.status, lines, fos.map((f) => (emptied.includes(f) ? { ...f, status: 'CANCELLED' as const } : f)))
+    const next = statusAfterEdit(order.status, lines, fos.map((f) => (work.emptied.includes(f) ? { ...f, status: 'CANCELLED' as const } : f)))
     if (next !== order.status) {
       orderMachine.assertTransition(order.status, next, ['input', 'id'])
       timeline.push({ kind: 'status', fromStatus: order.status, toStatus: next, title: `Status after the count: ${next}`, detail: missing.cause })

@@ -1,12 +1,11 @@
 import { z } from 'zod'
-import type { FulfillmentStatus, OrderStatus, Tx } from '@ops-hub/db'
+import type { OrderStatus, Tx } from '@ops-hub/db'
 import type { Actor } from '../../shared/actor.ts'
 import { DomainError, userError, type UserErrorData } from '../../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../../shared/outbox.ts'
 import { parseInput } from '../../shared/validation.ts'
 import { resolveOrderExceptions } from '../../exceptions/commands/resolve-exception.ts'
 import { orderMachine } from '../order.machine.ts'
-import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { lockOrder } from '../load-order.ts'
 import { recordOrderEvents, type TimelineEntry } from '../order-timeline.ts'
 import { lockStock } from '../lock-stock.ts'
@@ -14,7 +13,7 @@ import { releaseReservedUnits, type UnitsToRelease } from '../release-reserved-u
 import { statusAfterEdit } from '../status-after-edit.ts'
 import { bundleProgress, unitsPerBundle } from '../bundle-lines.ts'
 import { idempotentOrderCommand, keepOrder } from '../idempotent-order-command.ts'
-import { returnReleaseCapacity } from './cancel-order.ts'
+import { BEFORE_PICK, cancelEmptiedWork } from '../cancel-emptied-work.ts'
 
 export const cancelOrderLinesInput = z.object({
   orderId: z.number().int().positive(),
@@ -33,8 +32,6 @@ export const cancelOrderLinesInput = z.object({
 
 /** Orders whose lines can no longer change: everything already left, or the order is closed. */
 const CLOSED: OrderStatus[] = ['SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'RETURNED']
-/** Work that has not reached the floor's pickers: its units can still be handed back. */
-const BEFORE_PICK: FulfillmentStatus[] = ['OPEN', 'ON_HOLD', 'RELEASED']
 
 /**
  * Cancels part of an order before its units are picked: each named line gives up `quantity` units - first those
@@ -145,13 +142,10 @@ async function cancelLines(tx: Tx, input: z.output<typeof cancelOrderLinesInput>
   for (const b of bundleCancels) await tx.orderLine.update({ where: { id: b.id }, data: { cancelledQuantity: { increment: b.quantity } } })
 
   // Fulfillment orders left with no work are cancelled; a released one frees its slot of the node's day.
-  const remaining = await tx.allocation.groupBy({ by: ['fulfillmentOrderId'], where: { orderLine: { orderId: order.id }, status: { in: ['RESERVED', 'PICKED'] } }, _count: true })
-  const working = new Set(remaining.map((r) => r.fulfillmentOrderId))
-  const emptied = fos.filter((f) => BEFORE_PICK.includes(f.status) && !working.has(f.id) && release.some((r) => allocations.find((a) => a.id === r.allocationId)?.fulfillmentOrderId === f.id))
-  for (const f of emptied) fulfillmentMachine.assertTransition(f.status, 'CANCELLED')
-  if (emptied.length) await tx.fulfillmentOrder.updateMany({ where: { id: { in: emptied.map((f) => f.id) } }, data: { status: 'CANCELLED', cancelledAt: now } })
-  const capacityReturned = await returnReleaseCapacity(tx, emptied, now)
-  events.push(...emptied.map((f) => ({ topic: 'fulfillment.changed' as const, aggregateType: 'FulfillmentOrder', aggregateId: f.id, payload: { from: f.status, to: 'CANCELLED', locationId: f.locationId, orderId: order.id } })))
+  const touched = new Set(release.map((r) => allocations.find((a) => a.id === r.allocationId)?.fulfillmentOrderId).filter((id): id is number => id != null))
+  const work = await cancelEmptiedWork(tx, order.id, fos, touched, now)
+  const emptied = work.emptied
+  events.push(...work.events)
 
   const lines = await tx.orderLine.findMany({ where: { orderId: order.id } })
   const fosAfter = fos.map((f) => (emptied.includes(f) ? { ...f, status: 'CANCELLED' as const } : f))
@@ -167,8 +161,7 @@ async function cancelLines(tx: Tx, input: z.output<typeof cancelOrderLinesInput>
     const parts = order.lines.filter((c) => c.bundleLineId === l.id).map((c) => `${lineChanges.get(c.id)?.cancelled ?? 0} x line ${c.lineNumber}`)
     timeline.push({ kind: 'lines_cancelled', title: `Bundle line ${l.lineNumber}: ${b.quantity} of ${l.quantity} cancelled`, detail: `${input.reason} - components ${parts.join(', ')}; ${released.total} reserved unit(s) released in all` })
   }
-  timeline.push(...emptied.map((f) => ({ kind: 'fulfillment_status', title: `${f.number} cancelled`, detail: `${f.number} at ${f.location.code}: ${f.status} -> CANCELLED, no lines left to ship` })))
-  timeline.push(...capacityReturned.map((c) => ({ kind: 'warehouse', title: `Release capacity returned to ${c.code}`, detail: `${c.count} slot(s) of ${c.day} free again: released, not yet picked` })))
+  timeline.push(...work.timeline)
 
   const data: Record<string, unknown> = { version: { increment: 1 } }
   if (next !== order.status) {
