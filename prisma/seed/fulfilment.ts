@@ -1,4 +1,5 @@
-import { DAY, HOUR, MINUTE, atLocal, localDay, localMinutes } from './calendar.ts'
+import type { RoutingDecision } from '@ops-hub/domain'
+import { DAY, HOUR, MINUTE, atLocal, isoDate, localDay, localMinutes } from './calendar.ts'
 import { round2 } from './catalog.ts'
 import type { Row } from './bulk-insert.ts'
 import { correctedAddress, type Hold, type PlannedOrder } from './orders.ts'
@@ -261,18 +262,67 @@ export class Fulfilment {
     return Math.max(0, room)
   }
 
+  /**
+   * The routing decision in the hub's own shape (`Order.routingDecision`): the rule, a one-line summary, the nodes
+   * chosen with their units and why, the nodes not used and why.
+   */
+  private routingDecision(
+    all: NodeInfo[],
+    full: NodeInfo[],
+    dayOf: Map<NodeInfo, number>,
+    picks: Array<{ node: NodeInfo; qty: number }>,
+    orderedUnits: number,
+    complete: NodeInfo | undefined,
+  ): RoutingDecision {
+    const placed = picks.reduce((s, p) => s + p.qty, 0)
+    const units = new Map<NodeInfo, number>()
+    for (const p of picks) units.set(p.node, (units.get(p.node) ?? 0) + p.qty)
+    const busy = (n: NodeInfo) => {
+      const day = dayOf.get(n)!
+      const load = this.load(n, day)
+      return `released ${Math.min(load, n.capacity)} of ${n.capacity} for ${isoDate(day)}${load > n.capacity ? `, ${load - n.capacity} more waiting for release` : ''}`
+    }
+    const nodes = [...units].map(([n, quantity]) => ({
+      locationId: n.id,
+      code: n.code,
+      quantity,
+      reason: complete
+        ? `ships all ${quantity} units from one node (nearest with ${full.includes(n) ? 'stock' : 'room'})`
+        : `covers ${quantity} of the units still needed${full.includes(n) ? ` (at capacity: ${busy(n)})` : ''}`,
+    }))
+    const rejected = all
+      .filter((n) => !units.has(n))
+      .map((n) => ({ locationId: n.id, code: n.code, reason: full.includes(n) && full.length < all.length ? `at capacity: ${busy(n)}` : 'not needed: the chosen nodes already cover what it could add' }))
+    const rule = placed === 0 ? 'BACKORDER' : complete ? 'SHIP_COMPLETE' : placed < orderedUnits ? 'PARTIAL' : 'SPLIT'
+    const split = nodes.map((n) => `${n.code} (${n.quantity})`).join(', ')
+    const waits = nodes.filter((n) => full.some((f) => f.id === n.locationId) && full.length < all.length).map((n) => n.code)
+    const summary =
+      rule === 'SHIP_COMPLETE'
+        ? `${nodes[0].code} ships the whole order.`
+        : rule === 'SPLIT'
+          ? `No single node can ship all ${orderedUnits} units. Split across ${split}.`
+          : rule === 'PARTIAL'
+            ? `No single node can ship all ${orderedUnits} units. ${placed} units placed at ${split}; ${orderedUnits - placed} backordered.`
+            : 'No node has promisable stock for this order; it is backordered.'
+    const busyNote = waits.length ? ` ${waits.join(', ')} ${waits.length === 1 ? 'is' : 'are'} at capacity today: ${waits.length === 1 ? 'its' : 'their'} part waits for release rather than being backordered.` : ''
+    return { rule, summary: summary + busyNote, nodes, rejected }
+  }
+
   private allocate(o: OrderState): void {
     const sim = this.sim
     const w = this.w
     const stock = sim.stock
     const t = sim.t
     const plan = o.plan
+    // The seed's history routes by nearness (western customers and MARKET-B to the 3PL first), a preference of its
+    // own; what a full node may take is the hub's rule (routing.ts): nodes with room first, and a node whose day is
+    // full only for what they cannot cover - stock in a busy node is better than a backorder.
     const preferWest = plan.customer.west || plan.channel === 'MARKET-B'
-    const order = preferWest ? ['OVERFLOW-3PL', 'MAIN'] : ['MAIN', 'OVERFLOW-3PL']
-    const all = order.map((c) => w.node(c))
-    let nodes = all.filter((n) => this.load(n, this.bookDay(n, t)) < n.capacity)
-    const skipped = all.filter((n) => !nodes.includes(n)).map((n) => ({ node: n.code, reason: 'AT_CAPACITY' }))
-    if (nodes.length === 0) nodes = all
+    const all = (preferWest ? ['OVERFLOW-3PL', 'MAIN'] : ['MAIN', 'OVERFLOW-3PL']).map((c) => w.node(c))
+    const dayOf = new Map(all.map((n) => [n, this.bookDay(n, t)]))
+    const withRoom = all.filter((n) => this.load(n, dayOf.get(n)!) < n.capacity)
+    const full = all.filter((n) => !withRoom.includes(n))
+    const tiers = withRoom.length ? [...withRoom, ...full] : all
 
     const room = new Map(o.lines.map((l) => [l.sku.id, this.headroom(o.channelId, l.sku)]))
     const avail = (node: NodeInfo, l: LineState) => {
@@ -280,19 +330,13 @@ export class Fulfilment {
       return p ? Math.min(stock.available(p), room.get(l.sku.id)!) : 0
     }
     const picks: Array<{ line: LineState; node: NodeInfo; qty: number }> = []
-    let strategy: string
-    let rule: string
-    const complete = nodes.find((n) => o.lines.every((l) => avail(n, l) >= l.quantity))
+    const complete = (withRoom.length ? withRoom : all).find((n) => o.lines.every((l) => avail(n, l) >= l.quantity))
     if (complete) {
-      strategy = 'SHIP_COMPLETE'
-      rule = complete === all[0] ? 'Nearest node can ship the whole order' : `${all[0].code} cannot ship complete; ${complete.code} can`
       for (const l of o.lines) picks.push({ line: l, node: complete, qty: l.quantity })
     } else {
-      strategy = 'SPLIT'
-      rule = 'No single node can ship complete: split by stock in preference order'
       for (const l of o.lines) {
         let need = l.quantity
-        for (const n of nodes) {
+        for (const n of tiers) {
           const take = Math.min(need, avail(n, l))
           if (take <= 0) continue
           picks.push({ line: l, node: n, qty: take })
@@ -305,21 +349,17 @@ export class Fulfilment {
     const allocatedUnits = picks.reduce((s, p) => s + p.qty, 0)
     const orderedUnits = o.lines.reduce((s, l) => s + l.quantity, 0)
     const short = o.lines.filter((l) => picks.filter((p) => p.line === l).reduce((s, p) => s + p.qty, 0) < l.quantity)
-    if (allocatedUnits === 0) strategy = 'BACKORDER'
-    const routing = {
-      strategy,
-      rule,
-      preference: order,
-      skipped,
-      decidedAt: new Date(t).toISOString(),
-      nodes: [...new Set(picks.map((p) => p.node.code))],
-      short: short.map((l) => l.sku.code),
-    }
+    const routing = this.routingDecision(all, full, dayOf, picks, orderedUnits, complete)
     o.row.routing = routing
 
     // Old orders that cannot be served in full were cancelled when the backorder SLA ran out.
     if (allocatedUnits < orderedUnits && plan.placedAt < w.now - BACKORDER_CANCEL_AGE) {
-      o.row.routing = { ...routing, strategy: 'BACKORDER', nodes: [] }
+      o.row.routing = {
+        rule: 'BACKORDER',
+        summary: `Not enough stock to ship complete (${allocatedUnits} of ${orderedUnits} units promisable); backordered.`,
+        nodes: [],
+        rejected: [],
+      } satisfies RoutingDecision
       this.recordEvent(o, t, 'backordered', 'Backordered: not enough stock to ship complete', { to: 'BACKORDERED', detail: `Short: ${short.map((l) => l.sku.code).join(', ')}` })
       for (const l of o.lines) l.row.backordered_quantity = l.row.first_allocation_short = l.quantity
       sim.at(t + sim.rng.uniform(1, 3) * DAY, () => this.cancelOrder(o, 'Out of stock: backorder not filled in time', 'system'))
@@ -359,7 +399,7 @@ export class Fulfilment {
     const where = [...fos.keys()].map((n) => n.code).join(' and ')
     this.recordEvent(o, t, status === 'BACKORDERED' ? 'backordered' : 'allocated', status === 'BACKORDERED' ? 'Backordered: no stock available' : `Stock reserved at ${where}`, {
       to: status,
-      detail: short.length > 0 ? `${rule}. Short: ${short.map((l) => l.sku.code).join(', ')}` : rule,
+      detail: short.length > 0 ? `${routing.summary} Short: ${short.map((l) => l.sku.code).join(', ')}` : routing.summary,
     })
     if (short.length > 0) {
       sim.exceptions.open(t, {
