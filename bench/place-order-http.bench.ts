@@ -7,7 +7,8 @@
 // their channels' counters moved. Next to it, the same order mix placed in this process through OrderIntake.place on
 // the same database (the domain's share of the work, without HTTP/GraphQL).
 // Baseline: pgbench tpcb-like with the same number of clients on a fresh database of the same server, in the same run.
-// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there.
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process's measured window there; BENCH_SQL_DETAIL=1 prints
+// its SQL statements per order by kind.
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,10 +30,9 @@ const dir = path.dirname(fileURLToPath(import.meta.url))
 const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { created order { id number status } userErrors { code message } } }`
 
 function startApi(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   const proc = fork(path.join(dir, 'support', 'order-api-server.ts'), [], {
     env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_SECRET: SECRET, HUB_RATE_LIMIT: 'off', BENCH_API_POOL: String(CLIENTS + 2) },
-    execArgv: ['--import', 'tsx', ...profile],
+    execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return new Promise((resolve, reject) => {
@@ -96,7 +96,8 @@ const benchmark: Benchmark = {
             if (body.errors || !placed?.order || placed.userErrors.length || !placed.created) throw new Error(`order ${i}: ${JSON.stringify(body)}`)
             return placed.order.status
           })
-          const { stats, cpuMs } = await ask<{ stats: Record<string, unknown>; cpuMs: number }>(proc, 'stats')
+          const { stats, cpuMs, statements, topStatements } = await ask<{ stats: Record<string, unknown>; cpuMs: number; statements: number; topStatements: Array<[string, number]> }>(proc, 'stats')
+          if (process.env.BENCH_SQL_DETAIL) for (const [k, n] of topStatements) console.log(`    ${(n / http.next).toFixed(2)} per order  ${k}`)
           const load = os.loadavg()[0]
           await new Promise((resolve) => {
             proc.once('exit', resolve)
@@ -111,7 +112,7 @@ const benchmark: Benchmark = {
             return r.order.status
           })
           await checkBooks(db, skus.map((s) => s.code), countersBefore)
-          return { http, inProcess, intakeStats: intake.stats, stats, channels, skus, rules, orders: seeded.orders, cpuMsPerOrder: cpuMs / http.next, cpuShare: cpuMs / (SECONDS * 1000 + 2000), load }
+          return { http, inProcess, intakeStats: intake.stats, stats, channels, skus, rules, orders: seeded.orders, cpuMsPerOrder: cpuMs / http.next, statementsPerOrder: statements / http.next, cpuShare: cpuMs / (SECONDS * 1000 + 2000), load }
         } finally {
           if (proc.connected) proc.kill()
         }
@@ -133,7 +134,7 @@ const benchmark: Benchmark = {
         notes:
           `${CLIENTS} HTTP clients, API in its own process (HUB_RATE_LIMIT=off), demo seeded at scale ${SCALE} (${run.orders} orders); ` +
           `channels ${run.channels.join(', ')}; SKUs with ${minStock}+ units available; statuses ${JSON.stringify(run.http.statuses)}; ${run.http.errors} errors; ` +
-          `API process CPU ${run.cpuMsPerOrder.toFixed(2)} ms per order (${(100 * run.cpuShare).toFixed(0)}% of one core); ` +
+          `API process CPU ${run.cpuMsPerOrder.toFixed(2)} ms and ${run.statementsPerOrder.toFixed(1)} SQL statements per order (${(100 * run.cpuShare).toFixed(0)}% of one core); ` +
           `load average ${run.load.toFixed(1)} on ${os.cpus().length} CPUs; intake ${JSON.stringify(run.stats)}`,
       },
       {
