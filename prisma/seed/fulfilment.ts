@@ -271,6 +271,7 @@ export class Fulfilment {
     full: NodeInfo[],
     dayOf: Map<NodeInfo, number>,
     picks: Array<{ node: NodeInfo; qty: number }>,
+    lines: LineState[],
     orderedUnits: number,
     complete: NodeInfo | undefined,
   ): RoutingDecision {
@@ -290,9 +291,23 @@ export class Fulfilment {
         ? `ships all ${quantity} units from one node (nearest with ${full.includes(n) ? 'stock' : 'room'})`
         : `covers ${quantity} of the units still needed${full.includes(n) ? ` (at capacity: ${busy(n)})` : ''}`,
     }))
+    // Why a node was not used, in the hub's words: no stock, a full day while another node had room, too little to
+    // ship the order complete, or nothing left to add.
     const rejected = all
       .filter((n) => !units.has(n))
-      .map((n) => ({ locationId: n.id, code: n.code, reason: full.includes(n) && full.length < all.length ? `at capacity: ${busy(n)}` : 'not needed: the chosen nodes already cover what it could add' }))
+      .map((n) => {
+        const coverable = lines.reduce((sum, l) => {
+          const p = this.sim.stock.get(l.sku.id, n.id)
+          return sum + Math.min(l.quantity, p ? Math.max(0, this.sim.stock.available(p)) : 0)
+        }, 0)
+        const reason =
+          coverable === 0 ? 'no promisable stock of the ordered SKUs'
+          : full.includes(n) && full.length < all.length ? `at capacity: ${busy(n)}`
+          : complete && coverable >= orderedUnits ? `could also ship complete, but ${complete.code} ranks first (nearer)`
+          : complete ? `cannot ship complete (${coverable} of ${orderedUnits} units)`
+          : 'not needed: the chosen nodes already cover what it could add'
+        return { locationId: n.id, code: n.code, reason }
+      })
     const rule = placed === 0 ? 'BACKORDER' : complete ? 'SHIP_COMPLETE' : placed < orderedUnits ? 'PARTIAL' : 'SPLIT'
     const split = nodes.map((n) => `${n.code} (${n.quantity})`).join(', ')
     const waits = nodes.filter((n) => full.some((f) => f.id === n.locationId) && full.length < all.length).map((n) => n.code)
@@ -349,7 +364,7 @@ export class Fulfilment {
     const allocatedUnits = picks.reduce((s, p) => s + p.qty, 0)
     const orderedUnits = o.lines.reduce((s, l) => s + l.quantity, 0)
     const short = o.lines.filter((l) => picks.filter((p) => p.line === l).reduce((s, p) => s + p.qty, 0) < l.quantity)
-    const routing = this.routingDecision(all, full, dayOf, picks, orderedUnits, complete)
+    const routing = this.routingDecision(all, full, dayOf, picks, o.lines, orderedUnits, complete)
     o.row.routing = routing
 
     // Old orders that cannot be served in full were cancelled when the backorder SLA ran out.
