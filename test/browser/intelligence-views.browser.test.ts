@@ -116,7 +116,8 @@ describe('Executive view', () => {
     }
   })
 
-  it('reloaded at once, waits out the API\'s cost throttle instead of showing errors or going offline', async () => {
+  // Waits for the bucket to restore (50 points a second) after being kept spent: longer than the default timeout.
+  it('reloaded at once, waits out the API\'s cost throttle instead of showing errors or going offline', { timeout: 180_000 }, async () => {
     // One load of the view asks ~880 points of the executive's bucket (1,000, restoring 50 a second). Reloaded at once,
     // or opened just after the same user spent points elsewhere, it finds the bucket short and the API refuses with
     // THROTTLED and the seconds to wait. Spend the demo executive's bucket first (the same user as the browser's
@@ -138,8 +139,15 @@ describe('Executive view', () => {
       let refusedFirst = false
       for (let i = 0; i < 30 && !refusedFirst; i++) refusedFirst = (await spend()).status === 429
       expect(refusedFirst).toBe(true)
+      // Keep the bucket spent while the page reloads: it restores 50 points a second, and on a slow machine the
+      // reload takes long enough to find it full again. Stops once the page has been refused.
+      const until = Date.now() + 45_000
+      const keepSpent = (async () => {
+        while (throttled === 0 && Date.now() < until) await spend()
+      })()
       await page.reload({ waitUntil: 'domcontentloaded' })
-      await expect.poll(() => throttled, { timeout: 20_000 }).toBeGreaterThan(0)
+      await expect.poll(() => throttled, { timeout: 45_000 }).toBeGreaterThan(0)
+      await keepSpent
       // Every panel ends with its figures, the live feed connects, and no refusal is left on screen.
       await expect.poll(() => page.locator('[data-kpi][data-kpi-status]').count(), { timeout: 60_000 }).toBe(KPI_NAMES.length)
       await page.locator('[data-live-status="live"]').waitFor({ timeout: 60_000 })
