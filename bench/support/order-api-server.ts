@@ -17,9 +17,12 @@ const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL!, poolSize
 const app = await buildApp({ db, secret: process.env.BENCH_SECRET!, logger, jobs: false, rateLimit })
 const url = await app.start(0)
 let cpuFrom = process.cpuUsage()
-// SQL statements this process sends while measuring (the API's requests and the workers its events wake), by kind.
+// SQL statements this process sends while measuring (the API's requests and the workers its events wake); by kind
+// only with BENCH_SQL_DETAIL, as normalising every statement's text costs the measured process CPU.
+const detail = Boolean(process.env.BENCH_SQL_DETAIL)
 const statements = new Map<string, number>()
 const kindOf = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 70)
+let counted = 0
 let stopCounting = () => {}
 // BENCH_CPU_PROF=<dir>: a V8 CPU profile of exactly the measured window ('cpu' to 'stats'), start-up left out.
 const profileDir = process.env.BENCH_CPU_PROF
@@ -34,7 +37,10 @@ process.on('message', async (msg: { cmd: string }) => {
     await inspector?.post('Profiler.start')
     cpuFrom = process.cpuUsage()
     statements.clear()
+    counted = 0
     stopCounting = db.onStatement((sql) => {
+      counted++
+      if (!detail) return
       const k = kindOf(sql)
       statements.set(k, (statements.get(k) ?? 0) + 1)
     })
@@ -49,7 +55,7 @@ process.on('message', async (msg: { cmd: string }) => {
       fs.writeFileSync(path.join(profileDir!, `order-api-${process.pid}.cpuprofile`), JSON.stringify(profile))
     }
     const byKind = [...statements].sort((a, b) => b[1] - a[1])
-    process.send!({ stats: orderIntake(db).stats, cpuMs: (used.user + used.system) / 1000, statements: byKind.reduce((n, [, c]) => n + c, 0), topStatements: byKind.slice(0, 25) })
+    process.send!({ stats: orderIntake(db).stats, cpuMs: (used.user + used.system) / 1000, statements: counted, topStatements: byKind.slice(0, 25) })
   }
   if (msg.cmd === 'stop') void app.stop().then(() => db.close()).then(() => process.exit(0))
 })
