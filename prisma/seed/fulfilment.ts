@@ -276,6 +276,8 @@ export class Fulfilment {
     complete: NodeInfo | undefined,
   ): RoutingDecision {
     const placed = picks.reduce((s, p) => s + p.qty, 0)
+    // A full node is "at capacity" only while another node had room; when all are full, capacity decided nothing.
+    const fullBeside = (n: NodeInfo) => full.includes(n) && full.length < all.length
     const units = new Map<NodeInfo, number>()
     for (const p of picks) units.set(p.node, (units.get(p.node) ?? 0) + p.qty)
     const busy = (n: NodeInfo) => {
@@ -302,7 +304,7 @@ export class Fulfilment {
         }, 0)
         const reason =
           coverable === 0 ? 'no promisable stock of the ordered SKUs'
-          : full.includes(n) && full.length < all.length ? `at capacity: ${busy(n)}`
+          : fullBeside(n) ? `at capacity: ${busy(n)}`
           : complete && coverable >= orderedUnits ? `could also ship complete, but ${complete.code} ranks first (nearer)`
           : complete ? `cannot ship complete (${coverable} of ${orderedUnits} units)`
           : 'not needed: the chosen nodes already cover what it could add'
@@ -310,7 +312,7 @@ export class Fulfilment {
       })
     const rule = placed === 0 ? 'BACKORDER' : complete ? 'SHIP_COMPLETE' : placed < orderedUnits ? 'PARTIAL' : 'SPLIT'
     const split = nodes.map((n) => `${n.code} (${n.quantity})`).join(', ')
-    const waits = nodes.filter((n) => full.some((f) => f.id === n.locationId) && full.length < all.length).map((n) => n.code)
+    const waits = [...units.keys()].filter(fullBeside).map((n) => n.code)
     const summary =
       rule === 'SHIP_COMPLETE'
         ? `${nodes[0].code} ships the whole order.`

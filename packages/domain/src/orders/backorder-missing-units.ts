@@ -1,4 +1,4 @@
-import type { Tx } from '@ops-hub/db'
+import { Prisma, type Tx } from '@ops-hub/db'
 import type { Actor } from '../shared/actor.ts'
 import { userError } from '../shared/errors.ts'
 import { recordEvents, type OutboxMessage } from '../shared/outbox.ts'
@@ -39,12 +39,12 @@ export interface BackorderedWork {
  */
 export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor: Actor, now = new Date()): Promise<BackorderedWork[]> {
   if (missing.onHandDelta >= 0) return []
-  const candidates = await tx.$queryRaw<Array<{ order_id: number }>>`
-    SELECT DISTINCT fo.order_id FROM allocations a
+  // The SKU's reservations at the node on work not yet picked: read once to know which orders to lock, again under the locks.
+  const reservedBeforePick = Prisma.sql`allocations a
     JOIN order_lines ol ON ol.id = a.order_line_id JOIN fulfillment_orders fo ON fo.id = a.fulfillment_order_id
     WHERE a.status = 'RESERVED' AND a.location_id = ${missing.locationId} AND ol.sku_id = ${missing.skuId}
-      AND fo.status::text = ANY(${BEFORE_PICK}::text[])
-    ORDER BY fo.order_id`
+      AND fo.status::text = ANY(${BEFORE_PICK}::text[])`
+  const candidates = await tx.$queryRaw<Array<{ order_id: number }>>`SELECT DISTINCT fo.order_id FROM ${reservedBeforePick} ORDER BY fo.order_id`
   const orders = []
   for (const c of candidates) orders.push(await lockOrder(tx, Number(c.order_id)))
   const orderIds = orders.map((o) => o.id)
@@ -56,10 +56,7 @@ export async function backorderMissingUnits(tx: Tx, missing: MissingUnits, actor
 
   // Read again under the locks, the locked orders' work only: the least urgent gives its units up first.
   const takeable = await tx.$queryRaw<Array<{ id: number; quantity: number; order_line_id: number; fulfillment_order_id: number; order_id: number }>>`
-    SELECT a.id, a.quantity, a.order_line_id, a.fulfillment_order_id, fo.order_id FROM allocations a
-    JOIN order_lines ol ON ol.id = a.order_line_id JOIN fulfillment_orders fo ON fo.id = a.fulfillment_order_id
-    WHERE a.status = 'RESERVED' AND a.location_id = ${missing.locationId} AND ol.sku_id = ${missing.skuId}
-      AND fo.status::text = ANY(${BEFORE_PICK}::text[]) AND fo.order_id = ANY(${orderIds}::int[])
+    SELECT a.id, a.quantity, a.order_line_id, a.fulfillment_order_id, fo.order_id FROM ${reservedBeforePick} AND fo.order_id = ANY(${orderIds}::int[])
     ORDER BY fo.ship_by DESC NULLS FIRST, a.id DESC`
   const available = takeable.reduce((s, a) => s + Number(a.quantity), 0)
   if (available < quantity) {
