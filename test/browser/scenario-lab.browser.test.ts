@@ -50,7 +50,7 @@ describe('Scenario lab in Chromium', () => {
   it('an executive starts a 1-day run from the form, watches it progress, and sees the finished run with hub and naive side by side', { timeout: 1_500_000 }, async () => {
     await demoSignIn('Executive')
     await page.locator('nav[aria-label="Views"] a', { hasText: 'Scenario lab' }).click()
-    await page.waitForURL(`${web.url}/scenario-lab`)
+    await page.waitForURL((u) => u.pathname === '/scenario-lab')
     const form = page.locator('[data-form="scenario-run"]')
     await form.waitFor()
     await page.locator('[data-table="scenario-runs"] td', { hasText: 'No runs yet' }).waitFor()
