@@ -10,6 +10,9 @@ const dir = path.dirname(fileURLToPath(import.meta.url))
 const filter = process.argv[2]
 process.env.BENCH_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
 process.env.BENCH_REDIS_URL ??= process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+// As `npm start` runs the API (and as Node services are deployed): graphql-js skips its development-only checks. Set
+// before any bench is imported, so the in-process rows and the API processes the benches start run the same way.
+process.env.NODE_ENV ??= 'production'
 
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort()
 const results: Record<string, BenchRow[] | { error: string }> = {}

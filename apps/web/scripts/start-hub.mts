@@ -9,7 +9,9 @@ const ROOT = path.resolve(import.meta.dirname, '../../..')
 const startedAt = Date.now()
 const apiPort = process.env.API_PORT || '4000'
 const webPort = process.env.WEB_PORT || '3000'
-const env = { ...process.env, API_PORT: apiPort, WEB_PORT: webPort, NEXT_TELEMETRY_DISABLED: '1' }
+// NODE_ENV production unless set: graphql-js then skips its development-only checks on every type test (the
+// dashboard's `next start` sets it for itself).
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', API_PORT: apiPort, WEB_PORT: webPort, NEXT_TELEMETRY_DISABLED: '1' }
 const apiBase = `http://127.0.0.1:${apiPort}`
 const webBase = `http://127.0.0.1:${webPort}`
 

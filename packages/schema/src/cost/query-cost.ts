@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql'
-import { fieldCostRule } from './field-cost.ts'
+import { fieldCostRule, type FieldCostRule } from './field-cost.ts'
 
 export interface RequestedCost {
   cost: number
@@ -28,6 +28,31 @@ export interface RequestedCost {
  * Null when the operation cannot be measured (unknown operation, variables that do not coerce): execution refuses it.
  */
 export function requestedQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  ctx: object,
+): RequestedCost | null {
+  // Remembered per parsed document (yoga's parse cache hands back the same object for the same text) and variables:
+  // the cost depends on nothing else (fieldComplexity reads the arguments, never the context), and a client sends
+  // the same few operations over and over.
+  let known = requestedCosts.get(document)
+  if (!known) requestedCosts.set(document, (known = new Map()))
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`
+  const hit = known.get(key)
+  if (hit !== undefined) return hit
+  const cost = measureRequestedCost(schema, document, operationName, variables, ctx)
+  if (known.size >= REMEMBERED_PER_DOCUMENT) known.clear()
+  known.set(key, cost)
+  return cost
+}
+
+const requestedCosts = new WeakMap<DocumentNode, Map<string, RequestedCost | null>>()
+/** Variable sets remembered per document; a client paging through ids would otherwise grow it without end. */
+const REMEMBERED_PER_DOCUMENT = 64
+
+function measureRequestedCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
@@ -66,6 +91,40 @@ export function actualQueryCost(schema: GraphQLSchema, document: DocumentNode, o
 
 type Fragments = Record<string, FragmentDefinitionNode>
 
+/** One selected field as the actual cost reads it: where it is in the object, how it is charged, what is below it. */
+interface CostedField {
+  key: string
+  rule: FieldCostRule
+  selection: SelectionSetNode | undefined
+  type: GraphQLCompositeType
+}
+
+/**
+ * The charged fields of a selection on a concrete type, worked out once per selection (a node of a parsed document,
+ * which yoga's parse cache reuses) and type rather than once per returned object: a page of 20 orders with their
+ * lines, allocations and milestones is about a thousand objects of a handful of selections.
+ */
+const plans = new WeakMap<SelectionSetNode, Map<GraphQLCompositeType, CostedField[]>>()
+
+function planOf(schema: GraphQLSchema, fragments: Fragments, set: SelectionSetNode, type: GraphQLCompositeType): CostedField[] {
+  let byType = plans.get(set)
+  if (!byType) plans.set(set, (byType = new Map()))
+  let plan = byType.get(type)
+  if (plan) return plan
+  plan = []
+  for (const [key, { node, on }] of collectFields(schema, fragments, set, type)) {
+    if (node.name.value.startsWith('__')) continue
+    // A field selected in a fragment for another concrete type is absent from this object; one on an interface is
+    // looked up on the concrete type when known.
+    const owner = (isObjectType(on) ? on : isObjectType(type) ? type : on) as GraphQLObjectType
+    const field = 'getFields' in owner ? owner.getFields()[node.name.value] : undefined
+    if (!field) continue
+    plan.push({ key, rule: fieldCostRule(field as never, {}, owner.name), selection: node.selectionSet, type: getNamedType(field.type) as GraphQLCompositeType })
+  }
+  byType.set(type, plan)
+  return plan
+}
+
 /** Fields of a selection by response key, each with the type it was selected on (fragments flattened). */
 function collectFields(schema: GraphQLSchema, fragments: Fragments, set: SelectionSetNode, type: GraphQLCompositeType, out = new Map<string, { node: FieldNode; on: GraphQLCompositeType }>(), seen = new Set<string>()) {
   for (const sel of set.selections) {
@@ -93,36 +152,27 @@ function runtimeType(schema: GraphQLSchema, declared: GraphQLCompositeType, valu
 }
 
 function costOfObject(schema: GraphQLSchema, fragments: Fragments, set: SelectionSetNode, declared: GraphQLCompositeType, value: Record<string, unknown>): number {
-  const type = runtimeType(schema, declared, value)
   let total = 0
-  for (const [key, { node, on }] of collectFields(schema, fragments, set, type)) {
-    if (!(key in value) || node.name.value.startsWith('__')) continue
-    // A field selected in a fragment for another concrete type is absent from this object; one on an interface is
-    // looked up on the concrete type when known.
-    const owner = (isObjectType(on) ? on : isObjectType(type) ? type : on) as GraphQLObjectType
-    const field = 'getFields' in owner ? owner.getFields()[node.name.value] : undefined
-    if (!field) continue
-    const rule = fieldCostRule(field as never, {}, owner.name)
+  for (const { key, rule, selection, type } of planOf(schema, fragments, set, runtimeType(schema, declared, value))) {
+    if (!(key in value)) continue
     const v = value[key]
-    const child = (item: unknown) =>
-      node.selectionSet && item && typeof item === 'object'
-        ? costOfObject(schema, fragments, node.selectionSet, getNamedType(field.type) as GraphQLCompositeType, item as Record<string, unknown>)
-        : 0
     switch (rule.kind) {
       case 'leaf':
         total += rule.cost
         break
       case 'object':
-        total += rule.cost + child(v)
-        break
       case 'connection':
-        total += rule.cost + child(v)
+        total += rule.cost + costOfChild(schema, fragments, selection, type, v)
         break
       case 'page':
       case 'list':
-        if (Array.isArray(v)) for (const item of v) total += rule.each + child(item)
+        if (Array.isArray(v)) for (const item of v) total += rule.each + costOfChild(schema, fragments, selection, type, item)
         break
     }
   }
   return total
+}
+
+function costOfChild(schema: GraphQLSchema, fragments: Fragments, selection: SelectionSetNode | undefined, type: GraphQLCompositeType, item: unknown): number {
+  return selection && item && typeof item === 'object' ? costOfObject(schema, fragments, selection, type, item as Record<string, unknown>) : 0
 }
