@@ -76,4 +76,16 @@ describe('orderLookup: where is my order?', () => {
     expect(new Date(b.projectedShipDate).getTime()).toBeGreaterThan(new Date(a.projectedShipDate).getTime())
     expect(new Date(a.projectedDeliveryDate).getTime()).toBeGreaterThan(new Date(a.projectedShipDate).getTime())
   })
+
+  it('projects a node that packs fewer than it picks at its packing rate, as release lets work through', async () => {
+    const shop = await createSalesChannel(t())
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 5, dailyPackCapacity: 1, cutoffTime: '23:59' })
+    const sku = await createSellableSku(t())
+    await stockUp(t(), sku, node, 10)
+    const first = (await placeOrder(t(), orderInput(shop, [{ sku, quantity: 1 }]))).order
+    const second = (await placeOrder(t(), orderInput(shop, [{ sku, quantity: 1 }]))).order
+    const res = await t().gql(`query ($a: String!, $b: String!) { a: order(number: $a) { ...D } b: order(number: $b) { ...D } } fragment D on Order { projectedShipDate projectionBasis }`, { a: first.number, b: second.number }, { role: 'CUSTOMER_SERVICE' })
+    expect(res.data.b.projectionBasis[0]).toMatch(/1 order\(s\) ahead, capacity 1\/day \(packing\) -> ships 1 business day/)
+    expect(new Date(res.data.b.projectedShipDate).getTime()).toBeGreaterThan(new Date(res.data.a.projectedShipDate).getTime())
+  })
 })

@@ -43,8 +43,9 @@ export interface OpenOrderSnapshot extends SnapshotFeatures {
   fulfillmentState: 'OPEN' | 'RELEASED' | 'PACKED' | null
   /** Open fulfillment orders ahead of this one in its node's release queue (null unless it waits for release). */
   backlogAhead: number | null
-  /** What the node may still release against its current working day (daily capacity minus released since the last cut-off). */
+  /** What the node may still release against its current working day (daily release capacity minus released since the last cut-off). */
   releaseRoom: number | null
+  /** Fulfillment orders release lets through a working day: the smaller of the node's pick and pack capacity. */
   dailyCapacity: number | null
   /** The release queue's own rule: the ship-by falls on or before the node's next cut-off (such orders go first). */
   releaseRuleAtRisk: boolean
@@ -62,8 +63,8 @@ const OPEN_STATUSES = ['PENDING', 'ON_HOLD', 'VALIDATED', 'ALLOCATED', 'PARTIALL
  * u; its status is the last status change recorded by u; its node is that of its least advanced fulfillment order
  * not shipped or cancelled by u; its place in the release queue is its rank among the node's fulfillment orders
  * still waiting for release at u, in the order `releaseOrders` takes them (ship-by by the next cut-off first, then ship day,
- * same-day and express, then priority, then age); the room left is the node's daily capacity minus what it released
- * since its last cut-off. Nothing after u is read except the outcome (`missed`), which callers may use only for
+ * same-day and express, then priority, then age); the room left is the node's daily release capacity (the smaller of
+ * its pick and pack capacity, as `releaseOrders` reads it) minus what it released since its last cut-off. Nothing after u is read except the outcome (`missed`), which callers may use only for
  * moments whose ship-by had passed by the moment they predict for.
  *
  * Every interval (a status held, a fulfillment order waiting, released or packed, a release counting against a
@@ -129,7 +130,7 @@ export function snapshotSql(anchor: Date, s: SlaRiskSettings, kFrom: number, kTo
       FROM fo_states fs CROSS JOIN LATERAL ${ks(Prisma.sql`fs.a`, Prisma.sql`fs.b`)} AS k(k)
     ),
     clock AS MATERIALIZED (
-      SELECT k.k, l.id AS location_id, l.daily_pick_capacity AS capacity,
+      SELECT k.k, l.id AS location_id, LEAST(l.daily_pick_capacity, l.daily_pack_capacity) AS capacity,
         (CASE WHEN c.cut > c.local THEN c.cut ELSE c.cut + interval '1 day' END) AT TIME ZONE l.timezone AS next_cutoff
       FROM generate_series(${kFrom}::int, ${kTo}::int) AS k(k) CROSS JOIN locations l
       CROSS JOIN LATERAL (SELECT ${anchor}::timestamptz - make_interval(secs => k.k * ${step}::int) AS u) g

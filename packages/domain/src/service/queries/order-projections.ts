@@ -38,7 +38,7 @@ const PROJECTION_SOURCES = {
     where: { status: { not: 'CANCELLED' } },
     select: {
       id: true, number: true, status: true, priority: true, shippedAt: true,
-      location: { select: { id: true, code: true, timezone: true, cutoffMinutes: true, dailyPickCapacity: true } },
+      location: { select: { id: true, code: true, timezone: true, cutoffMinutes: true, dailyPickCapacity: true, dailyPackCapacity: true } },
       shipments: { select: { deliveredAt: true, projectedDeliveryAt: true, trackingNumber: true } },
     },
   },
@@ -121,8 +121,11 @@ function datedProjection(
       let daysBehind = 0
       if (fo.status === 'RELEASED' || fo.status === 'OPEN') {
         const ahead = aheadOf.get(fo.id) ?? 0
-        daysBehind = Math.floor(ahead / Math.max(1, node.dailyPickCapacity))
-        basis.push(`${fo.number} ${fo.status.toLowerCase()} at ${node.code}: ${ahead} order(s) ahead, capacity ${node.dailyPickCapacity}/day -> ships ${daysBehind === 0 ? 'on the working day' : `${daysBehind} business day(s) after the working day`}`)
+        // The queue drains at what release lets through a day: the smaller of pick and pack capacity, as release reads it.
+        const capacity = Math.min(node.dailyPickCapacity, node.dailyPackCapacity)
+        const bound = node.dailyPackCapacity < node.dailyPickCapacity ? ' (packing)' : ''
+        daysBehind = Math.floor(ahead / Math.max(1, capacity))
+        basis.push(`${fo.number} ${fo.status.toLowerCase()} at ${node.code}: ${ahead} order(s) ahead, capacity ${capacity}/day${bound} -> ships ${daysBehind === 0 ? 'on the working day' : `${daysBehind} business day(s) after the working day`}`)
       } else {
         basis.push(`${fo.number} ${fo.status.toLowerCase()} at ${node.code}: ships by today's cut-off (next business day if past it)`)
       }
