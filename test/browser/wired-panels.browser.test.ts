@@ -75,7 +75,9 @@ describe('Executive view on the demo scenario', () => {
     const api = await t().gql(ORDERS_AT_RISK_QUERY, {}, { role: 'EXECUTIVE' })
     expect(api.errors).toBeUndefined()
     const ranked = api.data.ordersAtRisk.nodes as Array<{ number: string; slaRisk: { probability: number | null } }>
-    expect(ranked.length).toBe(10)
+    // The top ten, or every open order when fewer are open (a weekday evening after both cut-offs leaves about five).
+    expect(ranked.length).toBe(Math.min(10, api.data.ordersAtRisk.totalCount))
+    expect(ranked.length).toBeGreaterThan(0)
     await expect.poll(() => rowsOf('orders-at-risk').count(), { timeout: 30_000 }).toBe(ranked.length)
     const shown = await rowsOf('orders-at-risk').locator('td:first-child strong').allTextContents()
     expect(new Set(shown)).toEqual(new Set(ranked.map((o) => o.number)))
