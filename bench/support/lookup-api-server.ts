@@ -2,6 +2,7 @@
 // reporting its URL over IPC so the load generator never shares its event loop.
 import { buildApp } from '../../apps/api/src/app.ts'
 import { createLogger } from '../../apps/api/src/logger.ts'
+import { answerCpuWindow } from './cpu-window.ts'
 
 const app = await buildApp({
   databaseUrl: process.env.DATABASE_URL!,
@@ -14,4 +15,5 @@ const url = await app.start(0)
 process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd === 'stop') void app.stop().then(() => process.exit(0))
 })
+answerCpuWindow()
 process.send!({ url })

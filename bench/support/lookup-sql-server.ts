@@ -4,6 +4,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
+import { answerCpuWindow } from './cpu-window.ts'
 
 /** Orders matching the fragment (number, email or external id), newest first, 20, with the nested tree. */
 export const LOOKUP_SQL = `
@@ -61,4 +62,5 @@ if (isMain) {
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'stop') void pool.end().then(() => process.exit(0))
   })
+  answerCpuWindow()
 }
