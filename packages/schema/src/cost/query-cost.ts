@@ -37,9 +37,11 @@ export function requestedQueryCost(
   // Remembered per parsed document (yoga's parse cache hands back the same object for the same text) and variables:
   // the cost depends on nothing else (fieldComplexity reads the arguments, never the context), and a client sends
   // the same few operations over and over.
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`
+  // Large variables (bulk inputs) are measured each time rather than kept: 64 of them per document would hold megabytes.
+  if (key.length > REMEMBERED_KEY_CHARS) return measureRequestedCost(schema, document, operationName, variables, ctx)
   let known = requestedCosts.get(document)
   if (!known) requestedCosts.set(document, (known = new Map()))
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`
   const hit = known.get(key)
   if (hit !== undefined) return hit
   const cost = measureRequestedCost(schema, document, operationName, variables, ctx)
@@ -51,6 +53,7 @@ export function requestedQueryCost(
 const requestedCosts = new WeakMap<DocumentNode, Map<string, RequestedCost | null>>()
 /** Variable sets remembered per document; a client paging through ids would otherwise grow it without end. */
 const REMEMBERED_PER_DOCUMENT = 64
+const REMEMBERED_KEY_CHARS = 2048
 
 function measureRequestedCost(
   schema: GraphQLSchema,

@@ -64,8 +64,9 @@ const OPEN_STATUSES = ['PENDING', 'ON_HOLD', 'VALIDATED', 'ALLOCATED', 'PARTIALL
  * not shipped or cancelled by u; its place in the release queue is its rank among the node's fulfillment orders
  * still waiting for release at u, in the order `releaseOrders` takes them (ship-by by the next cut-off first, then ship day,
  * same-day and express, then priority, then age); the room left is the node's daily release capacity (the smaller of
- * its pick and pack capacity, as `releaseOrders` reads it) minus what it released since its last cut-off. Nothing after u is read except the outcome (`missed`), which callers may use only for
- * moments whose ship-by had passed by the moment they predict for.
+ * its pick and pack capacity, as `releaseOrders` reads it) minus what it released since its last cut-off. Nothing after
+ * u is read except the outcome (`missed`), which callers may use only for moments whose ship-by had passed by the
+ * moment they predict for.
  *
  * Every interval (a status held, a fulfillment order waiting, released or packed, a release counting against a
  * working day) is expanded into the origins it covers by arithmetic on the regular grid, so the work grows with the
