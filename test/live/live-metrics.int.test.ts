@@ -4,6 +4,7 @@ import { useTestApp } from '../helpers/test-app.ts'
 import { uniqueCode } from '../helpers/unique.ts'
 import { liveClient, subscribe } from '../helpers/live-client.ts'
 import { createStockedPosition } from '../helpers/factories/inventory.ts'
+import { createFulfilmentNode } from '../helpers/factories/catalog.ts'
 import { createChannel, createRoutedOrder } from '../helpers/factories/live-orders.ts'
 import { inTransaction, openException } from '@ops-hub/domain'
 
@@ -88,6 +89,13 @@ describe('live metrics over graphql-ws', () => {
     expect(res.data.inventoryConfidence.positions).toBeGreaterThanOrEqual(2)
     expect(res.data.pickBacklog.locations.some((l: { awaitingRelease: number }) => l.awaitingRelease > 0)).toBe(true)
     expect(res.data.exceptionSummary.open).toBeGreaterThanOrEqual(0)
+  })
+
+  it("counts a node's releases left today against what release lets through: packing bounds a node that packs fewer than it picks", async () => {
+    const node = await createFulfilmentNode(t(), { dailyPickCapacity: 5, dailyPackCapacity: 2 })
+    const res = await t().gql(`query ($loc: String) { pickBacklog(locationCode: $loc) { locations { locationCode capacity releasedToday remainingCapacity } } }`, { loc: node }, { role: 'OPERATIONS' })
+    expect(res.errors).toBeUndefined()
+    expect(res.data.pickBacklog.locations).toEqual([{ locationCode: node, capacity: 5, releasedToday: 0, remainingCapacity: 2 }])
   })
 
   it('refuses the socket without a token', async () => {

@@ -38,7 +38,12 @@ export function PickBacklogTable({ backlog, fetching }: { backlog?: PickBacklog;
         },
         {
           header: 'Left',
-          cell: (l) => (l.remainingCapacity === 0 ? <Badge tone="bad">Full</Badge> : formatCount(l.remainingCapacity)),
+          cell: (l) =>
+            l.remainingCapacity === 0 ? (
+              <Badge tone="bad">Full</Badge>
+            ) : (
+              <span title="Releases left today: the smaller of pick and pack capacity, less today's releases">{formatCount(l.remainingCapacity)}</span>
+            ),
           align: 'right',
         },
       ]}

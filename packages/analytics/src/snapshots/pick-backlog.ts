@@ -34,10 +34,10 @@ export async function computePickBacklog(
 ): Promise<PickBacklogSnapshot> {
   const where = scope.locationId === null ? Prisma.sql`l.is_fulfillment_node AND l.active` : Prisma.sql`l.id = ${scope.locationId}`
   const rows = await prisma.$queryRaw<Array<{
-    code: string; name: string; capacity: number; released_today: number; picked_today: number
+    code: string; name: string; capacity: number; release_capacity: number; released_today: number; picked_today: number
     awaiting: number; backlog: number; backlog_units: number
   }>>`
-    SELECT l.code, l.name, l.daily_pick_capacity AS capacity,
+    SELECT l.code, l.name, l.daily_pick_capacity AS capacity, LEAST(l.daily_pick_capacity, l.daily_pack_capacity) AS release_capacity,
       COALESCE(d.released, 0)::int AS released_today, COALESCE(d.picked, 0)::int AS picked_today,
       COALESCE(f.awaiting, 0)::int AS awaiting, COALESCE(f.backlog, 0)::int AS backlog, COALESCE(u.units, 0)::int AS backlog_units
     FROM locations l
@@ -59,7 +59,8 @@ export async function computePickBacklog(
     capacity: r.capacity,
     releasedToday: r.released_today,
     pickedToday: r.picked_today,
-    remainingCapacity: Math.max(0, r.capacity - r.released_today),
+    // What release still lets through today: it stops at the smaller of pick and pack capacity, not at pick capacity.
+    remainingCapacity: Math.max(0, r.release_capacity - r.released_today),
     awaitingRelease: r.awaiting,
     backlog: r.backlog,
     backlogUnits: r.backlog_units,

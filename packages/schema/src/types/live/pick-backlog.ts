@@ -13,7 +13,9 @@ const NodeBacklog = builder.objectRef<PickBacklogSnapshot['locations'][number]>(
     capacity: t.exposeInt('capacity', { description: 'Fulfilment orders the node can pick per day.' }),
     releasedToday: t.exposeInt('releasedToday'),
     pickedToday: t.exposeInt('pickedToday'),
-    remainingCapacity: t.exposeInt('remainingCapacity', { description: 'Capacity not yet used by today’s releases.' }),
+    remainingCapacity: t.exposeInt('remainingCapacity', {
+      description: 'Releases left today: the smaller of pick and pack capacity (what release lets through a day) less today’s releases.',
+    }),
     awaitingRelease: t.exposeInt('awaitingRelease', { description: 'Routed here, not yet released to the floor.' }),
     backlog: t.exposeInt('backlog', { description: 'Released or being picked, not yet packed.' }),
     backlogUnits: t.exposeInt('backlogUnits', { description: 'Units reserved for the backlog.' }),
