@@ -33,7 +33,7 @@ function monday(hh: number, mm: number, from = new Date()) {
   return d
 }
 
-async function world(node: { dailyPickCapacity?: number; dailyPackCapacity?: number } = {}) {
+async function world(node: { dailyPickCapacity?: number; dailyPackCapacity?: number; cutoffTime?: string } = {}) {
   const channel = await createSalesChannel(t())
   const code = await createFulfilmentNode(t(), { cutoffTime: '23:59', ...node })
   const sku = await createSellableSku(t())
@@ -71,7 +71,10 @@ describe('configureNodeAutomation', () => {
 
 describe('release by capacity and priority', () => {
   it('daily pick AND pack capacity bound release; the timeline says why and what capacity was left', async () => {
-    const { channel, node, sku } = await world({ dailyPickCapacity: 5, dailyPackCapacity: 2 })
+    // The release and the capacity read after it must fall in the same working day: a cut-off at 23:59 passed between
+    // the orders and their release once, in a CI run at 23:59 UTC. Half a day away, no cut-off passes while it runs.
+    const halfADayAway = `${String(new Date(Date.now() + 12 * 3_600_000).getUTCHours()).padStart(2, '0')}:00`
+    const { channel, node, sku } = await world({ dailyPickCapacity: 5, dailyPackCapacity: 2, cutoffTime: halfADayAway })
     const orders = []
     for (let i = 0; i < 4; i++) orders.push(await createAllocatedOrder(t(), channel, [{ sku, quantity: 1 }]))
     const res = (await t().gql(RELEASE, { input: { locationCode: node } }, ops)).data.releaseOrders
@@ -84,7 +87,8 @@ describe('release by capacity and priority', () => {
     const first = await timeline(res.released[0].order.number)
     expect(first.timeline).toContainEqual(expect.objectContaining({
       title: expect.stringMatching(/^Released to .+ for \d{4}-\d{2}-\d{2}$/),
-      detail: expect.stringMatching(/released by lead@test; capacity left for \d{4}-\d{2}-\d{2}: 1 of 2 \(pick 5\/day, pack 2\/day\)$/),
+      // Before its cut-off the release counts against today; after it (half the day), against the next working day.
+      detail: expect.stringMatching(/released by lead@test; (after the cut-off, so it counts against \d{4}-\d{2}-\d{2}; )?capacity left for \d{4}-\d{2}-\d{2}: 1 of 2 \(pick 5\/day, pack 2\/day\)$/),
     }))
     const day = (await location(node)).capacityToday
     expect(day).toMatchObject({ pickCapacity: 5, packCapacity: 2, releaseCapacity: 2, boundBy: 'PACK', released: 2, releasableLeft: 0 })
