@@ -82,7 +82,7 @@ function LiveOperations() {
           fetching={backlog.fetching}
           error={backlog.error}
           explain="Fulfilment orders released to the floor or being picked and not yet packed, across all nodes."
-          footnote={backlog.data && <>Network capacity {formatCount(backlog.data.totalCapacity)} fulfilment orders / day</>}
+          footnote={backlog.data && <>Network pick capacity {formatCount(backlog.data.totalCapacity)} fulfilment orders / day</>}
         />
         <MetricCard
           id="inventory-confidence"
