@@ -1,6 +1,7 @@
 import type { LocationModel as Location, PrismaClient, Tx } from '@ops-hub/db'
 import { workingDay, zonedInstant } from '../../orders/business-calendar.ts'
 import { releaseReserve } from '../../orders/release-reserve.ts'
+import { releaseCapacity as releaseCapacityOf } from '../../orders/release-capacity.ts'
 import { holidaysFor } from '../../shipments/delivery-projection.ts'
 
 export interface NodeCapacityDay {
@@ -37,7 +38,7 @@ export async function nodeCapacityDay(
 ): Promise<NodeCapacityDay> {
   const { day, afterCutoff } = workingDay(now, location, await holidaysFor(db, location.id))
   const load = await db.nodeDayLoad.findUnique({ where: { locationId_day: { locationId: location.id, day: new Date(`${day}T00:00:00Z`) } } })
-  const releaseCapacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
+  const { capacity: releaseCapacity, boundBy } = releaseCapacityOf(location)
   const released = load?.released ?? 0
   return {
     day,
@@ -45,7 +46,7 @@ export async function nodeCapacityDay(
     pickCapacity: location.dailyPickCapacity,
     packCapacity: location.dailyPackCapacity,
     releaseCapacity,
-    boundBy: location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK',
+    boundBy,
     released,
     picked: load?.picked ?? 0,
     packed: load?.packed ?? 0,

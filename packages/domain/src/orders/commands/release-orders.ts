@@ -11,6 +11,7 @@ import { fulfillmentMachine } from '../fulfillment.machine.ts'
 import { orderMachine } from '../order.machine.ts'
 import { recordOrderEvents } from '../order-timeline.ts'
 import { releaseReserve, type ReleaseReserve } from '../release-reserve.ts'
+import { releaseCapacity } from '../release-capacity.ts'
 
 export const releaseOrdersInput = z.object({
   locationCode: codeSchema,
@@ -118,8 +119,7 @@ export async function releaseOrders(
   const [load] = await tx.$queryRaw<Array<{ released: number }>>`
     SELECT released FROM node_day_loads WHERE location_id = ${location.id} AND day = ${day}::date FOR UPDATE`
   const releasedBefore = Number(load.released)
-  const capacity = Math.min(location.dailyPickCapacity, location.dailyPackCapacity)
-  const boundBy = location.dailyPackCapacity < location.dailyPickCapacity ? 'PACK' : 'PICK'
+  const { capacity, boundBy } = releaseCapacity(location)
   // Part of the day is kept for work due that day that may still come in (same-day orders placed later), so work due
   // on later days cannot fill the day early - after the previous cut-off, over a weekend - until the reserve opens.
   const reserve: ReleaseReserve = fifo ? { units: 0, opensAt: atRiskBefore } : await releaseReserve(tx, capacity, atRiskBefore, now)

@@ -1,5 +1,6 @@
 import type { FulfillmentStatus, Prisma, PrismaClient, Tx } from '@ops-hub/db'
 import { addBusinessDays, localParts, workingDay, zonedInstant } from '../../orders/business-calendar.ts'
+import { releaseCapacity } from '../../orders/release-capacity.ts'
 import { DELIVERY_DAY_END_MINUTES, holidaysForNodes } from '../../shipments/delivery-projection.ts'
 import { getSetting } from '../../settings/settings.ts'
 
@@ -121,9 +122,9 @@ function datedProjection(
       let daysBehind = 0
       if (fo.status === 'RELEASED' || fo.status === 'OPEN') {
         const ahead = aheadOf.get(fo.id) ?? 0
-        // The queue drains at what release lets through a day: the smaller of pick and pack capacity, as release reads it.
-        const capacity = Math.min(node.dailyPickCapacity, node.dailyPackCapacity)
-        const bound = node.dailyPackCapacity < node.dailyPickCapacity ? ' (packing)' : ''
+        // The queue drains at what release lets through a day.
+        const { capacity, boundBy } = releaseCapacity(node)
+        const bound = boundBy === 'PACK' ? ' (packing)' : ''
         daysBehind = Math.floor(ahead / Math.max(1, capacity))
         basis.push(`${fo.number} ${fo.status.toLowerCase()} at ${node.code}: ${ahead} order(s) ahead, capacity ${capacity}/day${bound} -> ships ${daysBehind === 0 ? 'on the working day' : `${daysBehind} business day(s) after the working day`}`)
       } else {
